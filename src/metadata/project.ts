@@ -1,0 +1,62 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { metadataMessages as messages } from './messages.js';
+
+/** Used only when neither the flag, sfdx-project.json nor federate.yml names an API version (a warning says so). */
+export const FALLBACK_API_VERSION = '62.0';
+
+export type ProjectFile = {
+  /** Folder that holds sfdx-project.json. */
+  readonly dir: string;
+  /** Package directories, relative to `dir`, with `/` separators. */
+  readonly packageDirs: readonly string[];
+  readonly sourceApiVersion?: string;
+  readonly sfdcLoginUrl?: string;
+};
+
+type RawProject = {
+  packageDirectories?: Array<{ path?: string }>;
+  sourceApiVersion?: string;
+  sfdcLoginUrl?: string;
+};
+
+/** Reads sfdx-project.json in `dir`; undefined when there is none. */
+export function readProjectFile(dir: string): ProjectFile | undefined {
+  const file = join(dir, 'sfdx-project.json');
+  if (!existsSync(file)) return undefined;
+  return parseProjectJson(readFileSync(file, 'utf8'), dir, file);
+}
+
+export function parseProjectJson(text: string, dir: string, label: string): ProjectFile {
+  let raw: RawProject;
+  try {
+    raw = JSON.parse(text) as RawProject;
+  } catch (error) {
+    throw messages.createError('error.ProjectJson', [label, (error as Error).message]);
+  }
+  const packageDirs = (raw.packageDirectories ?? [])
+    .map((entry) => entry.path)
+    .filter((path): path is string => typeof path === 'string' && path.length > 0)
+    .map((path) => path.replace(/\\/g, '/').replace(/\/+$/, ''));
+  if (packageDirs.length === 0) throw messages.createError('error.ProjectNoPackageDirs', [label]);
+  return { dir, packageDirs, sourceApiVersion: raw.sourceApiVersion, sfdcLoginUrl: raw.sfdcLoginUrl };
+}
+
+/** The nearest folder at or above `start` that holds sfdx-project.json. */
+export function findProjectDir(start: string): string | undefined {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, 'sfdx-project.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+const API_VERSION = /^\d{2,3}\.0$/;
+
+/** Validates an API version given by a user ("62.0"). */
+export function checkApiVersion(value: string): string {
+  if (!API_VERSION.test(value)) throw messages.createError('error.ApiVersion', [value]);
+  return value;
+}

@@ -1,0 +1,210 @@
+import { posix } from 'node:path';
+import { MetadataResolver, type RegistryAccess, type SourceComponent, type TreeContainer } from '@salesforce/source-deploy-retrieve';
+import { combineHashes } from './hash.js';
+import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile, SourceInfo, UnclassifiedFile } from './types.js';
+
+/**
+ * Where a snapshot's bytes live. SDR's resolver walks `tree`; `file` turns a tree path into a SnapshotFile, so a
+ * folder hashes what it reads while a git tree hands out blob ids it already knows.
+ */
+export type FileStore = {
+  readonly tree: TreeContainer;
+  /** The snapshot root as `tree` spells it (an absolute folder, or a path inside a git tree). */
+  readonly root: string;
+  /** Every file below a tree folder (tree paths), to find what the resolver left out. */
+  list(treeDir: string): string[];
+  /** The SnapshotFile of a tree path; its `path` is relative to `root`. */
+  file(treePath: string): Promise<SnapshotFile>;
+  /** Whether the resolver should look for a `.forceignore` on disk (folders do; git trees pass their own). */
+  readonly useFsForceIgnore: boolean;
+};
+
+export type BuildOptions = {
+  readonly registry: RegistryAccess;
+  readonly source: SourceInfo;
+  readonly apiVersion: string;
+  /** Package directories relative to the root; `.` for a bare source folder. */
+  readonly packageDirs: readonly string[];
+  readonly onProgress?: ProgressListener;
+};
+
+/** Files hashed at once: enough to keep the disk busy, few enough to keep memory flat. */
+const HASH_CONCURRENCY = 64;
+
+export async function buildSnapshot(store: FileStore, options: BuildOptions): Promise<Snapshot> {
+  const { registry, packageDirs, onProgress } = options;
+  const resolver = new MetadataResolver(registry, store.tree, store.useFsForceIgnore);
+  const unclassified: UnclassifiedFile[] = [];
+  const relative = (treePath: string): string => toPosix(posix.relative(toPosix(store.root), toPosix(treePath)));
+
+  onProgress?.({ kind: 'phase', message: `Resolving metadata in ${options.source.label}` });
+  const resolved: SourceComponent[] = [];
+  for (const dir of packageDirs) {
+    const treeDir = dir === '.' ? store.root : posix.join(toPosix(store.root), dir);
+    resolveSafely(resolver, store.tree, treeDir, resolved, (path, reason) => unclassified.push({ path: relative(path), reason }));
+  }
+
+  const plans = planComponents(resolved);
+  const covered = new Set<string>();
+  for (const plan of plans) for (const path of plan.paths()) covered.add(path);
+  for (const dir of packageDirs) {
+    const treeDir = dir === '.' ? store.root : posix.join(toPosix(store.root), dir);
+    for (const path of store.list(treeDir)) {
+      if (!covered.has(path) && !resolver.forceIgnoredPaths.has(path) && !isHousekeeping(path)) {
+        unclassified.push({ path: relative(path), reason: 'not a metadata file the registry knows' });
+      }
+    }
+  }
+
+  const total = covered.size;
+  let done = 0;
+  const files = await mapLimit([...covered], HASH_CONCURRENCY, async (path) => {
+    const file = await store.file(path);
+    done++;
+    if (done % 2000 === 0 || done === total) onProgress?.({ kind: 'count', message: 'Hashing files', done, total });
+    return [path, file] as const;
+  });
+  const fileAt = new Map(files);
+  const pick = (path: string): SnapshotFile => fileAt.get(path)!;
+
+  const components = new Map<ComponentKey, Component>();
+  const children = new Map<ComponentKey, ComponentKey[]>();
+  for (const plan of plans) {
+    const component = makeComponent(plan, pick);
+    components.set(component.key, component);
+    if (component.parent) {
+      const siblings = children.get(component.parent) ?? [];
+      siblings.push(component.key);
+      children.set(component.parent, siblings);
+    }
+  }
+  return {
+    source: options.source,
+    apiVersion: options.apiVersion,
+    components,
+    children,
+    unclassified: unclassified.sort((a, b) => (a.path < b.path ? -1 : 1)),
+    packageDirs,
+  };
+}
+
+type ComponentPlan = {
+  readonly type: string;
+  readonly fullName: string;
+  readonly parent?: ComponentKey;
+  readonly xml?: string;
+  readonly content: readonly string[];
+  paths(): string[];
+};
+
+export function componentKey(type: string, fullName: string): ComponentKey {
+  return `${type}:${fullName}`;
+}
+
+/**
+ * Turns SDR's components into plans: one per top-level component, one per decomposed child that has its own file.
+ * Children that live inside their parent's file (labels, workflow alerts) are left to compare, which reads them.
+ */
+function planComponents(resolved: readonly SourceComponent[]): ComponentPlan[] {
+  const plans = new Map<ComponentKey, ComponentPlan>();
+  const add = (plan: ComponentPlan): void => {
+    const key = componentKey(plan.type, plan.fullName);
+    const known = plans.get(key);
+    // Resolving file by file (after a resolver error) can yield the same component twice: keep the fuller one.
+    if (!known || known.paths().length < plan.paths().length) plans.set(key, plan);
+  };
+  for (const component of resolved) {
+    const own = component.xml;
+    const fileChildren = safeChildren(component).filter((child) => child.xml && child.xml !== own);
+    const childFiles = new Set<string>();
+    for (const child of fileChildren) {
+      const childContent = safeWalk(child).filter((path) => path !== child.xml);
+      for (const path of [child.xml!, ...childContent]) childFiles.add(path);
+      add(plan(child.type.name, child.fullName, componentKey(component.type.name, component.fullName), child.xml, childContent));
+    }
+    const content = safeWalk(component).filter((path) => path !== own && !childFiles.has(path));
+    add(plan(component.type.name, component.fullName, component.parent ? componentKey(component.parent.type.name, component.parent.fullName) : undefined, own, content));
+  }
+  return [...plans.values()];
+}
+
+function plan(type: string, fullName: string, parent: ComponentKey | undefined, xml: string | undefined, content: readonly string[]): ComponentPlan {
+  const sorted = [...content].sort();
+  return { type, fullName, parent, xml, content: sorted, paths: () => (xml ? [xml, ...sorted] : [...sorted]) };
+}
+
+function makeComponent(plan: ComponentPlan, pick: (path: string) => SnapshotFile): Component {
+  const xml = plan.xml ? pick(plan.xml) : undefined;
+  const content = plan.content.map(pick);
+  const base = xml ? posix.dirname(xml.path) : content.length ? posix.dirname(content[0].path) : '';
+  // Hash names relative to the component's folder: a moved component keeps its hash (renames are detectable).
+  const hash = combineHashes([...(xml ? [xml] : []), ...content].map((file) => [posix.relative(base, file.path), file.hash] as const));
+  return { key: componentKey(plan.type, plan.fullName), type: plan.type, fullName: plan.fullName, parent: plan.parent, xml, content, hash };
+}
+
+/**
+ * Resolves a folder; when SDR throws on something inside it, resolves entry by entry so that one bad file is
+ * reported as unclassified and the rest of the tree is still read.
+ */
+function resolveSafely(
+  resolver: MetadataResolver,
+  tree: TreeContainer,
+  path: string,
+  into: SourceComponent[],
+  unclassified: (path: string, reason: string) => void
+): void {
+  try {
+    into.push(...resolver.getComponentsFromPath(path));
+  } catch (error) {
+    if (tree.isDirectory(path)) {
+      for (const entry of tree.readDirectory(path)) resolveSafely(resolver, tree, posix.join(toPosix(path), entry), into, unclassified);
+    } else {
+      unclassified(path, firstLine((error as Error).message));
+    }
+  }
+}
+
+function safeChildren(component: SourceComponent): SourceComponent[] {
+  try {
+    return component.getChildren();
+  } catch {
+    return [];
+  }
+}
+
+function safeWalk(component: SourceComponent): string[] {
+  try {
+    return component.walkContent().map(toPosix);
+  } catch {
+    return [];
+  }
+}
+
+/** Files every SFDX project holds that are not metadata and not worth a warning. */
+function isHousekeeping(path: string): boolean {
+  const name = posix.basename(path);
+  return name === '.DS_Store' || name === 'package.xml' || name.startsWith('destructiveChanges') || name === '.gitkeep';
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0].trim();
+}
+
+export function toPosix(path: string): string {
+  return path.replace(/\\/g, '/');
+}
+
+/** Maps with at most `limit` promises in flight, keeping order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      // eslint-disable-next-line no-await-in-loop
+      results[index] = await fn(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

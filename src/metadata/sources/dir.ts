@@ -1,0 +1,90 @@
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
+import { metadataMessages as messages } from '../messages.js';
+import { findProjectDir, readProjectFile } from '../project.js';
+import { registryFor } from '../registry.js';
+import { buildSnapshot } from '../snapshot.js';
+import type { Snapshot, SourceInfo } from '../types.js';
+import { folderStore } from './folder-store.js';
+import type { ReadOptions, SourceSpec } from './source.js';
+
+/** What a folder turned out to be. */
+export type FolderLayout =
+  | { readonly kind: 'project'; readonly root: string; readonly packageDirs: readonly string[] }
+  | { readonly kind: 'metadata'; readonly root: string }
+  | { readonly kind: 'source'; readonly root: string };
+
+/** An SFDX project (sfdx-project.json), a metadata-format folder (package.xml at its root), or a source folder. */
+export function detectLayout(path: string): FolderLayout {
+  const root = resolve(path);
+  if (!existsSync(root)) throw messages.createError('error.MissingPath', [path]);
+  if (!statSync(root).isDirectory()) throw messages.createError('error.NotAFolder', [path]);
+  const project = readProjectFile(root);
+  if (project) return { kind: 'project', root, packageDirs: project.packageDirs };
+  if (existsSync(join(root, 'package.xml'))) return { kind: 'metadata', root };
+  return { kind: 'source', root };
+}
+
+/**
+ * Reads `dir:PATH`. A metadata-format folder is converted to source format by SDR first, into a temporary folder, so
+ * that the same org in either format gives the same snapshot.
+ */
+export async function readDirSource(spec: SourceSpec, options: ReadOptions): Promise<Snapshot> {
+  const layout = detectLayout(resolve(options.projectDir, spec.value));
+  const registryDir = layout.kind === 'project' ? layout.root : findProjectDir(layout.root) ?? options.projectDir;
+  const registry = registryFor(existsSync(join(registryDir, 'sfdx-project.json')) ? registryDir : undefined);
+  const info = (format: SourceInfo['format']): SourceInfo => ({ kind: 'dir', spec: `dir:${spec.value}`, label: layout.root, format });
+
+  let snapshot: Snapshot;
+  if (layout.kind === 'metadata') {
+    const converted = await convertToSource(layout.root, registryDir, options);
+    snapshot = await buildSnapshot(folderStore(converted), {
+      registry,
+      source: info('metadata'),
+      apiVersion: options.apiVersion,
+      packageDirs: ['.'],
+      onProgress: options.onProgress,
+    });
+  } else {
+    const packageDirs = narrow(layout.kind === 'project' ? layout.packageDirs : ['.'], options.sourceDirs, layout.root);
+    snapshot = await buildSnapshot(folderStore(layout.root), {
+      registry,
+      source: info('source'),
+      apiVersion: options.apiVersion,
+      packageDirs,
+      onProgress: options.onProgress,
+    });
+  }
+  if (snapshot.components.size === 0) {
+    throw messages.createError('error.NoMetadata', [layout.root, snapshot.unclassified.length]);
+  }
+  return snapshot;
+}
+
+function narrow(packageDirs: readonly string[], sourceDirs: readonly string[] | undefined, root: string): readonly string[] {
+  if (!sourceDirs?.length) return packageDirs;
+  for (const dir of sourceDirs) {
+    if (!existsSync(join(root, dir))) throw messages.createError('error.MissingPath', [join(root, dir)]);
+  }
+  return sourceDirs.map((dir) => dir.replace(/\\/g, '/').replace(/\/+$/, ''));
+}
+
+const temporaryDirs: string[] = [];
+let cleanupRegistered = false;
+
+/** Converts a metadata-format folder into source format in a temporary folder removed when the process ends. */
+async function convertToSource(root: string, registryDir: string, options: ReadOptions): Promise<string> {
+  options.onProgress?.({ kind: 'phase', message: `Converting metadata format to source format: ${root}` });
+  const registry = registryFor(existsSync(join(registryDir, 'sfdx-project.json')) ? registryDir : undefined);
+  const set = ComponentSet.fromSource({ fsPaths: [root], registry });
+  const output = mkdtempSync(join(tmpdir(), 'sf-federate-mdapi-'));
+  temporaryDirs.push(output);
+  if (!cleanupRegistered) {
+    cleanupRegistered = true;
+    process.once('exit', () => temporaryDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+  }
+  await new MetadataConverter(registry).convert(set, 'source', { type: 'directory', outputDirectory: output, genUniqueDir: false });
+  return output;
+}

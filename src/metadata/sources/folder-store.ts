@@ -1,0 +1,86 @@
+import { lstatSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
+import { NodeFSTreeContainer } from '@salesforce/source-deploy-retrieve';
+import { gitBlobId } from '../hash.js';
+import { metadataMessages as messages } from '../messages.js';
+import type { FileStore } from '../snapshot.js';
+import { toPosix } from '../snapshot.js';
+import type { SnapshotFile } from '../types.js';
+
+/** Folders never worth walking in a project. */
+const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.sf', '.sfdx', '.sf-federate']);
+
+/**
+ * A FileStore over a folder on disk. A link that leads outside the folder is refused: a source must not pull
+ * files from elsewhere on the machine into a deployment.
+ */
+export function folderStore(root: string): FileStore {
+  const realRoot = realpathSync(root);
+  return {
+    tree: new NodeFSTreeContainer(),
+    root,
+    useFsForceIgnore: true,
+    list: (dir) => listFiles(dir, realRoot),
+    file: async (path) => {
+      let bytes: Buffer;
+      try {
+        bytes = await readFile(path);
+      } catch (error) {
+        throw messages.createError('error.UnreadableFile', [toPosix(relative(root, path)), (error as Error).message]);
+      }
+      return bytesFile(toPosix(relative(root, path)), bytes, () => readFile(path));
+    },
+  };
+}
+
+/** A SnapshotFile whose bytes were already read once; later reads go back to the source. */
+export function bytesFile(path: string, bytes: Buffer, reread?: () => Promise<Buffer>): SnapshotFile {
+  return { path, hash: gitBlobId(bytes), size: bytes.length, read: reread ?? (async () => bytes) };
+}
+
+function listFiles(dir: string, realRoot: string): string[] {
+  const files: string[] = [];
+  const walk = (folder: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(folder, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED_DIRS.has(entry.name)) walk(path);
+      } else if (entry.isSymbolicLink()) {
+        const target = safeRealpath(path);
+        if (target === undefined) {
+          files.push(path); // dangling: reading it reports the error with the file's name
+        } else if (!isInside(target, realRoot)) {
+          throw messages.createError('error.LinkEscapes', [path, target, realRoot]);
+        } else if (lstatSync(target).isDirectory()) {
+          walk(path);
+        } else {
+          files.push(path);
+        }
+      } else if (entry.isFile()) {
+        files.push(path);
+      }
+    }
+  };
+  walk(dir);
+  return files;
+}
+
+function safeRealpath(path: string): string | undefined {
+  try {
+    return realpathSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+export function isInside(path: string, root: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[a-zA-Z]:/.test(rel));
+}

@@ -1,0 +1,22 @@
+import type { ProgressListener, Snapshot, SourceKind } from '../types.js';
+
+/** What every source reader takes. The API version is always given: SDR must never guess it. */
+export type ReadOptions = {
+  readonly apiVersion: string;
+  /** The project the command runs in (sfdx-project.json, federate.yml, `.sf-federate/`). */
+  readonly projectDir: string;
+  /** Narrow a source to these package directories or folders (relative to its root). */
+  readonly sourceDirs?: readonly string[];
+  readonly onProgress?: ProgressListener;
+};
+
+/** A parsed `--from`/`--to` value: `dir:PATH`, `git:REF[:PATH]`, `org:ALIAS`, or a bare value guessed in that order. */
+export type SourceSpec = {
+  readonly kind: SourceKind;
+  /** The part after the prefix: a path, a ref (with optional `:PATH`), an alias or username. */
+  readonly value: string;
+  /** True when the kind was guessed from a bare value; the guess is printed. */
+  readonly guessed: boolean;
+};
+
+export type SourceReader = (spec: SourceSpec, options: ReadOptions) => Promise<Snapshot>;
