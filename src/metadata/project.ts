@@ -1,5 +1,6 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { ExitCode } from '../exit-codes.js';
 import { metadataMessages as messages } from './messages.js';
 
 /** Used only when neither the flag, sfdx-project.json nor federate.yml names an API version (a warning says so). */
@@ -32,13 +33,13 @@ export function parseProjectJson(text: string, dir: string, label: string): Proj
   try {
     raw = JSON.parse(text) as RawProject;
   } catch (error) {
-    throw messages.createError('error.ProjectJson', [label, (error as Error).message]);
+    throw messages.createError('error.ProjectJson', [label, (error as Error).message], [], ExitCode.BadInput);
   }
   const packageDirs = (raw.packageDirectories ?? [])
     .map((entry) => entry.path)
     .filter((path): path is string => typeof path === 'string' && path.length > 0)
     .map((path) => path.replace(/\\/g, '/').replace(/\/+$/, ''));
-  if (packageDirs.length === 0) throw messages.createError('error.ProjectNoPackageDirs', [label]);
+  if (packageDirs.length === 0) throw messages.createError('error.ProjectNoPackageDirs', [label], [], ExitCode.BadInput);
   return { dir, packageDirs, sourceApiVersion: raw.sourceApiVersion, sfdcLoginUrl: raw.sfdcLoginUrl };
 }
 
@@ -57,6 +58,6 @@ const API_VERSION = /^\d{2,3}\.0$/;
 
 /** Validates an API version given by a user ("62.0"). */
 export function checkApiVersion(value: string): string {
-  if (!API_VERSION.test(value)) throw messages.createError('error.ApiVersion', [value]);
+  if (!API_VERSION.test(value)) throw messages.createError('error.ApiVersion', [value], [], ExitCode.BadInput);
   return value;
 }

@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
+import { ExitCode } from '../../exit-codes.js';
 import { metadataMessages as messages } from '../messages.js';
 import { findProjectDir, readProjectFile } from '../project.js';
 import { registryFor } from '../registry.js';
@@ -19,8 +20,8 @@ export type FolderLayout =
 /** An SFDX project (sfdx-project.json), a metadata-format folder (package.xml at its root), or a source folder. */
 export function detectLayout(path: string): FolderLayout {
   const root = resolve(path);
-  if (!existsSync(root)) throw messages.createError('error.MissingPath', [path]);
-  if (!statSync(root).isDirectory()) throw messages.createError('error.NotAFolder', [path]);
+  if (!existsSync(root)) throw messages.createError('error.MissingPath', [path], [], ExitCode.BadInput);
+  if (!statSync(root).isDirectory()) throw messages.createError('error.NotAFolder', [path], [], ExitCode.BadInput);
   const project = readProjectFile(root);
   if (project) return { kind: 'project', root, packageDirs: project.packageDirs };
   if (existsSync(join(root, 'package.xml'))) return { kind: 'metadata', root };
@@ -58,7 +59,7 @@ export async function readDirSource(spec: SourceSpec, options: ReadOptions): Pro
     });
   }
   if (snapshot.components.size === 0) {
-    throw messages.createError('error.NoMetadata', [layout.root, snapshot.unclassified.length]);
+    throw messages.createError('error.NoMetadata', [layout.root, snapshot.unclassified.length], [], ExitCode.BadInput);
   }
   return snapshot;
 }
@@ -66,7 +67,7 @@ export async function readDirSource(spec: SourceSpec, options: ReadOptions): Pro
 function narrow(packageDirs: readonly string[], sourceDirs: readonly string[] | undefined, root: string): readonly string[] {
   if (!sourceDirs?.length) return packageDirs;
   for (const dir of sourceDirs) {
-    if (!existsSync(join(root, dir))) throw messages.createError('error.MissingPath', [join(root, dir)]);
+    if (!existsSync(join(root, dir))) throw messages.createError('error.MissingPath', [join(root, dir)], [], ExitCode.BadInput);
   }
   return sourceDirs.map((dir) => dir.replace(/\\/g, '/').replace(/\/+$/, ''));
 }

@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { NodeFSTreeContainer } from '@salesforce/source-deploy-retrieve';
+import { ExitCode } from '../../exit-codes.js';
 import { gitBlobId } from '../hash.js';
 import { metadataMessages as messages } from '../messages.js';
 import type { FileStore } from '../snapshot.js';
@@ -27,7 +28,7 @@ export function folderStore(root: string): FileStore {
       try {
         bytes = await readFile(path);
       } catch (error) {
-        throw messages.createError('error.UnreadableFile', [toPosix(relative(root, path)), (error as Error).message]);
+        throw messages.createError('error.UnreadableFile', [toPosix(relative(root, path)), (error as Error).message], [], ExitCode.BadInput);
       }
       return bytesFile(toPosix(relative(root, path)), bytes, () => readFile(path));
     },
@@ -57,7 +58,7 @@ function listFiles(dir: string, realRoot: string): string[] {
         if (target === undefined) {
           files.push(path); // dangling: reading it reports the error with the file's name
         } else if (!isInside(target, realRoot)) {
-          throw messages.createError('error.LinkEscapes', [path, target, realRoot]);
+          throw messages.createError('error.LinkEscapes', [path, target, realRoot], [], ExitCode.BadInput);
         } else if (lstatSync(target).isDirectory()) {
           walk(path);
         } else {

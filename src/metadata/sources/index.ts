@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { ExitCode } from '../../exit-codes.js';
 import { metadataMessages as messages } from '../messages.js';
 import type { Snapshot, SourceKind } from '../types.js';
 import { readDirSource } from './dir.js';
@@ -28,10 +29,10 @@ const GUESS_ORDER: readonly SourceKind[] = ['dir', 'git', 'org'];
 export function parseSourceSpec(text: string): SourceSpec {
   const match = /^(dir|git|org):(.*)$/s.exec(text);
   if (match) {
-    if (!match[2]) throw messages.createError('error.SourceSpec', [text]);
+    if (!match[2]) throw messages.createError('error.SourceSpec', [text], [], ExitCode.BadInput);
     return { kind: match[1] as SourceKind, value: match[2], guessed: false };
   }
-  if (!text) throw messages.createError('error.SourceSpec', [text]);
+  if (!text) throw messages.createError('error.SourceSpec', [text], [], ExitCode.BadInput);
   return { kind: 'dir', value: text, guessed: true };
 }
 
@@ -46,7 +47,7 @@ export async function settleSourceSpec(spec: SourceSpec, options: ReadOptions): 
     }
   }
   const v = spec.value;
-  throw messages.createError('error.SourceNotFound', [v, options.projectDir], [v, v, v, v]);
+  throw messages.createError('error.SourceNotFound', [v, options.projectDir], [v, v, v, v], ExitCode.BadInput);
 }
 
 /** Reads any source into a snapshot. */

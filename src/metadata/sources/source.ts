@@ -8,6 +8,14 @@ export type ReadOptions = {
   /** Narrow a source to these package directories or folders (relative to its root). */
   readonly sourceDirs?: readonly string[];
   readonly onProgress?: ProgressListener;
+  /** git sources: the repository (default: projectDir). */
+  readonly repoDir?: string;
+  /** org sources: narrow the retrieve (`TYPE` or `TYPE:NAME`), or give a package.xml. */
+  readonly metadata?: readonly string[];
+  readonly manifest?: string;
+  /** org sources: reuse a cached retrieve younger than this many minutes; 0 or noCache forces a retrieve. */
+  readonly cacheTtlMinutes?: number;
+  readonly noCache?: boolean;
 };
 
 /** A parsed `--from`/`--to` value: `dir:PATH`, `git:REF[:PATH]`, `org:ALIAS`, or a bare value guessed in that order. */
