@@ -1,0 +1,40 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Messages } from '@salesforce/core';
+import { ExitCode } from '../exit-codes.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-federate', 'federate.diff');
+
+/** Marks a folder as written by sf-federate, so a later run may replace it and nothing else. */
+export const OUTPUT_MARKER = '.sf-federate-output';
+
+/**
+ * Writes an output folder all at once: `fill` writes into a staging folder beside the target, which replaces the
+ * target only when `fill` succeeded. A failed run leaves the target as it was. A target that holds anything not
+ * written by sf-federate is refused rather than replaced.
+ */
+export async function stageOutput(target: string, fill: (staging: string) => Promise<string[]>): Promise<string[]> {
+  if (existsSync(target) && readdirSync(target).length > 0 && !existsSync(join(target, OUTPUT_MARKER))) {
+    throw messages.createError('error.OutputDirNotEmpty', [target], [], ExitCode.BadInput);
+  }
+  await mkdir(dirname(target), { recursive: true });
+  const staging = await mkdtemp(join(dirname(target), `.${basename(target)}.staging-`));
+  try {
+    const files = await fill(staging);
+    await writeFile(join(staging, OUTPUT_MARKER), 'Written by sf-federate; the next run replaces this folder.\n');
+    if (existsSync(target)) {
+      const old = `${staging}.old`;
+      await rename(target, old);
+      await rename(staging, target);
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(staging, target);
+    }
+    return files;
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}

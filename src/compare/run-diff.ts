@@ -1,0 +1,128 @@
+import { resolve } from 'node:path';
+import { Messages } from '@salesforce/core';
+import { ExitCode } from '../exit-codes.js';
+import { registryFor } from '../metadata/registry.js';
+import { readSource, parseSourceSpec, type SourceSpec } from '../metadata/sources/index.js';
+import { mergeBaseSpec } from '../metadata/sources/git.js';
+import type { ReadOptions } from '../metadata/sources/source.js';
+import type { ProgressListener, Snapshot } from '../metadata/types.js';
+import { resolveProject } from '../metadata/project-context.js';
+import { loadFederateConfig } from '../pipeline/config.js';
+import { regionDiff } from '../overlay/region-diff.js';
+import { compareSnapshots } from './compare.js';
+import { writeDeltaSources } from './delta-sources.js';
+import { buildManifests, writeManifests } from './manifests.js';
+import { toDiffResult, type DiffResult } from './result.js';
+import { stageOutput } from './output-dir.js';
+import type { Changeset } from './types.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-federate', 'federate.diff');
+
+export type DiffRequest = {
+  readonly from: string;
+  readonly to: string;
+  /** Where the command runs; the project (sfdx-project.json, federate.yml) is found from here. */
+  readonly cwd: string;
+  readonly apiVersion?: string;
+  readonly outputDir?: string;
+  readonly copySources?: boolean;
+  readonly strict?: boolean;
+  readonly repoDir?: string;
+  readonly mergeBase?: boolean;
+  readonly sourceDirs?: readonly string[];
+  readonly region?: string;
+  readonly stage?: string;
+  readonly metadata?: readonly string[];
+  readonly manifest?: string;
+  readonly cacheTtlMinutes?: number;
+  readonly noCache?: boolean;
+  readonly onProgress?: ProgressListener;
+};
+
+/**
+ * `sf federate diff` as a service: read both sources, compare (explained by a region's overlay when asked),
+ * and write the manifests last, all at once, only when everything before succeeded.
+ */
+export async function runDiff(request: DiffRequest): Promise<DiffResult> {
+  const project = resolveProject(request.cwd, request.apiVersion);
+  const warnings: string[] = [...project.warnings];
+  request.onProgress?.({ kind: 'phase', message: 'Reading sources' });
+  if (request.copySources && !request.outputDir) throw messages.createError('error.CopySourcesNeedsOutput', [], [], ExitCode.BadInput);
+  const outputDir = request.outputDir ? resolve(request.cwd, request.outputDir) : undefined;
+
+  const options: ReadOptions = {
+    apiVersion: project.apiVersion,
+    projectDir: project.dir,
+    sourceDirs: request.sourceDirs,
+    repoDir: request.repoDir ? resolve(request.cwd, request.repoDir) : undefined,
+    metadata: request.metadata,
+    manifest: request.manifest ? resolve(request.cwd, request.manifest) : undefined,
+    cacheTtlMinutes: request.cacheTtlMinutes,
+    noCache: request.noCache,
+    onProgress: (event) => {
+      if (event.kind === 'warning') warnings.push(event.message);
+      request.onProgress?.(event);
+    },
+  };
+
+  let fromSpec: SourceSpec = parseSourceSpec(request.from);
+  const toSpec: SourceSpec = parseSourceSpec(request.to);
+  if (request.mergeBase) {
+    if (fromSpec.kind !== 'git' || toSpec.kind !== 'git' || fromSpec.guessed || toSpec.guessed) {
+      throw messages.createError('error.MergeBaseNeedsGit', [request.from, request.to], [], ExitCode.BadInput);
+    }
+    fromSpec = await mergeBaseSpec(fromSpec, toSpec, options.repoDir ?? project.dir);
+  }
+
+  const region = request.region ? await loadRegion(project.dir, request.region) : undefined;
+  const [from, to] = await Promise.all([readSource(fromSpec, options), readSource(toSpec, options)]);
+  for (const snapshot of [from, to]) {
+    if (snapshot.unclassified.length) {
+      warnings.push(`${snapshot.unclassified.length} file(s) in ${snapshot.source.spec} are not metadata the registry knows: ${snapshot.unclassified.slice(0, 3).map((file) => file.path).join(', ')}${snapshot.unclassified.length > 3 ? ', …' : ''}`);
+    }
+  }
+
+  request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.Comparing', [from.components.size, to.components.size]) });
+  const changeset: Changeset = region
+    ? await regionDiff(from, to, region, { projectDir: project.dir, stage: request.stage, strict: request.strict })
+    : await compareSnapshots(from, to, { strict: request.strict, onProgress: request.onProgress });
+
+  const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
+  const manifests = buildManifests(changeset, { apiVersion: project.apiVersion, registry });
+  let written: { outputDir: string; files: string[] } | undefined;
+  if (outputDir) {
+    guardOutputDir(outputDir, [from, to]);
+    const files = await stageOutput(outputDir, async (staging) => {
+      const manifestFiles = await writeManifests(staging, manifests);
+      const sourceFiles = request.copySources ? (await writeDeltaSources(changeset, to, staging, { registry })).files : [];
+      return [...manifestFiles, ...sourceFiles];
+    });
+    written = { outputDir, files };
+  }
+  return toDiffResult(changeset, { warnings: [...warnings, ...changeset.warnings], notDeletable: manifests.notDeletable, manifests: written });
+}
+
+async function loadRegion(projectDir: string, name: string): Promise<Parameters<typeof regionDiff>[2]> {
+  const config = await loadFederateConfig(projectDir);
+  if (!config) throw messages.createError('error.NoConfig', [projectDir], [], ExitCode.BadInput);
+  const region = config.regions[name];
+  if (!region) {
+    throw messages.createError('error.UnknownRegion', [name, `${projectDir}/federate.yml`], [Object.keys(config.regions).join(', ')], ExitCode.BadInput);
+  }
+  return { ...region, name };
+}
+
+/** Refuses an output folder inside a folder being compared: the next run would read its own output. */
+function guardOutputDir(outputDir: string, snapshots: readonly Snapshot[]): void {
+  for (const snapshot of snapshots) {
+    if (snapshot.source.kind !== 'dir') continue;
+    const root = snapshot.source.label;
+    for (const dir of snapshot.packageDirs) {
+      const packageDir = resolve(root, dir);
+      if (outputDir === packageDir || outputDir.startsWith(packageDir + '/')) {
+        throw messages.createError('error.OutputDirInsideSource', [outputDir, packageDir], [], ExitCode.BadInput);
+      }
+    }
+  }
+}

@@ -1,0 +1,43 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+import { metadataMessages as messages } from './messages.js';
+import { checkApiVersion, FALLBACK_API_VERSION, findProjectDir, readProjectFile, type ProjectFile } from './project.js';
+
+/** The project a command runs in, and the API version everything in this run pins. */
+export type ProjectContext = {
+  /** The folder holding sfdx-project.json, or the working folder when there is none. */
+  readonly dir: string;
+  readonly hasProjectFile: boolean;
+  readonly project?: ProjectFile;
+  readonly apiVersion: string;
+  readonly warnings: readonly string[];
+};
+
+/** API version: the flag, then sfdx-project.json's sourceApiVersion, then federate.yml's apiVersion, then a fallback with a warning. */
+export function resolveProject(cwd: string, flagApiVersion?: string): ProjectContext {
+  const found = findProjectDir(cwd);
+  const dir = found ?? resolve(cwd);
+  const project = found ? readProjectFile(found) : undefined;
+  const warnings: string[] = [];
+  let apiVersion = flagApiVersion ? checkApiVersion(flagApiVersion) : project?.sourceApiVersion ?? federateApiVersion(dir);
+  if (apiVersion) {
+    apiVersion = checkApiVersion(apiVersion);
+  } else {
+    apiVersion = FALLBACK_API_VERSION;
+    warnings.push(messages.getMessage('warning.FallbackApiVersion', [FALLBACK_API_VERSION]));
+  }
+  return { dir, hasProjectFile: Boolean(found), project, apiVersion, warnings };
+}
+
+/** Only the apiVersion is read here; federate.yml as a whole is validated by its loader where it is used. */
+function federateApiVersion(dir: string): string | undefined {
+  const file = join(dir, 'federate.yml');
+  if (!existsSync(file)) return undefined;
+  try {
+    const value = (parse(readFileSync(file, 'utf8')) as { apiVersion?: unknown } | null)?.apiVersion;
+    return typeof value === 'string' || typeof value === 'number' ? String(value).includes('.') ? String(value) : `${value}.0` : undefined;
+  } catch {
+    return undefined;
+  }
+}
