@@ -11,12 +11,12 @@ export type FileStore = {
   readonly tree: TreeContainer;
   /** The snapshot root as `tree` spells it (an absolute folder, or a path inside a git tree). */
   readonly root: string;
+  /** Whether the resolver should look for a `.forceignore` on disk (folders do; git trees pass their own). */
+  readonly useFsForceIgnore: boolean;
   /** Every file below a tree folder (tree paths), to find what the resolver left out. */
   list(treeDir: string): string[];
   /** The SnapshotFile of a tree path; its `path` is relative to `root`. */
   file(treePath: string): Promise<SnapshotFile>;
-  /** Whether the resolver should look for a `.forceignore` on disk (folders do; git trees pass their own). */
-  readonly useFsForceIgnore: boolean;
 };
 
 export type BuildOptions = {
@@ -46,7 +46,7 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions): Pr
 
   const plans = planComponents(resolved);
   const covered = new Set<string>();
-  for (const plan of plans) for (const path of plan.paths()) covered.add(path);
+  for (const planned of plans) for (const path of planned.paths()) covered.add(path);
   for (const dir of packageDirs) {
     const treeDir = dir === '.' ? store.root : posix.join(toPosix(store.root), dir);
     for (const path of store.list(treeDir)) {
@@ -69,8 +69,8 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions): Pr
 
   const components = new Map<ComponentKey, Component>();
   const children = new Map<ComponentKey, ComponentKey[]>();
-  for (const plan of plans) {
-    const component = makeComponent(plan, pick);
+  for (const planned of plans) {
+    const component = makeComponent(planned, pick);
     components.set(component.key, component);
     if (component.parent) {
       const siblings = children.get(component.parent) ?? [];
@@ -107,11 +107,11 @@ export function componentKey(type: string, fullName: string): ComponentKey {
  */
 function planComponents(resolved: readonly SourceComponent[]): ComponentPlan[] {
   const plans = new Map<ComponentKey, ComponentPlan>();
-  const add = (plan: ComponentPlan): void => {
-    const key = componentKey(plan.type, plan.fullName);
+  const add = (next: ComponentPlan): void => {
+    const key = componentKey(next.type, next.fullName);
     const known = plans.get(key);
     // Resolving file by file (after a resolver error) can yield the same component twice: keep the fuller one.
-    if (!known || known.paths().length < plan.paths().length) plans.set(key, plan);
+    if (!known || known.paths().length < next.paths().length) plans.set(key, next);
   };
   for (const component of resolved) {
     const own = component.xml;
@@ -120,26 +120,26 @@ function planComponents(resolved: readonly SourceComponent[]): ComponentPlan[] {
     for (const child of fileChildren) {
       const childContent = safeWalk(child).filter((path) => path !== child.xml);
       for (const path of [child.xml!, ...childContent]) childFiles.add(path);
-      add(plan(child.type.name, child.fullName, componentKey(component.type.name, component.fullName), child.xml, childContent));
+      add(planOf(child.type.name, child.fullName, componentKey(component.type.name, component.fullName), child.xml, childContent));
     }
     const content = safeWalk(component).filter((path) => path !== own && !childFiles.has(path));
-    add(plan(component.type.name, component.fullName, component.parent ? componentKey(component.parent.type.name, component.parent.fullName) : undefined, own, content));
+    add(planOf(component.type.name, component.fullName, component.parent ? componentKey(component.parent.type.name, component.parent.fullName) : undefined, own, content));
   }
   return [...plans.values()];
 }
 
-function plan(type: string, fullName: string, parent: ComponentKey | undefined, xml: string | undefined, content: readonly string[]): ComponentPlan {
+function planOf(type: string, fullName: string, parent: ComponentKey | undefined, xml: string | undefined, content: readonly string[]): ComponentPlan {
   const sorted = [...content].sort();
   return { type, fullName, parent, xml, content: sorted, paths: () => (xml ? [xml, ...sorted] : [...sorted]) };
 }
 
-function makeComponent(plan: ComponentPlan, pick: (path: string) => SnapshotFile): Component {
-  const xml = plan.xml ? pick(plan.xml) : undefined;
-  const content = plan.content.map(pick);
+function makeComponent(planned: ComponentPlan, pick: (path: string) => SnapshotFile): Component {
+  const xml = planned.xml ? pick(planned.xml) : undefined;
+  const content = planned.content.map(pick);
   const base = xml ? posix.dirname(xml.path) : content.length ? posix.dirname(content[0].path) : '';
   // Hash names relative to the component's folder: a moved component keeps its hash (renames are detectable).
   const hash = combineHashes([...(xml ? [xml] : []), ...content].map((file) => [posix.relative(base, file.path), file.hash] as const));
-  return { key: componentKey(plan.type, plan.fullName), type: plan.type, fullName: plan.fullName, parent: plan.parent, xml, content, hash };
+  return { key: componentKey(planned.type, planned.fullName), type: planned.type, fullName: planned.fullName, parent: planned.parent, xml, content, hash };
 }
 
 /**

@@ -15,16 +15,14 @@ export function progressReporter(command: SfCommand<unknown>): ProgressReporter 
   const listener: ProgressListener = (event) => {
     if (event.kind === 'warning') return;
     const text = event.kind === 'count' ? `${event.message} ${event.done}${event.total ? `/${event.total}` : ''}` : event.message;
-    if (!started) {
-      command.spinner.start(text);
-      started = true;
-    } else {
-      command.spinner.status = text;
-    }
+    // A spinner shows one line: restarting it replaces the text.
+    if (started) command.spinner.stop();
+    command.spinner.start(text);
+    started = true;
   };
   return {
     listener,
-    stop: () => {
+    stop: (): void => {
       if (started) command.spinner.stop();
       started = false;
     },

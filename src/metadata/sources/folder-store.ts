@@ -23,7 +23,7 @@ export function folderStore(root: string): FileStore {
     root,
     useFsForceIgnore: true,
     list: (dir) => listFiles(dir, realRoot),
-    file: async (path) => {
+    file: async (path): Promise<SnapshotFile> => {
       let bytes: Buffer;
       try {
         bytes = await readFile(path);
@@ -37,7 +37,7 @@ export function folderStore(root: string): FileStore {
 
 /** A SnapshotFile whose bytes were already read once; later reads go back to the source. */
 export function bytesFile(path: string, bytes: Buffer, reread?: () => Promise<Buffer>): SnapshotFile {
-  return { path, hash: gitBlobId(bytes), size: bytes.length, read: reread ?? (async () => bytes) };
+  return { path, hash: gitBlobId(bytes), size: bytes.length, read: reread ?? ((): Promise<Buffer> => Promise.resolve(bytes)) };
 }
 
 function listFiles(dir: string, realRoot: string): string[] {

@@ -17,7 +17,7 @@ export type SourceKindHandler = {
 };
 
 const handlers: Record<SourceKind, SourceKindHandler> = {
-  dir: { read: readDirSource, recognises: async (value, options) => existsSync(resolve(options.projectDir, value)) },
+  dir: { read: readDirSource, recognises: (value, options) => Promise.resolve(existsSync(resolve(options.projectDir, value))) },
   git: gitSourceKind,
   org: orgSourceKind,
 };
