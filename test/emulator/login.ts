@@ -1,0 +1,113 @@
+/*
+ * Logging in to an emulated org, for tests: in-process through @salesforce/core, or through the real sf binary.
+ * Both write the auth files under an isolated HOME so that no test touches the user's own logins.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { AuthInfo, ConfigAggregator, StateAggregator } from '@salesforce/core';
+import { execa, type Result } from 'execa';
+import type { Emulator } from './server.js';
+
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The pinned sf CLI's entry point, always run with this process's Node (22), never the machine's. */
+export const SF_RUN_JS = join(repoRoot, 'node_modules', '@salesforce', 'cli', 'bin', 'run.js');
+
+/** Environment every sf process of a test gets: its own HOME, no updater, no telemetry, no progress bars. */
+export function sfEnv(home: string): NodeJS.ProcessEnv {
+  return {
+    HOME: home,
+    USERPROFILE: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_DATA_HOME: join(home, '.local', 'share'),
+    XDG_CACHE_HOME: join(home, '.cache'),
+    SF_DISABLE_AUTOUPDATE: 'true',
+    SFDX_DISABLE_AUTOUPDATE: 'true',
+    SF_AUTOUPDATE_DISABLE: 'true',
+    SF_DISABLE_TELEMETRY: 'true',
+    SFDX_DISABLE_TELEMETRY: 'true',
+    SF_SKIP_NEW_VERSION_CHECK: 'true',
+    SF_USE_PROGRESS_BAR: 'false',
+    SF_USE_GENERIC_UNIX_KEYCHAIN: 'true',
+    SF_DISABLE_SOURCE_MEMBER_POLLING: 'true',
+    SF_LOG_LEVEL: 'warn',
+  };
+}
+
+export type IsolatedHome = {
+  readonly home: string;
+  /** Environment for child sf processes that share this HOME. */
+  readonly env: NodeJS.ProcessEnv;
+  /** Puts HOME and the changed variables back and removes the folder. */
+  restore(): void;
+};
+
+/**
+ * Points this process (and @salesforce/core's state) at a fresh HOME. Call restore() in `after`: mocha runs every
+ * test file in one process.
+ */
+export function isolateHome(): IsolatedHome {
+  const home = mkdtempSync(join(tmpdir(), 'sf-federate-home-'));
+  const env = sfEnv(home);
+  const saved = new Map<string, string | undefined>();
+  for (const [key, value] of Object.entries(env)) {
+    saved.set(key, process.env[key]);
+    process.env[key] = value;
+  }
+  StateAggregator.clearInstance();
+  ConfigAggregator.clearInstance?.();
+  return {
+    home,
+    env: { ...process.env, ...env },
+    restore: () => {
+      StateAggregator.clearInstance();
+      for (const [key, value] of saved) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      StateAggregator.clearInstance();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Logs in to the emulator in-process (AuthInfo + alias), under the current HOME. Returns the username. */
+export async function loginInProcess(emulator: Pick<Emulator, 'accessToken' | 'instanceUrl'>, alias: string): Promise<string> {
+  const authInfo = await AuthInfo.create({
+    accessTokenOptions: { accessToken: emulator.accessToken, instanceUrl: emulator.instanceUrl, loginUrl: emulator.instanceUrl },
+  });
+  await authInfo.save();
+  const username = authInfo.getUsername()!;
+  const state = await StateAggregator.getInstance();
+  await state.aliases.setAndSave(alias, username);
+  return username;
+}
+
+/** Runs the real sf binary with the isolated environment; never throws on a non-zero exit. */
+export function runSf(args: readonly string[], env: NodeJS.ProcessEnv, extraEnv: Record<string, string> = {}, cwd?: string): Promise<Result> {
+  return execa(process.execPath, [SF_RUN_JS, ...args], {
+    env: { ...env, ...extraEnv },
+    extendEnv: false,
+    reject: false,
+    cwd: cwd ?? tmpdir(),
+    timeout: 120_000,
+    stdin: 'ignore',
+  });
+}
+
+/** `SF_ACCESS_TOKEN=… sf org login access-token --instance-url … --alias … --no-prompt` with the real sf binary. */
+export async function loginWithSf(emulator: Pick<Emulator, 'accessToken' | 'instanceUrl'>, alias: string, env: NodeJS.ProcessEnv): Promise<Result> {
+  const result = await runSf(['org', 'login', 'access-token', '--instance-url', emulator.instanceUrl, '--alias', alias, '--no-prompt', '--json'], env, {
+    SF_ACCESS_TOKEN: emulator.accessToken,
+  });
+  if (result.exitCode !== 0) {
+    throw new Error(`sf org login access-token failed (${String(result.exitCode)}): ${String(result.stdout)}\n${String(result.stderr)}`.replaceAll(emulator.accessToken, '<token>'));
+  }
+  return result;
+}
+
+/** The line a person pastes to log in to an emulator by hand. */
+export function loginCommandLine(emulator: Pick<Emulator, 'accessToken' | 'instanceUrl'>, alias: string): string {
+  return `SF_ACCESS_TOKEN='${emulator.accessToken}' sf org login access-token --instance-url ${emulator.instanceUrl} --alias ${alias} --no-prompt`;
+}
