@@ -1,0 +1,224 @@
+import { posix } from 'node:path';
+import { SfError } from '@salesforce/core';
+import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import { ExitCode } from '../exit-codes.js';
+import { elementKeysFor, normalize, type ElementKeyTable } from '../metadata/elements.js';
+import { metadataMessages as messages } from '../metadata/messages.js';
+import { registryFor } from '../metadata/registry.js';
+import { componentKey, mapLimit } from '../metadata/snapshot.js';
+import type { Component, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
+import { canonicalize, compareStrings, elementName, parseXmlDocument, rootElement, type CanonicalElement } from '../metadata/xml.js';
+import type { Change, Changeset, ElementChange } from './types.js';
+import { canonicalXml, diffRoots, type ChildDiff } from './xml-diff.js';
+
+export type CompareOptions = {
+  /** Report components whose bytes differ but whose metadata does not, as changes with `formattingOnly: true`. */
+  readonly strict?: boolean;
+  readonly onProgress?: ProgressListener;
+  /** The project's registry (`registryFor(projectDir)`), so that presets and customizations apply; default: SDR's own. */
+  readonly registry?: RegistryAccess;
+};
+
+/** Components compared at once: file reads overlap, parsed XML of few components is held at a time. */
+const COMPARE_CONCURRENCY = 8;
+
+/**
+ * Compares two snapshots, git's way round: `added` is in `to` only, `removed` in `from` only.
+ *
+ * Equal hashes are never read. Where hashes differ, XML is parsed (only if the XML's own hash differs) and compared in
+ * canonical form: formatting (whitespace, attribute order, order of keyed elements) is not a change unless `strict`.
+ * In-file children SDR knows as child types (labels of CustomLabels, alerts of a Workflow…) become changes of their
+ * own with `parent` set; every other difference inside a file is an ElementChange of its component.
+ */
+export async function compareSnapshots(from: Snapshot, to: Snapshot, options: CompareOptions = {}): Promise<Changeset> {
+  const registry = options.registry ?? registryFor();
+  const context: Context = { registry, strict: options.strict === true, from, to };
+  const changes: Change[] = [];
+  const work: Array<() => Promise<Change[]>> = [];
+
+  options.onProgress?.({ kind: 'phase', message: 'Comparing components' });
+  for (const [key, before] of from.components) {
+    const after = to.components.get(key);
+    if (after) {
+      if (after.hash !== before.hash) work.push(() => compareComponent(before, after, context));
+      else if (moved(before, after, context)) changes.push(renamed(before, after));
+    } else if (!(before.parent && from.components.has(before.parent) && !to.components.has(before.parent))) {
+      // A removed parent takes its decomposed children with it: the parent alone is reported.
+      changes.push({ ...identity(before), kind: 'removed', fromPaths: pathsOf(before), elements: [] });
+    }
+  }
+  for (const [key, after] of to.components) {
+    if (from.components.has(key)) continue;
+    changes.push({ ...identity(after), kind: 'added', toPaths: pathsOf(after), elements: [] });
+    if (after.xml && hasInFileChildren(context, after)) work.push(() => addedChildren(after, context));
+  }
+
+  let done = 0;
+  const results = await mapLimit(work, COMPARE_CONCURRENCY, async (job) => {
+    const result = await job();
+    done++;
+    if (done % 500 === 0 || done === work.length) options.onProgress?.({ kind: 'count', message: 'Comparing changed components', done, total: work.length });
+    return result;
+  });
+  for (const result of results) changes.push(...result);
+
+  return {
+    from: from.source,
+    to: to.source,
+    apiVersion: to.apiVersion,
+    changes: changes.sort(byTypeAndName),
+    unclassified: mergeUnclassified(from.unclassified, to.unclassified),
+    warnings: [],
+  };
+}
+
+type Context = {
+  readonly registry: RegistryAccess;
+  readonly strict: boolean;
+  readonly from: Snapshot;
+  readonly to: Snapshot;
+};
+
+function identity(component: Component): Pick<Change, 'key' | 'type' | 'fullName' | 'parent'> {
+  return { key: component.key, type: component.type, fullName: component.fullName, ...(component.parent ? { parent: component.parent } : {}) };
+}
+
+function pathsOf(component: Component): string[] {
+  return [...(component.xml ? [component.xml.path] : []), ...component.content.map((file) => file.path)];
+}
+
+function renamed(before: Component, after: Component): Change {
+  return { ...identity(after), kind: 'renamed', fromPaths: pathsOf(before), toPaths: pathsOf(after), elements: [] };
+}
+
+/**
+ * Same key, same content, other place. Paths are compared inside their package directory so that a project and a
+ * bare source folder of the same metadata agree; a metadata-format source (converted to a temporary folder) has no
+ * meaningful paths and never yields a rename.
+ */
+function moved(before: Component, after: Component, context: Context): boolean {
+  if (context.from.source.format !== 'source' || context.to.source.format !== 'source') return false;
+  const a = pathsOf(before).map((path) => insidePackage(path, context.from.packageDirs));
+  const b = pathsOf(after).map((path) => insidePackage(path, context.to.packageDirs));
+  return a.join('\n') !== b.join('\n');
+}
+
+function insidePackage(path: string, packageDirs: readonly string[]): string {
+  for (const dir of packageDirs) if (dir !== '.' && path.startsWith(`${dir}/`)) return path.slice(dir.length + 1);
+  return path;
+}
+
+async function compareComponent(before: Component, after: Component, context: Context): Promise<Change[]> {
+  const files = diffContent(before, after);
+  let elements: ElementChange[] = [];
+  let children: ChildDiff[] = [];
+  let formattingOnly = false;
+
+  if (before.xml && after.xml) {
+    if (before.xml.hash !== after.xml.hash) {
+      const [a, b] = await Promise.all([readCanonical(before.xml, context.from, context), readCanonical(after.xml, context.to, context)]);
+      if (canonicalXml(a.element) === canonicalXml(b.element)) formattingOnly = true;
+      else ({ elements, children } = diffRoots(a.element, b.element, a.table));
+    }
+  } else if (before.xml || after.xml) {
+    files.push((after.xml ?? before.xml)!.path);
+  }
+
+  const changes: Change[] = children.map((child) => childChange(child, before, after));
+  const paths = { fromPaths: pathsOf(before), toPaths: pathsOf(after) };
+  if (elements.length || files.length) {
+    changes.push({ ...identity(after), kind: 'changed', ...paths, elements, ...(files.length ? { files: files.sort(compareStrings) } : {}) });
+  } else if (formattingOnly && context.strict) {
+    changes.push({ ...identity(after), kind: 'changed', ...paths, elements: [], formattingOnly: true });
+  }
+  return changes;
+}
+
+function childChange(child: ChildDiff, before: Component | undefined, after: Component): Change {
+  const container = after;
+  const fullName = child.ignoreParentName ? child.name : `${container.fullName}.${child.name}`;
+  return {
+    key: componentKey(child.type, fullName),
+    type: child.type,
+    fullName,
+    parent: container.key,
+    kind: child.kind,
+    ...(child.kind !== 'added' && before?.xml ? { fromPaths: [before.xml.path] } : {}),
+    ...(child.kind !== 'removed' && after.xml ? { toPaths: [after.xml.path] } : {}),
+    elements: child.elements,
+  };
+}
+
+/** Whether a component's own XML can hold in-file children (its type has child types with an XML element name). */
+function hasInFileChildren(context: Context, component: Component): boolean {
+  for (const spec of elementKeysFor(context.registry, component.type).values()) if (spec.childType) return true;
+  return false;
+}
+
+/** The in-file children of an added container, each reported as added. */
+async function addedChildren(component: Component, context: Context): Promise<Change[]> {
+  const { element, table } = await readCanonical(component.xml!, context.to, context);
+  const empty: CanonicalElement = { name: element.name, attributes: element.attributes, children: [] };
+  const { children } = diffRoots(empty, element, table);
+  return children.filter((child) => child.kind === 'added').map((child) => childChange(child, undefined, component));
+}
+
+async function readCanonical(file: SnapshotFile, snapshot: Snapshot, context: Context): Promise<{ element: CanonicalElement; table: ElementKeyTable }> {
+  const where = displayPath(snapshot, file);
+  let bytes: Buffer;
+  try {
+    bytes = await file.read();
+  } catch (error) {
+    if (error instanceof SfError && error.exitCode === ExitCode.BadInput) throw error;
+    throw messages.createError('error.UnreadableFile', [where, (error as Error).message], [], ExitCode.BadInput);
+  }
+  const root = rootElement(parseXmlDocument(bytes, where));
+  const table = elementKeysFor(context.registry, elementName(root)!);
+  return { element: normalize(canonicalize(root), table), table };
+}
+
+/** A file as a user finds it: the absolute path for a folder, `spec:path` otherwise. */
+function displayPath(snapshot: Snapshot, file: SnapshotFile): string {
+  if (snapshot.source.kind === 'dir' && snapshot.source.format === 'source') return posix.join(snapshot.source.label.replace(/\\/g, '/'), file.path);
+  return `${snapshot.source.spec}:${file.path}`;
+}
+
+/**
+ * Content files (not the component's XML) that differ, by name relative to the component's folder, as the component
+ * hash names them: changed and added files by their `to` path, removed ones by their `from` path.
+ */
+function diffContent(before: Component, after: Component): string[] {
+  const a = byRelativeName(before);
+  const b = byRelativeName(after);
+  const files: string[] = [];
+  for (const [name, file] of b) {
+    const old = a.get(name);
+    if (!old || old.hash !== file.hash) files.push(file.path);
+  }
+  for (const [name, file] of a) if (!b.has(name)) files.push(file.path);
+  return files;
+}
+
+function byRelativeName(component: Component): Map<string, SnapshotFile> {
+  const base = component.xml ? posix.dirname(component.xml.path) : component.content.length ? posix.dirname(component.content[0].path) : '';
+  return new Map(component.content.map((file) => [posix.relative(base, file.path), file]));
+}
+
+const KIND_ORDER: Record<Change['kind'], number> = { removed: 0, renamed: 1, changed: 2, added: 3 };
+
+function byTypeAndName(a: Change, b: Change): number {
+  return compareStrings(a.type, b.type) || compareStrings(a.fullName, b.fullName) || KIND_ORDER[a.kind] - KIND_ORDER[b.kind];
+}
+
+function mergeUnclassified(a: readonly UnclassifiedFile[], b: readonly UnclassifiedFile[]): UnclassifiedFile[] {
+  const seen = new Set<string>();
+  const merged: UnclassifiedFile[] = [];
+  for (const file of [...a, ...b]) {
+    const id = `${file.path}\0${file.reason}`;
+    if (!seen.has(id)) {
+      seen.add(id);
+      merged.push(file);
+    }
+  }
+  return merged.sort((x, y) => compareStrings(x.path, y.path));
+}

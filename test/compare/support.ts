@@ -1,0 +1,43 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'chai';
+import { parseSourceSpec, readSource } from '../../src/metadata/sources/index.js';
+import type { Snapshot } from '../../src/metadata/types.js';
+
+export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'metadata');
+
+/** Temp folders made by a test file; remove them in `after`. */
+export class TempDirs {
+  private readonly dirs: string[] = [];
+
+  public make(): string {
+    const dir = mkdtempSync(join(tmpdir(), 'sf-federate-compare-'));
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  /** A copy of a fixture folder (test/fixtures/metadata/NAME). */
+  public copy(name: string): string {
+    const dir = this.make();
+    cpSync(join(FIXTURES, name), dir, { recursive: true });
+    return dir;
+  }
+
+  public cleanup(): void {
+    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function snapshotOf(dir: string): Promise<Snapshot> {
+  return readSource(parseSourceSpec(`dir:${dir}`), { apiVersion: '62.0', projectDir: dir });
+}
+
+/** Replaces `before` (which must occur exactly once) with `after` in a file below `dir`. */
+export function edit(dir: string, path: string, before: string, after: string): void {
+  const file = join(dir, path);
+  const text = readFileSync(file, 'utf8');
+  expect(text.split(before).length - 1, `"${before}" once in ${path}`).to.equal(1);
+  writeFileSync(file, text.replace(before, after));
+}
