@@ -1,0 +1,337 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+import { Messages } from '@salesforce/core';
+import type { MetadataType, RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import { XMLBuilder } from 'fast-xml-parser';
+import { compareCodePoints, type NotDeletable } from './result.js';
+import type { Change, Changeset } from './types.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-federate', 'report');
+
+/** Metadata type name (as the registry spells it) → members, both sorted as SDR writes them. */
+export type ManifestMembers = Record<string, string[]>;
+
+export type Manifests = {
+  readonly apiVersion: string;
+  /** Added, changed and renamed components: deployed to an org that looks like `--from`, it looks like `--to`. */
+  readonly packageXml: string;
+  /** Removals that must go before the deploy (see docs/output.md); absent when there are none. */
+  readonly destructiveChangesPre?: string;
+  /** Removals, deleted after the deploy; absent when there are none. */
+  readonly destructiveChangesPost?: string;
+  /** An empty package.xml for a delete-only deploy; present when there are removals. */
+  readonly emptyPackageXml?: string;
+  /** Removals the Metadata API cannot delete: reported, never listed as destructive. */
+  readonly notDeletable: NotDeletable[];
+  readonly members: {
+    readonly package: ManifestMembers;
+    readonly destructiveChangesPre: ManifestMembers;
+    readonly destructiveChangesPost: ManifestMembers;
+  };
+};
+
+export type ManifestOptions = {
+  /** Written as `<version>`; never guessed. */
+  readonly apiVersion: string;
+  /** The project's registry (`registryFor(projectDir)`), so presets and customizations apply. */
+  readonly registry: RegistryAccess;
+};
+
+/** Folder of the self-contained delete-only bundle: an empty package.xml beside copies of the destructive manifests. */
+export const DELETE_ONLY_DIR = 'destructiveChanges';
+
+const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>\n';
+const METADATA_NS = 'http://soap.sforce.com/2006/04/metadata';
+
+/** Suffixes of object names that are not standard objects (custom, custom metadata, platform event, big, external…). */
+const CUSTOM_OBJECT_SUFFIXES = ['__c', '__mdt', '__e', '__b', '__x', '__xo', '__kav', '__dlm'];
+/** Profiles every org has; they cannot be deleted. File names as a retrieve writes them. */
+const STANDARD_PROFILES = new Set([
+  'Admin',
+  'Standard',
+  'ReadOnly',
+  'ContractManager',
+  'MarketingProfile',
+  'SolutionManager',
+  'StandardAul',
+  'Minimum Access - Salesforce',
+  'Chatter Free User',
+  'Chatter External User',
+  'Chatter Moderator User',
+]);
+const TRANSLATION_TYPES = new Set(['Translations', 'CustomObjectTranslation', 'GlobalValueSetTranslation', 'StandardValueSetTranslation']);
+
+/**
+ * Why a removal of this type and name cannot be deleted through the Metadata API, or undefined when it can.
+ * SDR's registry has no such fact, so this is the one table of them (docs/output.md, one test per entry).
+ */
+export function notDeletableReason(type: string, fullName: string): string | undefined {
+  if (type === 'StandardValueSet') return messages.getMessage('notDeletable.StandardValueSet');
+  if (type === 'Settings' || type.endsWith('Settings')) return messages.getMessage('notDeletable.Settings');
+  if (TRANSLATION_TYPES.has(type)) return messages.getMessage('notDeletable.Translation');
+  if (type === 'CustomObject' && !CUSTOM_OBJECT_SUFFIXES.some((suffix) => fullName.endsWith(suffix))) {
+    return messages.getMessage('notDeletable.StandardObject');
+  }
+  if (type === 'CustomField' && !fullName.slice(fullName.indexOf('.') + 1).endsWith('__c')) return messages.getMessage('notDeletable.StandardField');
+  if (type === 'Profile' && STANDARD_PROFILES.has(fullName)) return messages.getMessage('notDeletable.StandardProfile');
+  return undefined;
+}
+
+type Entry = { readonly type: string; readonly fullName: string };
+type Removal = Entry & { readonly parentKey?: string };
+
+/**
+ * The manifests that turn an org that looks like `changeset.from` into one that looks like `changeset.to`.
+ * Pure: builds strings, writes nothing (see writeManifests).
+ *
+ * - package.xml: added, changed and renamed components. An in-file child (CustomLabel, WorkflowAlert…) is listed as
+ *   itself, whether compare reports it as a change of its own or as elements of its changed parent
+ *   (`labels[fullName=Greeting]/value`); a child the registry says is not addressable without its parent
+ *   (CustomFieldTranslation, decomposed permission set parts) lists the parent. A Profile's element changes list the Profile.
+ * - destructiveChangesPost.xml: removals. A child whose parent is removed too is left out (deleting the parent deletes it).
+ * - destructiveChangesPre.xml: removals whose API name (case-insensitive) is re-used by an added component of another
+ *   type, e.g. an Aura component replaced by a Lightning web component of the same name: the old one must go first.
+ * - notDeletable: removals the Metadata API cannot delete (notDeletableReason), and case-only renames.
+ */
+export function buildManifests(changeset: Changeset, options: ManifestOptions): Manifests {
+  const { registry, apiVersion } = options;
+  const deploy = new Map<string, Set<string>>();
+  const removals: Removal[] = [];
+  const addDeploy = (entry: Entry): void => {
+    const named = manifestEntry(registry, entry);
+    if (!named) return;
+    const members = deploy.get(named.type) ?? new Set<string>();
+    members.add(named.fullName);
+    deploy.set(named.type, members);
+  };
+
+  const removedKeys = new Set(changeset.changes.filter((change) => change.kind === 'removed').map((change) => change.key));
+  for (const change of changeset.changes) {
+    const type = typeOf(registry, change.type);
+    const typeName = type?.name ?? change.type;
+    const parent = needsParent(type) ? parentOf(registry, change) : undefined;
+    if (needsParent(type)) {
+      // Only deployable through its parent: any change to it is a change of the parent (unless the parent is gone).
+      if (parent && !removedKeys.has(`${parent.type}:${parent.fullName}`)) addDeploy(parent);
+      continue;
+    }
+    const children = type && change.kind === 'changed' ? inFileChildren(type, change) : undefined;
+    if (children) {
+      for (const child of children.deploy) addDeploy(child);
+      for (const child of children.remove) removals.push({ ...child, parentKey: change.key });
+      if (children.parentTouched) addDeploy({ type: typeName, fullName: change.fullName });
+      continue;
+    }
+    if (change.kind === 'removed') removals.push({ type: typeName, fullName: change.fullName, parentKey: change.parent });
+    else addDeploy({ type: typeName, fullName: change.fullName });
+  }
+
+  const deployedNames = new Map<string, Array<{ type: string; fullName: string }>>();
+  for (const [type, members] of deploy) {
+    for (const fullName of members) {
+      const same = deployedNames.get(fullName.toLowerCase()) ?? [];
+      same.push({ type, fullName });
+      deployedNames.set(fullName.toLowerCase(), same);
+    }
+  }
+
+  const pre = new Map<string, Set<string>>();
+  const post = new Map<string, Set<string>>();
+  const notDeletable: NotDeletable[] = [];
+  for (const removal of removals) {
+    if (removal.parentKey && removedKeys.has(removal.parentKey) && parentIsDeleted(removal.parentKey)) continue;
+    const named = manifestEntry(registry, removal);
+    if (!named) continue;
+    const reason = notDeletableReason(removal.type, removal.fullName);
+    if (reason) {
+      notDeletable.push({ type: removal.type, fullName: removal.fullName, reason });
+      continue;
+    }
+    const reused = deployedNames.get(named.fullName.toLowerCase()) ?? [];
+    const sameType = reused.find((entry) => entry.type === named.type);
+    if (sameType) {
+      notDeletable.push({ type: removal.type, fullName: removal.fullName, reason: messages.getMessage('notDeletable.CaseOnlyRename', [removal.fullName, sameType.fullName]) });
+      continue;
+    }
+    const target = reused.length ? pre : post;
+    const members = target.get(named.type) ?? new Set<string>();
+    members.add(named.fullName);
+    target.set(named.type, members);
+  }
+
+  const members = { package: sortMembers(deploy), destructiveChangesPre: sortMembers(pre), destructiveChangesPost: sortMembers(post) };
+  const hasRemovals = pre.size > 0 || post.size > 0;
+  notDeletable.sort((a, b) => compareCodePoints(a.type, b.type) || compareCodePoints(a.fullName, b.fullName));
+  return {
+    apiVersion,
+    packageXml: packageXml(members.package, apiVersion),
+    ...(pre.size ? { destructiveChangesPre: packageXml(members.destructiveChangesPre, apiVersion) } : {}),
+    ...(post.size ? { destructiveChangesPost: packageXml(members.destructiveChangesPost, apiVersion) } : {}),
+    ...(hasRemovals ? { emptyPackageXml: packageXml({}, apiVersion) } : {}),
+    notDeletable,
+    members,
+  };
+}
+
+/** The files writeManifests writes for these manifests, relative to the output folder, sorted. */
+export function manifestFiles(manifests: Manifests): Record<string, string> {
+  const files: Record<string, string> = { 'package.xml': manifests.packageXml };
+  if (manifests.destructiveChangesPre) {
+    files['destructiveChangesPre.xml'] = manifests.destructiveChangesPre;
+    files[`${DELETE_ONLY_DIR}/destructiveChangesPre.xml`] = manifests.destructiveChangesPre;
+  }
+  if (manifests.destructiveChangesPost) {
+    files['destructiveChangesPost.xml'] = manifests.destructiveChangesPost;
+    files[`${DELETE_ONLY_DIR}/destructiveChangesPost.xml`] = manifests.destructiveChangesPost;
+  }
+  if (manifests.emptyPackageXml) files[`${DELETE_ONLY_DIR}/package.xml`] = manifests.emptyPackageXml;
+  return Object.fromEntries(Object.entries(files).sort(([a], [b]) => compareCodePoints(a, b)));
+}
+
+/**
+ * Writes the manifests into `outputDir` all at once: everything is written into a temporary folder beside it first,
+ * then moved into place. Manifest files of an earlier run in `outputDir` are replaced (stale ones removed); other files
+ * are left alone. On failure `outputDir` is left as it was. Returns the written paths, relative to `outputDir`.
+ */
+export async function writeManifests(outputDir: string, manifests: Manifests): Promise<string[]> {
+  const target = resolve(outputDir);
+  const files = manifestFiles(manifests);
+  await mkdir(dirname(target), { recursive: true });
+  const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.manifests-`));
+  try {
+    const fresh = join(temp, 'new');
+    for (const [path, content] of Object.entries(files)) {
+      await mkdir(dirname(join(fresh, path)), { recursive: true });
+      await writeFile(join(fresh, path), content, 'utf8');
+    }
+    if (!existsSync(target)) {
+      await rename(fresh, target);
+    } else {
+      await swapInto(target, fresh, join(temp, 'old'));
+    }
+    return Object.keys(files);
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+  }
+}
+
+/** Names writeManifests owns in an output folder. */
+const OWNED_ENTRIES = ['package.xml', 'destructiveChangesPre.xml', 'destructiveChangesPost.xml', DELETE_ONLY_DIR];
+
+/** Moves the owned entries of `target` aside, the new ones in; puts the old ones back if any move fails. */
+async function swapInto(target: string, fresh: string, old: string): Promise<void> {
+  await mkdir(old);
+  const movedAside: string[] = [];
+  const movedIn: string[] = [];
+  try {
+    for (const name of OWNED_ENTRIES) {
+      if (existsSync(join(target, name))) {
+        await rename(join(target, name), join(old, name));
+        movedAside.push(name);
+      }
+    }
+    for (const name of OWNED_ENTRIES) {
+      if (existsSync(join(fresh, name))) {
+        await rename(join(fresh, name), join(target, name));
+        movedIn.push(name);
+      }
+    }
+  } catch (error) {
+    for (const name of movedIn) await rm(join(target, name), { recursive: true, force: true });
+    for (const name of movedAside) await rename(join(old, name), join(target, name));
+    throw error;
+  }
+}
+
+/** A manifest's XML, as SDR's ComponentSet.getPackageXml writes it: types and members in code-point order, escaped. */
+export function packageXml(members: ManifestMembers, apiVersion: string): string {
+  const builder = new XMLBuilder({ format: true, indentBy: '    ', ignoreAttributes: false, suppressEmptyNode: false });
+  const types = Object.keys(members)
+    .sort(compareCodePoints)
+    .map((name) => ({ members: [...members[name]].sort(compareCodePoints), name }));
+  return XML_DECLARATION + builder.build({ Package: { '@_xmlns': METADATA_NS, ...(types.length ? { types } : {}), version: apiVersion } });
+}
+
+/** A removed parent is deleted, and its children with it, unless the Metadata API cannot delete it. */
+function parentIsDeleted(parentKey: string): boolean {
+  const at = parentKey.indexOf(':');
+  return notDeletableReason(parentKey.slice(0, at), parentKey.slice(at + 1)) === undefined;
+}
+
+function sortMembers(byType: Map<string, Set<string>>): ManifestMembers {
+  const sorted: ManifestMembers = {};
+  for (const type of [...byType.keys()].sort(compareCodePoints)) sorted[type] = [...byType.get(type)!].sort(compareCodePoints);
+  return sorted;
+}
+
+function typeOf(registry: RegistryAccess, name: string): MetadataType | undefined {
+  try {
+    return registry.getTypeByName(name);
+  } catch {
+    return undefined;
+  }
+}
+
+function needsParent(type: MetadataType | undefined): boolean {
+  return Boolean(type && (type.isAddressable === false || type.unaddressableWithoutParent === true));
+}
+
+function parentOf(registry: RegistryAccess, change: Change): Entry | undefined {
+  if (change.parent) {
+    const at = change.parent.indexOf(':');
+    return { type: change.parent.slice(0, at), fullName: change.parent.slice(at + 1) };
+  }
+  const parentType = registry.getParentType(change.type);
+  if (!parentType) return undefined;
+  const dot = change.fullName.indexOf('.');
+  return { type: parentType.name, fullName: dot > 0 ? change.fullName.slice(0, dot) : change.fullName };
+}
+
+/**
+ * How a component lands in a manifest, as SDR's ComponentSet.getObject names it: a folder under its content type
+ * (ReportFolder → Report), a child of a `startEmpty` parent (decomposed labels) by its own name; nothing for a type
+ * that is not addressable.
+ */
+function manifestEntry(registry: RegistryAccess, entry: Entry): Entry | undefined {
+  const type = typeOf(registry, entry.type);
+  if (!type) return entry;
+  if (type.isAddressable === false) return undefined;
+  let fullName = entry.fullName;
+  if (['DashboardFolder', 'ReportFolder', 'EmailTemplateFolder'].includes(type.name) && !fullName.endsWith('/')) {
+    fullName = `${fullName}/`;
+  } else if (registry.getParentType(type.name)?.strategies?.recomposition === 'startEmpty' && fullName.includes('.')) {
+    fullName = fullName.split('.')[1];
+  }
+  const listedAs = type.folderContentType ? typeOf(registry, type.folderContentType)?.name ?? type.name : type.name;
+  return { type: listedAs, fullName };
+}
+
+type ChildSplit = { deploy: Entry[]; remove: Entry[]; parentTouched: boolean };
+
+/**
+ * For a parent whose children live in its own file (CustomLabels, Workflow, SharingRules…), the children its element
+ * changes address (`labels[fullName=Greeting]/value` → CustomLabel:Greeting). Undefined when the type has no in-file
+ * children or no element addresses one.
+ */
+function inFileChildren(type: MetadataType, change: Change): ChildSplit | undefined {
+  const childTypes = Object.values(type.children?.types ?? {});
+  if (!childTypes.length || type.strategies?.transformer === 'decomposed' || !change.elements.length) return undefined;
+  const split: ChildSplit = { deploy: [], remove: [], parentTouched: false };
+  let found = false;
+  for (const element of change.elements) {
+    const match = /^([^[/]+)\[([^=\]]+)=([^\]]*)\](\/.*)?$/.exec(element.path);
+    const childType = match
+      ? childTypes.find((child) => child.xmlElementName === match[1] && (child.uniqueIdElement ?? 'fullName') === match[2])
+      : undefined;
+    if (!match || !childType || childType.isAddressable === false || childType.unaddressableWithoutParent) {
+      split.parentTouched = true;
+      continue;
+    }
+    found = true;
+    const child = { type: childType.name, fullName: childType.ignoreParentName ? match[3] : `${change.fullName}.${match[3]}` };
+    (element.kind === 'removed' && !match[4] ? split.remove : split.deploy).push(child);
+  }
+  return found ? split : undefined;
+}
