@@ -1,0 +1,3 @@
+trigger OrderRequestTrigger on Order_Request__c (after update) {
+    OrderRequestTriggerHandler.afterUpdate(Trigger.new, Trigger.oldMap);
+}
