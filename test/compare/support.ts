@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { parseSourceSpec, readSource } from '../../src/metadata/sources/index.js';
+import { readDirSource } from '../../src/metadata/sources/dir.js';
 import type { Snapshot } from '../../src/metadata/types.js';
 
 export const FIXTURES = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'metadata');
@@ -31,7 +31,8 @@ export class TempDirs {
 }
 
 export async function snapshotOf(dir: string): Promise<Snapshot> {
-  return readSource(parseSourceSpec(`dir:${dir}`), { apiVersion: '62.0', projectDir: dir });
+  // readSource's dir handler, called directly (sources/index.ts also loads the git and org sources).
+  return readDirSource({ kind: 'dir', value: dir, guessed: false }, { apiVersion: '62.0', projectDir: dir });
 }
 
 /** Replaces `before` (which must occur exactly once) with `after` in a file below `dir`. */
