@@ -11,7 +11,7 @@ export default class OrderHelpPanel extends LightningElement {
     orderRequest;
 
     get status() {
-        return getFieldValue(this.orderRequest.data, STATUS_FIELD);
+        return this.orderRequest?.data ? getFieldValue(this.orderRequest.data, STATUS_FIELD) : '';
     }
 
     openDeliveryHelp() {
