@@ -13,11 +13,11 @@ const messages = Messages.loadMessages('sf-federate', 'federate.diff');
 export type FederateDiffResult = DiffResult;
 
 export default class FederateDiff extends SfCommand<FederateDiffResult> {
-  public static readonly summary = messages.getMessage('summary');
-  public static readonly description = messages.getMessage('description');
-  public static readonly examples = messages.getMessages('examples');
+  public static override readonly summary = messages.getMessage('summary');
+  public static override readonly description = messages.getMessage('description');
+  public static override readonly examples = messages.getMessages('examples');
 
-  public static readonly flags = {
+  public static override readonly flags = {
     from: Flags.string({ summary: messages.getMessage('flags.from.summary'), required: true }),
     to: Flags.string({ summary: messages.getMessage('flags.to.summary'), required: true }),
     'output-dir': Flags.directory({ char: 'd', summary: messages.getMessage('flags.output-dir.summary') }),

@@ -1,0 +1,99 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { ComponentSet } from '@salesforce/source-deploy-retrieve';
+import type { DiffResult } from '../../src/compare/result.js';
+import { sfSandbox, type SfSandbox } from './sf.js';
+
+// The real `sf` binary with the plugin linked, on the embedded example: what a release manager types.
+describe('e2e: sf federate diff (real sf CLI, plugin linked)', function () {
+  this.timeout(300_000);
+  let sf: SfSandbox;
+  let work: string;
+
+  before(async () => {
+    sf = await sfSandbox();
+    work = mkdtempSync(join(tmpdir(), 'sf-federate-e2e-'));
+  });
+  after(() => {
+    sf?.dispose();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it('diffs the global and China examples with --json, element by element', async () => {
+    const run = await sf.run(['federate', 'diff', '--from', 'dir:examples/global', '--to', 'dir:examples/china', '--json']);
+    expect(run.exitCode, run.stderr).to.equal(0);
+    const result = run.json?.result as DiffResult;
+    expect(result.from.spec).to.equal('dir:examples/global');
+    const payments = result.changes.find((change) => change.key === 'NamedCredential:Payments');
+    expect(payments?.kind).to.equal('changed');
+    expect(payments?.elements).to.deep.include({ path: 'endpoint', kind: 'changed', before: 'https://payments.example.com', after: 'https://payments.example.cn' });
+    expect(result.changes.find((change) => change.key === 'RemoteSiteSetting:WeChat_API')?.kind).to.equal('added');
+    expect(result.changes.find((change) => change.key === 'GenAiPromptTemplate:Order_Summary')?.kind).to.equal('removed');
+    expect(result.notDeletable.map((entry) => `${entry.type}:${entry.fullName}`)).to.include('Settings:EinsteinGpt');
+    expect(result.summary.total).to.equal(result.changes.length);
+    // --json keeps stdout a single JSON document: no spinner or table leaked into it.
+    expect(run.stdout.trim().startsWith('{')).to.equal(true);
+  });
+
+  it('exits 1 with --exit-code when there are differences, 0 when there are none', async () => {
+    const differs = await sf.run(['federate', 'diff', '--from', 'dir:examples/global', '--to', 'dir:examples/china', '--exit-code']);
+    expect(differs.exitCode).to.equal(1);
+    expect(differs.stdout).to.contain('NamedCredential');
+    const same = await sf.run(['federate', 'diff', '--from', 'dir:examples/global', '--to', 'dir:examples/global', '--exit-code']);
+    expect(same.exitCode, same.stderr).to.equal(0);
+  });
+
+  it('writes manifests that SDR reads back, and a markdown report', async () => {
+    const outputDir = join(work, 'delta');
+    const run = await sf.run(['federate', 'diff', '--from', 'dir:examples/global', '--to', 'dir:examples/china', '--output-dir', outputDir, '--format', 'markdown']);
+    expect(run.exitCode, run.stderr).to.equal(0);
+    expect(run.stdout).to.match(/^#+ /m);
+    expect(run.stdout).to.contain('NamedCredential');
+    const set = await ComponentSet.fromManifest({
+      manifestPath: join(outputDir, 'package.xml'),
+      destructivePostPath: join(outputDir, 'destructiveChangesPost.xml'),
+    });
+    const members = [...set].map((component) => `${component.type.name}:${component.fullName}`);
+    expect(members).to.include('NamedCredential:Payments');
+    expect(members).to.include('RemoteSiteSetting:Stripe_API');
+    expect(readFileSync(join(outputDir, 'destructiveChangesPost.xml'), 'utf8')).to.contain('<members>Stripe_API</members>');
+  });
+
+  it('fails with exit code 2, a named error and nothing written for a missing path', async () => {
+    const outputDir = join(work, 'never');
+    const run = await sf.run(['federate', 'diff', '--from', 'dir:examples/nope', '--to', 'dir:examples/china', '--output-dir', outputDir, '--json']);
+    expect(run.exitCode).to.equal(2);
+    expect(run.json?.name).to.equal('MissingPathError');
+    expect(run.json?.message).to.contain('examples/nope');
+    expect(existsSync(outputDir)).to.equal(false);
+  });
+
+  it('reports malformed XML with file, line and column, and writes nothing', async () => {
+    const project = join(work, 'broken');
+    const classes = join(project, 'force-app', 'main', 'default', 'classes');
+    mkdirSync(classes, { recursive: true });
+    writeFileSync(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' }));
+    writeFileSync(join(classes, 'Foo.cls'), 'public class Foo {}');
+    writeFileSync(join(classes, 'Foo.cls-meta.xml'), '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>62.0</apiVersion>\n    <status>Active</status>\n</ApexClas>\n');
+    const good = join(work, 'good');
+    mkdirSync(join(good, 'force-app', 'main', 'default', 'classes'), { recursive: true });
+    writeFileSync(join(good, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' }));
+    writeFileSync(join(good, 'force-app', 'main', 'default', 'classes', 'Foo.cls'), 'public class Foo {}');
+    writeFileSync(join(good, 'force-app', 'main', 'default', 'classes', 'Foo.cls-meta.xml'), '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>61.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n');
+    const outputDir = join(work, 'not-written');
+    const run = await sf.run(['federate', 'diff', '--from', `dir:${good}`, '--to', `dir:${project}`, '--output-dir', outputDir, '--json']);
+    expect(run.exitCode).to.equal(2);
+    expect(run.json?.message).to.match(/Foo\.cls-meta\.xml:5:\d+/);
+    expect(existsSync(outputDir)).to.equal(false);
+  });
+
+  it('is listed by sf as a linked plugin command with help from messages/', async () => {
+    const run = await sf.run(['federate', 'diff', '--help']);
+    expect(run.exitCode).to.equal(0);
+    expect(run.stdout).to.contain('--from');
+    expect(run.stdout).to.contain('--copy-sources');
+    expect(run.stdout).to.contain('dir:examples/global');
+  });
+});
