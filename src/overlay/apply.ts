@@ -40,6 +40,8 @@ export type ApplyOptions = {
   /** The project's registry (registryCustomizations); the default registry otherwise. */
   readonly registry?: RegistryAccess;
   readonly onProgress?: ProgressListener;
+  /** Unset environment values skip the rules that use them instead of failing (diff and capture, never deploys). */
+  readonly lenientEnv?: boolean;
 };
 
 export type ApplyResult = { readonly snapshot: Snapshot; readonly report: OverlayReport };
@@ -398,7 +400,7 @@ class Work {
     const path = component.xml!.path;
     let entry = this.docs.get(path);
     if (!entry) {
-      entry = { doc: parseXmlDocument(await this.readBytes(component.xml!), path), changed: false };
+      entry = { doc: dropFormatting(parseXmlDocument(await this.readBytes(component.xml!), path)), changed: false };
       this.docs.set(path, entry);
     }
     return entry;
@@ -482,7 +484,7 @@ class Work {
     for (const name of referencedValues(text)) {
       const resolved = this.values.resolve(name);
       if (!resolved.ok) {
-        if (resolved.optional) {
+        if (resolved.optional || this.options.lenientEnv) {
           this.report(rule, rule.kind === 'patch' ? describePatch(rule as PatchRule) : describeReplace(rule as ReplaceRule), 'skipped', [], `${resolved.problem}; optional, so the rule is skipped`);
           return undefined;
         }
@@ -515,7 +517,7 @@ class Work {
     } else {
       replacement = this.env[rule.replaceWithEnv!];
       if (replacement === undefined) {
-        if (rule.allowUnsetEnvVariable) {
+        if (rule.allowUnsetEnvVariable || this.options.lenientEnv) {
           this.report(rule, description, 'skipped', [], `environment variable ${rule.replaceWithEnv} is not set (allowUnsetEnvVariable)`);
           return;
         }
@@ -704,6 +706,19 @@ function checkAcceptable(doc: XmlDocument, component: Component, table: ReturnTy
 }
 
 // ---- helpers ------------------------------------------------------------------------------------------------
+
+/** Drops whitespace-only text beside child elements, in place, at every depth (the builder re-indents). */
+function dropFormatting(nodes: XmlNode[]): XmlNode[] {
+  const hasElements = nodes.some((node) => elementName(node) !== undefined);
+  if (hasElements) {
+    for (let index = nodes.length - 1; index >= 0; index--) {
+      const text = nodes[index]['#text'];
+      if (text !== undefined && /^\s*$/.test(String(text))) nodes.splice(index, 1);
+    }
+  }
+  for (const node of nodes) if (elementName(node) !== undefined) dropFormatting(childNodes(node));
+  return nodes;
+}
 
 function filesOf(component: Component): SnapshotFile[] {
   return component.xml ? [component.xml, ...component.content] : [...component.content];

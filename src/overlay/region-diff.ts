@@ -1,0 +1,126 @@
+import { join } from 'node:path';
+import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import picomatch from 'picomatch';
+import { compareSnapshots } from '../compare/compare.js';
+import type { Change, Changeset, Classification } from '../compare/types.js';
+import { readProjectFile } from '../metadata/project.js';
+import { registryFor } from '../metadata/registry.js';
+import type { ProgressListener, Snapshot } from '../metadata/types.js';
+import type { RegionConfig } from '../pipeline/config.js';
+import { applyOverlay } from './apply.js';
+import { loadOverlay } from './load.js';
+import type { Overlay, OverlayReport } from './types.js';
+
+export type RegionDiffOptions = {
+  /** The project (federate.yml, sfdx-project.json, the overlay folder). */
+  readonly projectDir: string;
+  readonly stage?: string;
+  readonly strict?: boolean;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly registry?: RegistryAccess;
+  /** An overlay already loaded (default: the region's `overlay` folder). */
+  readonly overlay?: Overlay;
+  readonly onProgress?: ProgressListener;
+};
+
+export type ClassificationCounts = Readonly<Record<Classification, number>>;
+
+/** The overlay of a region, or an empty one when the region has none. */
+export async function loadRegionOverlay(projectDir: string, region: RegionConfig): Promise<Overlay> {
+  const packageDirs = readProjectFile(projectDir)?.packageDirs ?? [];
+  if (!region.overlay) return emptyOverlay(packageDirs);
+  return loadOverlay(join(projectDir, region.overlay), { packageDirs });
+}
+
+export function emptyOverlay(packageDirs: readonly string[] = []): Overlay {
+  return { file: '(no overlay)', exclude: [], patches: [], replace: [], values: [], files: [], packageDirs, replacementFiles: new Map() };
+}
+
+/**
+ * A diff between a global source (`from`) and a region source (`to`), each change classified:
+ * - `overlay`: applying the region's overlay to `from` produces it (it is gone from compare(apply(from), to));
+ * - `region-owned`: it lies in what the region owns (federate.yml `owns` globs, or components of the overlay's files/);
+ * - `drift`: unexplained;
+ * - `not-promoted`: the overlay says the region should have something the region does not (yet) have.
+ * Unset environment values skip the rules that use them (the diff never needs secrets).
+ */
+export async function regionDiff(from: Snapshot, to: Snapshot, region: RegionConfig & { readonly name: string }, options: RegionDiffOptions): Promise<Changeset> {
+  const registry = options.registry ?? registryFor(readProjectFile(options.projectDir) ? options.projectDir : undefined);
+  const overlay = options.overlay ?? (await loadRegionOverlay(options.projectDir, region));
+  options.onProgress?.({ kind: 'phase', message: `Applying the ${region.name} overlay to ${from.source.spec}` });
+  const applied = await applyOverlay(from, overlay, { stage: options.stage, env: options.env, registry, lenientEnv: true });
+  const [all, residual] = await Promise.all([
+    compareSnapshots(from, to, { strict: options.strict, registry }),
+    compareSnapshots(applied.snapshot, to, { strict: options.strict, registry }),
+  ]);
+  return classifyChanges(all, residual, { owns: region.owns, overlay, report: applied.report, regionOwnedKeys: overlayFileKeys(applied.report) });
+}
+
+export type ClassifyContext = {
+  readonly owns: readonly string[];
+  readonly overlay: Overlay;
+  readonly report?: OverlayReport;
+  /** Components the overlay's files/ provide. */
+  readonly regionOwnedKeys?: ReadonlySet<string>;
+};
+
+/**
+ * Classifies `all` = compare(from, to) with `residual` = compare(apply(from), to). A change partly explained by
+ * the overlay is drift, and keeps only its unexplained elements.
+ */
+export function classifyChanges(all: Changeset, residual: Changeset, context: ClassifyContext): Changeset {
+  const left = new Map(residual.changes.map((change) => [change.key, change]));
+  const owned = ownsMatcher(context.owns, context.overlay.packageDirs);
+  const fileKeys = context.regionOwnedKeys ?? new Set<string>();
+  const changes: Change[] = [];
+  for (const change of all.changes) {
+    const rest = left.get(change.key);
+    left.delete(change.key);
+    if (!rest) {
+      changes.push({ ...change, classification: 'overlay' });
+      continue;
+    }
+    const isOwned = owned(change) || fileKeys.has(change.key) || (change.parent !== undefined && fileKeys.has(change.parent));
+    const classification: Classification = isOwned ? 'region-owned' : 'drift';
+    if (change.kind === 'changed' && rest.kind === 'changed' && change.elements.length) {
+      const paths = new Set(rest.elements.map((element) => element.path));
+      const kept = change.elements.filter((element) => paths.has(element.path));
+      changes.push({ ...change, elements: kept.length ? kept : rest.elements, files: rest.files, classification });
+    } else {
+      changes.push({ ...change, classification });
+    }
+  }
+  for (const change of left.values()) {
+    // compare(apply(from), to) only: the overlay wants something the region does not have.
+    changes.push({ ...change, classification: owned(change) ? 'region-owned' : 'not-promoted' });
+  }
+  const warnings = [...all.warnings, ...(context.report?.warnings ?? [])];
+  return { ...all, changes: changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), warnings };
+}
+
+/** How many changes of each classification (`--exit-code` counts `drift`). */
+export function countClassifications(changeset: Changeset): ClassificationCounts {
+  const counts: Record<Classification, number> = { overlay: 0, 'region-owned': 0, 'not-promoted': 0, drift: 0 };
+  for (const change of changeset.changes) if (change.classification) counts[change.classification]++;
+  return counts;
+}
+
+function overlayFileKeys(report: OverlayReport): Set<string> {
+  const keys = new Set<string>();
+  for (const rule of report.rules) if (rule.kind === 'file' && rule.touched.length) keys.add(rule.touched.find((entry) => entry.includes(':') && !entry.includes('/')) ?? '');
+  keys.delete('');
+  return keys;
+}
+
+/** `owns` entries: path globs (project-relative; a bare folder's paths also match under each package dir) or `Type:NameGlob`. */
+export function ownsMatcher(owns: readonly string[], packageDirs: readonly string[]): (change: Change) => boolean {
+  if (!owns.length) return () => false;
+  const keyGlobs = owns.filter((entry) => /^[A-Z][A-Za-z0-9]*:/.test(entry)).map((entry) => picomatch(entry, { dot: true }));
+  const pathGlobs = owns.filter((entry) => !/^[A-Z][A-Za-z0-9]*:/.test(entry)).map((entry) => picomatch(entry, { dot: true }));
+  const aliases = (path: string): string[] => [path, ...packageDirs.map((dir) => `${dir}/${path}`)];
+  return (change) => {
+    if (keyGlobs.some((glob) => glob(change.key))) return true;
+    const paths = [...(change.fromPaths ?? []), ...(change.toPaths ?? [])];
+    return paths.length > 0 && paths.every((path) => aliases(path).some((alias) => pathGlobs.some((glob) => glob(alias))));
+  };
+}

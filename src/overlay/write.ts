@@ -1,0 +1,90 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { ComponentSet, MetadataConverter, RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import { ExitCode } from '../exit-codes.js';
+import { mapLimit } from '../metadata/snapshot.js';
+import type { Snapshot, SnapshotFile } from '../metadata/types.js';
+import { overlayMessages as messages } from './messages.js';
+
+/** Marks a folder as written by sf-federate, so a later run may replace it and nothing else. */
+export const OUTPUT_MARKER = '.sf-federate-output';
+
+export type WriteOptions = {
+  /** `source` (default: the format the snapshot was read in) or `metadata` (package.xml, converted by SDR). */
+  readonly format?: 'source' | 'metadata';
+  readonly registry?: RegistryAccess;
+};
+
+export type WriteResult = { readonly outputDir: string; readonly format: 'source' | 'metadata'; readonly files: number };
+
+/**
+ * Writes a snapshot as a deployable tree, all at once: into a staging folder beside the target that replaces it only
+ * when everything was written. Source format gets an sfdx-project.json naming its package directories; metadata
+ * format is converted by SDR and gets a package.xml. A target holding anything not written by sf-federate is refused.
+ */
+export async function writeSnapshot(snapshot: Snapshot, outputDir: string, options: WriteOptions = {}): Promise<WriteResult> {
+  const format = options.format ?? snapshot.source.format;
+  if (existsSync(outputDir) && readdirSync(outputDir).length > 0 && !existsSync(join(outputDir, OUTPUT_MARKER))) {
+    throw messages.createError('error.OutputNotEmpty', [outputDir], [], ExitCode.BadInput);
+  }
+  await mkdir(dirname(outputDir), { recursive: true });
+  const staging = await mkdtemp(join(dirname(outputDir), `.${basename(outputDir)}.staging-`));
+  try {
+    let files: number;
+    if (format === 'metadata') {
+      const sourceDir = await mkdtemp(join(tmpdir(), 'sf-federate-overlay-'));
+      try {
+        await writeFiles(snapshot, sourceDir);
+        const registry = options.registry ?? new RegistryAccess();
+        const set = ComponentSet.fromSource({ fsPaths: [sourceDir], registry });
+        set.sourceApiVersion = snapshot.apiVersion;
+        set.apiVersion = snapshot.apiVersion;
+        await new MetadataConverter(registry).convert(set, 'metadata', { type: 'directory', outputDirectory: staging, genUniqueDir: false });
+        files = countFiles(staging);
+      } finally {
+        await rm(sourceDir, { recursive: true, force: true });
+      }
+    } else {
+      files = await writeFiles(snapshot, staging);
+      const packageDirs = snapshot.packageDirs.filter((dir) => dir !== '.');
+      const project = {
+        packageDirectories: (packageDirs.length ? packageDirs : ['.']).map((path, index) => ({ path, default: index === 0 })),
+        sourceApiVersion: snapshot.apiVersion,
+      };
+      await writeFile(join(staging, 'sfdx-project.json'), `${JSON.stringify(project, null, 2)}\n`);
+    }
+    await writeFile(join(staging, OUTPUT_MARKER), 'Written by sf-federate; the next run replaces this folder.\n');
+    if (existsSync(outputDir)) {
+      const old = `${staging}.old`;
+      await rename(outputDir, old);
+      await rename(staging, outputDir);
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(staging, outputDir);
+    }
+    return { outputDir, format, files };
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function writeFiles(snapshot: Snapshot, root: string): Promise<number> {
+  const files: SnapshotFile[] = [];
+  for (const component of snapshot.components.values()) {
+    if (component.xml) files.push(component.xml);
+    files.push(...component.content);
+  }
+  const dirs = new Set(files.map((file) => dirname(join(root, file.path))));
+  for (const dir of dirs) await mkdir(dir, { recursive: true }); // eslint-disable-line no-await-in-loop
+  await mapLimit(files, 64, async (file) => writeFile(join(root, file.path), await file.read()));
+  return files.length;
+}
+
+function countFiles(dir: string): number {
+  let count = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) count += entry.isDirectory() ? countFiles(join(dir, entry.name)) : 1;
+  return count;
+}
