@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
@@ -80,8 +80,13 @@ async function convertToSource(root: string, registryDir: string, options: ReadO
   options.onProgress?.({ kind: 'phase', message: `Converting metadata format to source format: ${root}` });
   const registry = registryFor(existsSync(join(registryDir, 'sfdx-project.json')) ? registryDir : undefined);
   const set = ComponentSet.fromSource({ fsPaths: [root], registry });
-  const output = mkdtempSync(join(tmpdir(), 'sf-federate-mdapi-'));
-  temporaryDirs.push(output);
+  const workspace = mkdtempSync(join(tmpdir(), 'sf-federate-mdapi-'));
+  temporaryDirs.push(workspace);
+  // SDR's finalizer for non-decomposed types (CustomLabels) looks up the SFDX project around the output folder: give
+  // it one, with the output as its package directory.
+  const output = join(workspace, 'main');
+  mkdirSync(output);
+  writeFileSync(join(workspace, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'main', default: true }] }));
   if (!cleanupRegistered) {
     cleanupRegistered = true;
     process.once('exit', () => temporaryDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
