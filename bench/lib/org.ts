@@ -42,9 +42,9 @@ export type GeneratedOrg = {
   readonly counts: Readonly<Record<string, number>>;
 };
 
-type FieldType = 'Text' | 'Number' | 'Currency' | 'Picklist' | 'Lookup' | 'Checkbox' | 'Date' | 'LongTextArea';
+export type FieldType = 'Text' | 'Number' | 'Currency' | 'Picklist' | 'Lookup' | 'Checkbox' | 'Date' | 'LongTextArea';
 
-type FieldPlan = {
+export type FieldPlan = {
   readonly name: string;
   readonly label: string;
   readonly type: FieldType;
@@ -218,6 +218,8 @@ function planOrg(seed: number, targetFiles: number, apiVersion: string): OrgPlan
     const words = Array.from({ length: labelRng.int(2, 12) }, () => labelRng.pick(LABEL_WORDS));
     labels.push({ name: `${category}_${words.slice(0, 2).map(capital).join('_')}_${i}`, value: sentence(words), category });
   }
+  // A retrieve lists labels by name.
+  labels.sort((a, b) => cmp(a.name, b.name));
 
   const endpointRng = rng.fork('endpoints');
   const endpoint = (prefix: string, i: number): EndpointPlan => {
@@ -239,7 +241,7 @@ function planObject(rng: Rng, name: string, custom: boolean, earlier: readonly O
   const fields: FieldPlan[] = [];
   const usedFields = new Set<string>();
   for (let i = 0; i < fieldCount; i++) {
-    let base = rng.pick(FIELD_WORDS);
+    let base: string = rng.pick(FIELD_WORDS);
     if (usedFields.has(base)) base = `${base}_${i}`;
     usedFields.add(base);
     const type = rng.weighted<FieldType>([
@@ -777,7 +779,7 @@ export function labelOf(apiName: string): string {
     .replace(/^./, (char) => char.toUpperCase());
 }
 
-function capital(text: string): string {
+export function capital(text: string): string {
   return text.replace(/_/g, '').replace(/^./, (char) => char.toUpperCase());
 }
 
@@ -786,7 +788,7 @@ function camel(text: string): string {
   return parts.map((part, i) => (i === 0 ? part.toLowerCase() : part[0].toUpperCase() + part.slice(1).toLowerCase())).join('');
 }
 
-function sentence(words: readonly string[]): string {
+export function sentence(words: readonly string[]): string {
   const text = words.join(' ');
   return text[0].toUpperCase() + text.slice(1) + '.';
 }
