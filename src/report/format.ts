@@ -1,0 +1,33 @@
+import { Messages } from '@salesforce/core';
+import type { Change, ChangeKind, Classification } from '../compare/types.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+/** Every sentence the renderers print, from messages/report.md. */
+export const reportMessages = Messages.loadMessages('sf-federate', 'report');
+
+export const KIND_ORDER: readonly ChangeKind[] = ['added', 'removed', 'changed', 'renamed'];
+export const CLASSIFICATIONS: readonly Classification[] = ['drift', 'overlay', 'region-owned', 'not-promoted'];
+
+/** Longest value shown for an element's before/after; longer ones end in `…`. */
+export const VALUE_WIDTH = 60;
+
+/** One line of at most `width` characters: whitespace runs (newlines of XML fragments) become one space. */
+export function shorten(value: string, width = VALUE_WIDTH): string {
+  const line = value.replace(/\s+/g, ' ').trim();
+  const chars = [...line];
+  return chars.length <= width ? line : `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/** Counts per classification; undefined when no change is classified (not a region-aware diff). */
+export function classificationCounts(changes: readonly Change[]): Record<Classification, number> | undefined {
+  if (!changes.some((change) => change.classification)) return undefined;
+  const counts: Record<Classification, number> = { drift: 0, overlay: 0, 'region-owned': 0, 'not-promoted': 0 };
+  for (const change of changes) if (change.classification) counts[change.classification]++;
+  return counts;
+}
+
+/** Changes of one kind, drift first when classified, then in the result's order. */
+export function ofKind(changes: readonly Change[], kind: ChangeKind): Change[] {
+  const picked = changes.filter((change) => change.kind === kind);
+  return [...picked.filter((change) => change.classification === 'drift'), ...picked.filter((change) => change.classification !== 'drift')];
+}
