@@ -1,0 +1,130 @@
+import { posix } from 'node:path';
+import { MetadataResolver, type SourceComponent } from '@salesforce/source-deploy-retrieve';
+import { readSource, settleSourceSpec } from '../sources/index.js';
+import type { ReadOptions, SourceSpec } from '../sources/source.js';
+import type { Snapshot } from '../types.js';
+import { mountSide, openGitSide, prefetchForResolution, snapshotOf, type GitSide } from './read.js';
+import type { GitTreeContainer, TreeFile } from './tree.js';
+
+/**
+ * Reads the two sides of a comparison. When both are git refs of one repository, only the components that own a
+ * path whose blob id differs between the two trees are resolved and put in the snapshots (with the parent XML a
+ * decomposed child needs); everything else is equal on both sides and is never resolved nor read. The snapshots are
+ * then narrowed to what can differ: compareSnapshots gives the same changes as on the whole trees.
+ * Any other pair is read whole, side by side.
+ */
+export async function readSourcePair(from: SourceSpec, to: SourceSpec, options: ReadOptions): Promise<[Snapshot, Snapshot]> {
+  const [a, b] = await Promise.all([settleSourceSpec(from, options), settleSourceSpec(to, options)]);
+  if (a.kind === 'git' && b.kind === 'git') {
+    const [left, right] = await Promise.all([openGitSide(a, options), openGitSide(b, options)]);
+    if (left.repo.gitDir === right.repo.gitDir) return readChangedOnly(left, right, options);
+  }
+  return Promise.all([readSource(a, options), readSource(b, options)]);
+}
+
+/** Paths (relative to each side's root) present on one side only, or with different blob ids. */
+export function changedPaths(left: ReadonlyMap<string, TreeFile>, right: ReadonlyMap<string, TreeFile>): Set<string> {
+  const changed = new Set<string>();
+  for (const [path, file] of left) if (right.get(path)?.blob !== file.blob) changed.add(path);
+  for (const path of right.keys()) if (!left.has(path)) changed.add(path);
+  return changed;
+}
+
+async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptions): Promise<[Snapshot, Snapshot]> {
+  const changed = changedPaths(left.files, right.files);
+  options.onProgress?.({ kind: 'phase', message: `${changed.size} path(s) differ between ${left.info.label} and ${right.info.label}` });
+  const sides = [left, right] as const;
+  const cache = new Map<string, Buffer>();
+  const trees = sides.map((side) => mountSide(side, side.files, cache));
+  const resolvers = sides.map((side, index) => new MetadataResolver(side.registry, trees[index], false));
+  await Promise.all(sides.map((side, index) => prefetchForResolution(side, trees[index], [...changed].map((path) => posix.join(trees[index].root, path)))));
+
+  const keep = [new Set<string>(), new Set<string>()];
+  const done = [new Set<string>(), new Set<string>()];
+  let queue = sides.map((side) => [...changed].filter((path) => side.files.has(path)));
+  while (queue[0].length || queue[1].length) {
+    const next: [string[], string[]] = [[], []];
+    for (const index of [0, 1] as const) {
+      const tree = trees[index];
+      for (const path of queue[index]) {
+        if (done[index].has(path)) continue;
+        done[index].add(path);
+        const components = resolveFile(resolvers[index], tree, path);
+        if (!components) {
+          keep[index].add(path); // not metadata: the snapshot reports it as unclassified
+          continue;
+        }
+        for (const component of components) {
+          const { own, needed } = componentFiles(component, tree);
+          for (const file of own) {
+            keep[index].add(file);
+            done[index].add(file);
+            // A file of this component that did not change is on the other side too: its component must be there.
+            if (!changed.has(file)) next[1 - index].push(file);
+          }
+          for (const file of needed) keep[index].add(file);
+        }
+      }
+    }
+    queue = next;
+  }
+
+  const snapshots = await Promise.all(
+    sides.map((side, index) => {
+      const files = [...keep[index]].filter((path) => side.files.has(path)).map((path) => [path, side.files.get(path)!] as const);
+      return snapshotOf(side, mountSide(side, files, cache), options.apiVersion, options.onProgress);
+    })
+  );
+  cache.clear();
+  return [snapshots[0], snapshots[1]];
+}
+
+/** The components a file belongs to, or undefined when the registry does not know it. */
+function resolveFile(resolver: MetadataResolver, tree: GitTreeContainer, path: string): SourceComponent[] | undefined {
+  try {
+    const found = resolver.getComponentsFromPath(posix.join(tree.root, path));
+    return found.length ? found : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A component's own files (its XML and content; for a decomposed parent such as a CustomObject only its own XML,
+ * not its children's files) and the files it needs beside them (a decomposed child's parent XML), relative to root.
+ */
+function componentFiles(component: SourceComponent, tree: GitTreeContainer): { own: string[]; needed: string[] } {
+  const rel = (fsPath: string): string => posix.relative(tree.root, fsPath);
+  const own = new Set<string>();
+  if (component.xml) own.add(component.xml);
+  let content: string[] = [];
+  try {
+    content = component.walkContent();
+  } catch {
+    content = [];
+  }
+  if (component.type.strategies?.adapter === 'decomposed' && component.type.children) {
+    const childFiles = new Set<string>();
+    try {
+      for (const child of component.getChildren()) {
+        if (child.xml && child.xml !== component.xml) childFiles.add(child.xml);
+        for (const file of safeWalk(child)) childFiles.add(file);
+      }
+    } catch {
+      // unreadable children: keep the whole folder
+    }
+    content = content.filter((file) => !childFiles.has(file));
+  }
+  for (const file of content) own.add(file);
+  const needed: string[] = [];
+  if (component.parent?.xml && tree.fileAt(component.parent.xml)) needed.push(rel(component.parent.xml));
+  return { own: [...own].map(rel), needed };
+}
+
+function safeWalk(component: SourceComponent): string[] {
+  try {
+    return component.walkContent();
+  } catch {
+    return [];
+  }
+}

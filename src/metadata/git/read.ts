@@ -1,0 +1,239 @@
+import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { posix, relative, resolve, sep } from 'node:path';
+import { ForceIgnore, type RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import { XMLValidator } from 'fast-xml-parser';
+import { ExitCode } from '../../exit-codes.js';
+import { metadataMessages } from '../messages.js';
+import { parseProjectJson } from '../project.js';
+import { registryFor } from '../registry.js';
+import { buildSnapshot, type FileStore } from '../snapshot.js';
+import type { ReadOptions, SourceSpec } from '../sources/source.js';
+import type { ProgressListener, Snapshot, SnapshotFile, SourceInfo } from '../types.js';
+import { blobReader, type BlobReader } from './blobs.js';
+import { gitMessages as messages } from './messages.js';
+import { listTree, pathKind, requireRepo, resolveCommit, type GitRepo } from './repo.js';
+import { GitTreeContainer, type TreeFile } from './tree.js';
+
+/** `REF[:PATH]` split at the first colon (a ref name cannot hold one). */
+export function splitRefSpec(value: string): { readonly ref: string; readonly path?: string } {
+  const colon = value.indexOf(':');
+  if (colon < 0) return { ref: value };
+  const path = value.slice(colon + 1).replace(/\\/g, '/').replace(/^\.?\/+/, '').replace(/\/+$/, '');
+  return { ref: value.slice(0, colon), path: path === '.' ? '' : path };
+}
+
+/** Everything known about one side before its files are resolved. */
+export type GitSide = {
+  readonly repo: GitRepo;
+  readonly ref: string;
+  readonly commit: string;
+  readonly info: SourceInfo;
+  /** Snapshot root inside the repository ('' = the top). */
+  readonly root: string;
+  /** Package directories relative to `root` (`.` = the root itself). */
+  readonly packageDirs: readonly string[];
+  /** Files below the package directories, relative to `root`, forceignored ones left out. */
+  readonly files: ReadonlyMap<string, TreeFile>;
+  readonly registry: RegistryAccess;
+};
+
+/** Where the project lives inside the repository: the project folder relative to the top, or the top. */
+function projectRootIn(repo: GitRepo, projectDir: string): string {
+  let real: string;
+  try {
+    real = realpathSync(projectDir);
+  } catch {
+    return '';
+  }
+  const rel = relative(realpathSync(repo.top), real);
+  if (rel === '' || rel.startsWith('..') || rel.startsWith(sep)) return '';
+  return rel.split(sep).join('/');
+}
+
+const join = (...parts: string[]): string => posix.join(...parts.filter((part) => part && part !== '.'));
+
+/** Resolves a `git:REF[:PATH]` spec to a commit, its project layout and its listing, reading only git's object store. */
+export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promise<GitSide> {
+  const { ref, path } = splitRefSpec(spec.value);
+  const text = `git:${spec.value}`;
+  const repo = await requireRepo(options.repoDir ?? options.projectDir, text);
+  if (!ref) throw metadataMessages.createError('error.SourceSpec', [text], [], ExitCode.BadInput);
+  const commit = await resolveCommit(repo, ref);
+  const reader = blobReader(repo);
+  const at = `${ref} (${commit.slice(0, 12)})`;
+  const readText = async (repoPath: string): Promise<string | undefined> => (await reader.read(`${commit}:${repoPath}`))?.toString('utf8');
+
+  let root: string;
+  let packageDirs: readonly string[];
+  if (path !== undefined) {
+    const kind = await pathKind(repo, commit, path);
+    if (kind === undefined) throw messages.createError('error.MissingPathAtRef', [path, at], [commit], ExitCode.BadInput);
+    if (kind === 'blob') throw metadataMessages.createError('error.NotAFolder', [`${text}`], [], ExitCode.BadInput);
+    root = path;
+    const project = await readText(join(root, 'sfdx-project.json'));
+    packageDirs = project !== undefined ? parseProjectJson(project, root, `${join(root, 'sfdx-project.json')} at ${at}`).packageDirs : ['.'];
+  } else {
+    root = projectRootIn(repo, options.projectDir);
+    const projectPath = join(root, 'sfdx-project.json');
+    const project = await readText(projectPath);
+    if (project !== undefined) {
+      packageDirs = parseProjectJson(project, root, `${projectPath} at ${at}`).packageDirs;
+    } else if (options.sourceDirs?.length) {
+      packageDirs = ['.'];
+    } else {
+      throw messages.createError('error.NoProjectAtRef', [at, root ? `${root}/` : 'the top of the repository'], [ref, ref], ExitCode.BadInput);
+    }
+  }
+  if (options.sourceDirs?.length) {
+    const narrowed = options.sourceDirs.map((dir) => dir.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '') || '.');
+    for (const dir of narrowed) {
+      // eslint-disable-next-line no-await-in-loop
+      if ((await pathKind(repo, commit, join(root, dir))) !== 'tree') {
+        throw messages.createError('error.MissingPathAtRef', [join(root, dir), at], [commit], ExitCode.BadInput);
+      }
+    }
+    packageDirs = narrowed;
+  }
+
+  const forceIgnore = await readText(join(root, '.forceignore'));
+  const denies = forceIgnoreFilter(forceIgnore);
+  const repoPaths = packageDirs.includes('.') ? (root ? [root] : []) : packageDirs.map((dir) => join(root, dir));
+  const entries = await listTree(repo, commit, repoPaths);
+  const files = new Map<string, TreeFile>();
+  const prefix = root ? `${root}/` : '';
+  for (const entry of entries) {
+    if (entry.mode === '120000' || !entry.path.startsWith(prefix)) continue;
+    const rel = entry.path.slice(prefix.length);
+    if (denies(rel)) continue;
+    files.set(rel, { blob: entry.blob, size: entry.size });
+  }
+  const info: SourceInfo = { kind: 'git', spec: text, label: messages.getMessage('label.Ref', [ref, commit.slice(0, 12)]), format: 'source', commit };
+  return { repo, ref, commit, info, root, packageDirs, files, registry: registryFor(options.projectDir && hasProjectFile(options.projectDir) ? options.projectDir : undefined) };
+}
+
+function hasProjectFile(dir: string): boolean {
+  try {
+    realpathSync(resolve(dir, 'sfdx-project.json'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The ref's own `.forceignore` with SDR's semantics (its defaults and matcher): SDR's ForceIgnore reads a file, so the
+ * blob's text is handed to it through a temporary file, removed at once. Paths are relative to the project root.
+ */
+function forceIgnoreFilter(contents: string | undefined): (path: string) => boolean {
+  if (contents === undefined) return () => false;
+  const dir = mkdtempSync(posix.join(tmpdir(), 'sf-federate-forceignore-'));
+  let forceIgnore: ForceIgnore;
+  try {
+    writeFileSync(posix.join(dir, '.forceignore'), contents);
+    forceIgnore = new ForceIgnore(posix.join(dir, '.forceignore'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return (path) => forceIgnore.denies(posix.join(dir, path));
+}
+
+let mounts = 0;
+
+/** Mounts a side's files (or some of them) as an SDR tree at a virtual folder nothing on disk can shadow. */
+export function mountSide(side: GitSide, files: Iterable<readonly [string, TreeFile]> = side.files, cache?: Map<string, Buffer>): GitTreeContainer {
+  const mount = `/__sf-federate-git__/${++mounts}-${side.commit.slice(0, 12)}`;
+  const tree = new GitTreeContainer(mount, files, blobReader(side.repo), cache);
+  for (const dir of side.packageDirs) tree.addDirectory(dir);
+  return tree;
+}
+
+/** A FileStore over a mounted git tree: hashes are blob ids from the listing; bytes are read only when asked. */
+export function gitFileStore(side: GitSide, tree: GitTreeContainer): FileStore {
+  const reader = blobReader(side.repo);
+  return {
+    tree,
+    root: tree.root,
+    useFsForceIgnore: false,
+    list: (treeDir) => {
+      const prefix = treeDir.endsWith('/') ? treeDir : `${treeDir}/`;
+      return [...tree.allFiles()].filter((path) => path.startsWith(prefix));
+    },
+    file: async (treePath) => {
+      const known = tree.fileAt(treePath);
+      if (!known) throw metadataMessages.createError('error.UnreadableFile', [treePath, 'not in the tree'], [], ExitCode.BadInput);
+      return gitFile(side, reader, posix.relative(tree.root, treePath), known);
+    },
+  };
+}
+
+/**
+ * A SnapshotFile backed by a blob. XML is checked when it is read, so that a file git stores but that is not XML is
+ * refused with the ref and the path (before anything is written).
+ */
+export function gitFile(side: GitSide, reader: BlobReader, path: string, known: TreeFile): SnapshotFile {
+  return {
+    path,
+    hash: known.blob,
+    size: known.size,
+    read: async () => {
+      const bytes = await reader.read(known.blob);
+      if (!bytes) {
+        throw messages.createError('error.GitFailed', [`cat-file blob ${known.blob}`, side.repo.top, `${join(side.root, path)} is missing from the object store`], [], ExitCode.External);
+      }
+      if (path.endsWith('.xml')) assertXml(bytes, side, path);
+      return bytes;
+    },
+  };
+}
+
+function assertXml(bytes: Buffer, side: GitSide, path: string): void {
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const verdict = XMLValidator.validate(text);
+  if (verdict !== true) {
+    const repoPath = join(side.root, path);
+    throw messages.createError('error.MalformedXmlAtRef', [repoPath, side.info.label, verdict.err.line, verdict.err.col, verdict.err.msg], [side.ref, repoPath], ExitCode.BadInput);
+  }
+}
+
+/** Types whose parent file SDR's resolver parses synchronously (children inside the file), by `-meta.xml` ending. */
+function syncReadEndings(registry: RegistryAccess): string[] {
+  const endings: string[] = [];
+  for (const type of Object.values(registry.getRegistry().types)) {
+    if (!type.children || !type.suffix) continue;
+    if (type.strategies?.adapter !== 'decomposed' && type.strategies?.adapter !== 'digitalExperience') endings.push(`.${type.suffix}-meta.xml`);
+  }
+  return endings;
+}
+
+/** Prefetches the files SDR reads synchronously while resolving, so resolution never spawns git per file. */
+export async function prefetchForResolution(side: GitSide, tree: GitTreeContainer, paths: Iterable<string>): Promise<void> {
+  const endings = syncReadEndings(side.registry);
+  const wanted: string[] = [];
+  for (const path of paths) {
+    if (endings.some((ending) => path.endsWith(ending)) || (path.endsWith('.xml') && !path.endsWith('-meta.xml'))) wanted.push(path);
+  }
+  await tree.prefetch(wanted);
+}
+
+/** Reads a whole git source into a snapshot. */
+export async function readGitSource(spec: SourceSpec, options: ReadOptions): Promise<Snapshot> {
+  options.onProgress?.({ kind: 'phase', message: `Listing git:${spec.value}` });
+  const side = await openGitSide(spec, options);
+  return snapshotOf(side, mountSide(side), options.apiVersion, options.onProgress);
+}
+
+export async function snapshotOf(side: GitSide, tree: GitTreeContainer, apiVersion: string, onProgress?: ProgressListener): Promise<Snapshot> {
+  await prefetchForResolution(side, tree, [...tree.allFiles()]);
+  const snapshot = await buildSnapshot(gitFileStore(side, tree), {
+    registry: side.registry,
+    source: side.info,
+    apiVersion,
+    packageDirs: side.packageDirs,
+    onProgress,
+  });
+  tree.dropCache();
+  return snapshot;
+}
+

@@ -1,0 +1,151 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { ExitCode } from '../../exit-codes.js';
+import { gitMessages as messages } from './messages.js';
+
+/** A repository as git sees it: its top folder and its git dir. */
+export type GitRepo = {
+  /** Absolute path of the work tree's top folder (or of the bare repository). */
+  readonly top: string;
+  /** Absolute path of the git dir (`.git`, or the repository itself when bare). */
+  readonly gitDir: string;
+};
+
+/** Environment for every git run: no pager, no prompts, no localised messages, no optional locks. */
+export const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', GIT_PAGER: 'cat' } as const;
+
+type RunResult = { readonly exitCode: number; readonly stdout: string; readonly stderr: string };
+
+/** Runs git, never throws for a non-zero exit: callers turn the outcome into a message of their own. */
+export async function git(cwd: string, args: readonly string[]): Promise<RunResult> {
+  const result = await execa('git', args, { cwd, reject: false, env: GIT_ENV, stripFinalNewline: false, maxBuffer: 1024 * 1024 * 1024 });
+  if (result.failed && result.exitCode === undefined) {
+    throw messages.createError('error.GitFailed', [args.join(' '), cwd, result.shortMessage ?? 'git could not be run'], [], ExitCode.External);
+  }
+  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+/** Like `git`, but a non-zero exit is an error naming the command. */
+export async function gitOk(cwd: string, args: readonly string[]): Promise<string> {
+  const result = await git(cwd, args);
+  if (result.exitCode !== 0) {
+    throw messages.createError('error.GitFailed', [args.join(' '), cwd, firstLine(result.stderr)], [], ExitCode.External);
+  }
+  return result.stdout;
+}
+
+const repos = new Map<string, Promise<GitRepo | undefined>>();
+
+/** The repository that holds `dir`, or undefined when `dir` is not in one. */
+export function findRepo(dir: string): Promise<GitRepo | undefined> {
+  const key = resolve(dir);
+  let found = repos.get(key);
+  if (!found) {
+    found = (async (): Promise<GitRepo | undefined> => {
+      if (!existsSync(key)) return undefined;
+      const result = await git(key, ['rev-parse', '--path-format=absolute', '--show-toplevel', '--git-dir', '--is-bare-repository']);
+      if (result.exitCode !== 0) return undefined;
+      const [top, gitDir, bare] = result.stdout.split('\n');
+      return { top: bare === 'true' ? gitDir : top, gitDir };
+    })();
+    repos.set(key, found);
+  }
+  return found;
+}
+
+/** The repository that holds `dir`; an error naming the source when there is none. */
+export async function requireRepo(dir: string, sourceText: string): Promise<GitRepo> {
+  const repo = await findRepo(dir);
+  if (!repo) throw messages.createError('error.NotARepository', [resolve(dir), sourceText], [], ExitCode.BadInput);
+  return repo;
+}
+
+export async function isShallow(repo: GitRepo): Promise<boolean> {
+  return existsSync(join(repo.gitDir, 'shallow'));
+}
+
+/** Resolves a ref to a commit id, or undefined when the ref names no commit. */
+export async function tryResolveCommit(repo: GitRepo, ref: string): Promise<string | undefined> {
+  if (ref.startsWith('-')) return undefined;
+  const result = await git(repo.top, ['rev-parse', '--verify', '--quiet', '--end-of-options', `${ref}^{commit}`]);
+  return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
+/**
+ * Resolves a ref to a commit id. An unknown ref is a bad-input error; in a shallow clone it says how to fetch the
+ * missing history, because `REF~N` beyond the shallow boundary and a base branch never fetched look the same.
+ */
+export async function resolveCommit(repo: GitRepo, ref: string): Promise<string> {
+  const commit = await tryResolveCommit(repo, ref);
+  if (commit) return commit;
+  if (await isShallow(repo)) throw messages.createError('error.ShallowClone', [ref, repo.top], [], ExitCode.BadInput);
+  throw messages.createError('error.UnknownRef', [ref, repo.top], [], ExitCode.BadInput);
+}
+
+/** The best common ancestor of two commits, as a pull request compares. */
+export async function mergeBase(repo: GitRepo, a: string, b: string, labels: readonly [string, string]): Promise<string> {
+  const result = await git(repo.top, ['merge-base', a, b]);
+  if (result.exitCode === 0) return result.stdout.trim();
+  if (result.exitCode === 1 && (await isShallow(repo))) {
+    throw messages.createError('error.ShallowClone', [`merge base of ${labels[0]} and ${labels[1]}`, repo.top], [], ExitCode.BadInput);
+  }
+  if (result.exitCode === 1) throw messages.createError('error.NoMergeBase', [labels[0], labels[1], repo.top], [], ExitCode.BadInput);
+  throw messages.createError('error.GitFailed', [`merge-base ${a} ${b}`, repo.top, firstLine(result.stderr)], [], ExitCode.External);
+}
+
+/** One file of a commit's tree. */
+export type TreeEntry = {
+  /** Path from the repository's top, `/` separators, as git stores it (no quoting). */
+  readonly path: string;
+  readonly blob: string;
+  readonly size: number;
+  /** `100644`, `100755` or `120000` (a link: its blob holds the target). */
+  readonly mode: string;
+};
+
+/**
+ * Every file below `paths` (repository-relative folders; all when empty) in a commit, with blob ids and sizes,
+ * straight from the object store. Submodules are left out.
+ */
+export async function listTree(repo: GitRepo, commit: string, paths: readonly string[] = []): Promise<TreeEntry[]> {
+  const args = ['ls-tree', '-r', '-z', '--full-tree', '--format=%(objectmode) %(objecttype) %(objectname) %(objectsize)%x09%(path)', commit];
+  if (paths.length) args.push('--', ...paths.map((path) => (path.endsWith('/') ? path : `${path}/`)));
+  const out = await gitOk(repo.top, args);
+  const entries: TreeEntry[] = [];
+  let start = 0;
+  while (start < out.length) {
+    let end = out.indexOf('\0', start);
+    if (end < 0) end = out.length;
+    const line = out.slice(start, end);
+    start = end + 1;
+    const tab = line.indexOf('\t');
+    if (tab < 0) continue;
+    const [mode, type, blob, size] = line.slice(0, tab).split(' ');
+    if (type !== 'blob') continue;
+    entries.push({ path: line.slice(tab + 1), blob, size: Number(size), mode });
+  }
+  return entries;
+}
+
+/** Whether a path names a file or a folder at a commit (undefined: neither). */
+export async function pathKind(repo: GitRepo, commit: string, path: string): Promise<'blob' | 'tree' | undefined> {
+  if (path === '' || path === '.') return 'tree';
+  const result = await git(repo.top, ['cat-file', '-t', `${commit}:${path}`]);
+  if (result.exitCode !== 0) return undefined;
+  const kind = result.stdout.trim();
+  return kind === 'blob' || kind === 'tree' ? kind : undefined;
+}
+
+/** Refuses a work tree in the middle of a merge: its files may hold conflict markers. */
+export async function assertNoMergeInProgress(repoDir: string): Promise<void> {
+  const repo = await findRepo(repoDir);
+  if (!repo) return;
+  if (existsSync(join(repo.gitDir, 'MERGE_HEAD'))) {
+    throw messages.createError('error.MergeInProgress', [repo.top], [], ExitCode.BadInput);
+  }
+}
+
+export function firstLine(text: string): string {
+  return text.split('\n').find((line) => line.trim())?.trim() ?? '';
+}
