@@ -146,9 +146,11 @@ function buildTable(registry: RegistryAccess, typeName: string, seen: Set<string
     for (const [tag, id] of Object.entries(type?.children?.directories ?? {})) if (id === child.id && tag) tags.add(tag);
     for (const tag of tags) {
       const inFile = tag === child.xmlElementName && type?.strategies?.adapter !== 'decomposed';
+      // Without a uniqueIdElement SDR reads `fullName`, else `name`: a hand entry (userPermissions → name) says which.
+      const handKey = table.get(tag)?.origin === 'table' ? table.get(tag)!.key : undefined;
       table.set(tag, {
         element: tag,
-        key: [child.uniqueIdElement ?? 'fullName'],
+        key: child.uniqueIdElement ? [child.uniqueIdElement] : handKey ?? ['fullName'],
         ordered: false,
         childType: inFile ? child.name : undefined,
         ignoreParentName: inFile && child.ignoreParentName === true ? true : undefined,

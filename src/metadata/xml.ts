@@ -83,7 +83,10 @@ export function buildXmlDocument(doc: XmlDocument): string {
 function stripFormatting(nodes: XmlNode[]): XmlNode[] {
   const hasElements = nodes.some(isElement);
   const kept = hasElements ? nodes.filter((node) => !(TEXT in node && /^\s*$/.test(String(node[TEXT])))) : nodes;
-  for (const node of kept) if (isElement(node)) stripFormatting(childNodes(node));
+  for (const node of kept) {
+    const name = elementName(node);
+    if (name !== undefined) node[name] = stripFormatting(childNodes(node));
+  }
   return kept;
 }
 

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { selectElements } from '../../src/metadata/address.js';
+import { buildXmlDocument, canonicalize, parseXmlDocument, serializeCanonical, setText, textOf } from '../../src/metadata/xml.js';
+import { FIXTURES } from '../compare/support.js';
+
+const D = join(FIXTURES, 'project/force-app/main/default');
+
+describe('metadata xml', () => {
+  for (const file of ['profiles/Sales.profile-meta.xml', 'labels/CustomLabels.labels-meta.xml', 'objectTranslations/Account-zh_CN/Account-zh_CN.objectTranslation-meta.xml', 'workflows/Account.workflow-meta.xml']) {
+    it(`writes ${file} back byte for byte (Salesforce style)`, () => {
+      const text = readFileSync(join(D, file), 'utf8');
+      expect(buildXmlDocument(parseXmlDocument(Buffer.from(text), file))).to.equal(text);
+    });
+  }
+
+  it('writes the declaration, 4-space indentation, escaped text and a trailing newline after an edit', () => {
+    const doc = parseXmlDocument(Buffer.from('<CustomLabels xmlns="urn:x"><labels><fullName>A</fullName><value>x</value></labels></CustomLabels>'), 'a.xml');
+    const [value] = selectElements(doc, 'labels[fullName=A]/value');
+    setText(value.node, 'Tom & "Jerry" <3');
+    expect(buildXmlDocument(doc)).to.equal(
+      '<?xml version="1.0" encoding="UTF-8"?>\n<CustomLabels xmlns="urn:x">\n    <labels>\n        <fullName>A</fullName>\n        <value>Tom &amp; &quot;Jerry&quot; &lt;3</value>\n    </labels>\n</CustomLabels>\n'
+    );
+    expect(selectElements(parseXmlDocument(Buffer.from(buildXmlDocument(doc)), 'b.xml'), 'labels/value').map((m) => textOf(m.node))).to.deep.equal(['Tom & "Jerry" <3']);
+  });
+
+  it('keeps leaf text exactly and drops whitespace between elements in the canonical form', () => {
+    const a = canonicalize(parseXmlDocument(Buffer.from('<R b="2" a="1">\n  <x>  spaced  </x>\n  <e/>\n</R>'), 'a.xml')[0]);
+    const b = canonicalize(parseXmlDocument(Buffer.from('<R a="1" b="2"><x>  spaced  </x><e></e></R>'), 'b.xml')[0]);
+    expect(serializeCanonical(a)).to.equal('<R a="1" b="2"><x>  spaced  </x><e></e></R>');
+    expect(serializeCanonical(b)).to.equal(serializeCanonical(a));
+  });
+
+  it('refuses malformed XML with file, line and column', () => {
+    expect(() => parseXmlDocument(Buffer.from('<R>\n  <a>1</b>\n</R>'), 'dir/f.xml')).to.throw(/^dir\/f\.xml:2:7: malformed XML: Expected closing tag 'a'/);
+    expect(() => parseXmlDocument(Buffer.from('just text'), 'g.xml')).to.throw(/^g\.xml:1:1: malformed XML/);
+  });
+});
