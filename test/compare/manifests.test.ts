@@ -198,8 +198,13 @@ describe('buildManifests + writeManifests', () => {
     expect(manifests.destructiveChangesPost).to.equal(undefined);
   });
 
-  it('lists a folder under its content type, as SDR does', () => {
+  it('lists a folder under its content type, as SDR does, and SDR reads it back', async () => {
     expect(build(changeset({ key: 'DocumentFolder:Shared', kind: 'added' })).members.package).to.deep.equal({ Document: ['Shared'] });
+    const manifests = build(changeset({ key: 'ReportFolder:Sales', kind: 'added' }, { key: 'Report:Sales/Pipeline', kind: 'added' }));
+    expect(manifests.members.package).to.deep.equal({ Report: ['Sales/', 'Sales/Pipeline'] });
+    const dir = freshDir();
+    await writeManifests(dir, manifests);
+    expect((await readBack(dir)).package).to.deep.equal({ Report: ['Sales/', 'Sales/Pipeline'] });
   });
 
   it('leaves out the removed children of a removed parent, but keeps those of a parent that cannot be deleted', () => {
