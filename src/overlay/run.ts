@@ -1,0 +1,150 @@
+import { join, resolve } from 'node:path';
+import { ExitCode } from '../exit-codes.js';
+import { resolveProject } from '../metadata/project-context.js';
+import { registryFor } from '../metadata/registry.js';
+import { parseSourceSpec, readSource } from '../metadata/sources/index.js';
+import type { ProgressListener, Snapshot } from '../metadata/types.js';
+import { requireFederateConfig, requireRegion, type FederateConfig } from '../pipeline/config.js';
+import { applyOverlay } from './apply.js';
+import { captureOverlay, type CapturedRule } from './capture.js';
+import { overlayMessages as messages } from './messages.js';
+import { loadRegionOverlay } from './region-diff.js';
+import type { OverlayReport } from './types.js';
+import { writeSnapshot } from './write.js';
+
+export type OverlayApplyRequest = {
+  readonly cwd: string;
+  readonly region: string;
+  readonly stage?: string;
+  /** The base: `dir:PATH`, `git:REF`, `org:ALIAS` (default: the project, `dir:.`). */
+  readonly source?: string;
+  readonly outputDir: string;
+  readonly strict?: boolean;
+  readonly apiVersion?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly onProgress?: ProgressListener;
+};
+
+/** `sf federate overlay apply --json` (schemas/overlay-apply-result.schema.json). */
+export type OverlayApplyResult = {
+  readonly region: string;
+  readonly stage?: string;
+  readonly source: string;
+  readonly outputDir: string;
+  readonly format: 'source' | 'metadata';
+  readonly files: number;
+  readonly components: number;
+  readonly report: OverlayReport;
+  readonly warnings: readonly string[];
+};
+
+/** Reads the base, applies the region's overlay for a stage, writes a deployable tree: all or nothing. */
+export async function runOverlayApply(request: OverlayApplyRequest): Promise<OverlayApplyResult> {
+  const project = resolveProject(request.cwd, request.apiVersion);
+  const config = await requireFederateConfig(project.dir);
+  const region = requireRegion(config, request.region);
+  checkStage(config, request.region, request.stage);
+  if (!region.overlay) throw messages.createError('error.NoOverlayForRegion', [region.name, config.file], [region.name], ExitCode.BadInput);
+  const overlay = await loadRegionOverlay(project.dir, region);
+  const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
+  const warnings: string[] = [...project.warnings];
+  const base = await readSource(parseSourceSpec(request.source ?? 'dir:.'), {
+    apiVersion: project.apiVersion,
+    projectDir: project.dir,
+    onProgress: (event) => {
+      if (event.kind === 'warning') warnings.push(event.message);
+      request.onProgress?.(event);
+    },
+  });
+  const outputDir = resolve(request.cwd, request.outputDir);
+  guardOutput(outputDir, base);
+  const { snapshot, report } = await applyOverlay(base, overlay, { stage: request.stage, env: request.env, strict: request.strict, registry, onProgress: request.onProgress });
+  request.onProgress?.({ kind: 'phase', message: `Writing ${outputDir}` });
+  const written = await writeSnapshot(snapshot, outputDir, { registry });
+  return {
+    region: region.name,
+    stage: request.stage,
+    source: base.source.spec,
+    outputDir,
+    format: written.format,
+    files: written.files,
+    components: snapshot.components.size,
+    report,
+    warnings: [...warnings, ...report.warnings],
+  };
+}
+
+export type OverlayCaptureRequest = {
+  readonly cwd: string;
+  readonly region: string;
+  readonly from: string;
+  readonly to: string;
+  readonly stage?: string;
+  readonly dryRun?: boolean;
+  readonly apiVersion?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly onProgress?: ProgressListener;
+};
+
+export type OverlayCaptureResult = {
+  readonly region: string;
+  readonly from: string;
+  readonly to: string;
+  readonly overlayFile: string;
+  readonly dryRun: boolean;
+  readonly rules: readonly CapturedRule[];
+  readonly files: readonly string[];
+  readonly unexplained: readonly string[];
+};
+
+/** Reads both sources and turns the drift the overlay does not explain into overlay rules. */
+export async function runOverlayCapture(request: OverlayCaptureRequest): Promise<OverlayCaptureResult> {
+  const project = resolveProject(request.cwd, request.apiVersion);
+  const config = await requireFederateConfig(project.dir);
+  const region = requireRegion(config, request.region);
+  checkStage(config, request.region, request.stage);
+  const overlayDir = join(project.dir, region.overlay ?? join('overlays', region.name));
+  const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
+  const options = { apiVersion: project.apiVersion, projectDir: project.dir, onProgress: request.onProgress };
+  const [from, to] = await Promise.all([readSource(parseSourceSpec(request.from), options), readSource(parseSourceSpec(request.to), options)]);
+  const result = await captureOverlay(from, to, {
+    overlayDir,
+    packageDirs: project.project?.packageDirs ?? [],
+    stage: request.stage,
+    env: request.env,
+    registry,
+    dryRun: request.dryRun,
+    onProgress: request.onProgress,
+  });
+  return {
+    region: region.name,
+    from: from.source.spec,
+    to: to.source.spec,
+    overlayFile: result.overlayFile,
+    dryRun: result.dryRun,
+    rules: result.rules,
+    files: result.files,
+    unexplained: result.unexplained,
+  };
+}
+
+function checkStage(config: FederateConfig, region: string, stage: string | undefined): void {
+  if (stage === undefined) return;
+  const known = config.stages[stage];
+  if (!known) throw messages.createError('error.UnknownStage', [stage, config.file], [Object.keys(config.stages).join(', ') || '(none)'], ExitCode.BadInput);
+  if (known.region !== region) {
+    const ofRegion = Object.entries(config.stages).filter(([, entry]) => entry.region === region).map(([name]) => name);
+    throw messages.createError('error.StageOfOtherRegion', [stage, known.region, region], [region, ofRegion.join(', ') || '(none)'], ExitCode.BadInput);
+  }
+}
+
+/** The output must not be inside a package directory of a folder source: the next read would include it. */
+function guardOutput(outputDir: string, base: Snapshot): void {
+  if (base.source.kind !== 'dir') return;
+  for (const dir of base.packageDirs) {
+    const packageDir = resolve(base.source.label, dir);
+    if (outputDir === packageDir || outputDir.startsWith(`${packageDir}/`) || (dir === '.' && outputDir.startsWith(`${packageDir}/`))) {
+      throw messages.createError('error.OutputInsideSource', [outputDir, packageDir], [], ExitCode.BadInput);
+    }
+  }
+}
