@@ -1,6 +1,8 @@
 import { posix } from 'node:path';
 import { MetadataResolver, type RegistryAccess, type SourceComponent, type TreeContainer } from '@salesforce/source-deploy-retrieve';
+import { ExitCode } from '../exit-codes.js';
 import { combineHashes } from './hash.js';
+import { metadataMessages as messages } from './messages.js';
 import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile, SourceInfo, UnclassifiedFile } from './types.js';
 
 /**
@@ -156,7 +158,14 @@ function resolveSafely(
   try {
     into.push(...resolver.getComponentsFromPath(path));
   } catch (error) {
-    if (tree.isDirectory(path)) {
+    let isDirectory: boolean;
+    try {
+      isDirectory = tree.isDirectory(path);
+    } catch (statError) {
+      // A dangling link: the resolver tripped over a file that cannot be read.
+      throw messages.createError('error.UnreadableFile', [path, (statError as Error).message], [], ExitCode.BadInput);
+    }
+    if (isDirectory) {
       for (const entry of tree.readDirectory(path)) resolveSafely(resolver, tree, posix.join(toPosix(path), entry), into, unclassified);
     } else {
       unclassified(path, firstLine((error as Error).message));
