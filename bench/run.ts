@@ -1,0 +1,177 @@
+/**
+ * Benchmark harness: `npm run bench [-- --only diff,git-delta --files 12000,50000 --seed 1]`.
+ *
+ * Runs every scenario in bench/scenarios/*.ts (each exports `{ name, description, run(ctx) }` as default or as
+ * `scenario`), prints one table (scenario, case, tool, wall time, peak RSS, ratio to the case's baseline) and writes
+ * bench/out/results.json. Tools run in child processes (see lib/measure.ts) so that peak memory is their own.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { TreeCache } from './lib/cache.js';
+import { measure } from './lib/measure.js';
+import type { Row, Scenario, ScenarioContext } from './lib/types.js';
+
+export type { Row, Scenario, ScenarioContext } from './lib/types.js';
+export { measure, tsNode, type MeasureOptions, type Measurement } from './lib/measure.js';
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+const REPO_ROOT = resolve(BENCH_DIR, '..');
+const DEFAULT_FILES = 50_000;
+
+export type Machine = { nproc: number; cpu: string; memoryGb: number; node: string; platform: string; commit?: string };
+
+export type Results = { startedAt: string; finishedAt: string; machine: Machine; options: { only?: string[]; files?: number[]; seed: number }; rows: Row[] };
+
+/** A scenario file: its scenario, or why it could not be loaded (reported only if it was asked for). */
+export type LoadedScenario = { readonly file: string; readonly name: string; readonly scenario?: Scenario; readonly error?: string };
+
+export async function loadScenarios(dir = join(BENCH_DIR, 'scenarios')): Promise<LoadedScenario[]> {
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts') && !file.endsWith('.test.ts'))
+    .sort();
+  const loaded: LoadedScenario[] = [];
+  for (const file of files) {
+    const fallbackName = file.replace(/\.ts$/, '');
+    try {
+      // eslint-disable-next-line no-await-in-loop
+      const module = (await import(pathToFileURL(join(dir, file)).href)) as { default?: Scenario; scenario?: Scenario };
+      const scenario = module.default ?? module.scenario;
+      if (!scenario || typeof scenario.run !== 'function' || !scenario.name) {
+        loaded.push({ file, name: fallbackName, error: `bench/scenarios/${file} must export { name, description, run(ctx) } as default or as \`scenario\`` });
+      } else {
+        loaded.push({ file, name: scenario.name, scenario });
+      }
+    } catch (error) {
+      loaded.push({ file, name: fallbackName, error: `bench/scenarios/${file} failed to load: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  }
+  return loaded;
+}
+
+export function makeContext(options: { seed: number; files?: number[]; outDir: string; log?: (message: string) => void }): ScenarioContext {
+  const cacheDir = join(options.outDir, 'cache');
+  const cache = new TreeCache(cacheDir);
+  const defaultFiles = options.files?.[0] ?? DEFAULT_FILES;
+  const log = options.log ?? ((message: string): void => void process.stderr.write(`  ${message}\n`));
+  return {
+    repoRoot: REPO_ROOT,
+    outDir: options.outDir,
+    cacheDir,
+    seed: options.seed,
+    files: options.files,
+    sizes: (defaults) => (options.files?.length ? options.files : defaults),
+    org: (request) => cache.org(request?.seed ?? options.seed, request?.files ?? defaultFiles),
+    mutated: (request) => cache.mutated(request.seed ?? options.seed, request.files ?? defaultFiles, request),
+    history: (request) => cache.history(request.seed ?? options.seed, request.files ?? defaultFiles, request),
+    measure,
+    log,
+  };
+}
+
+export function machine(): Machine {
+  let commit: string | undefined;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: REPO_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    commit = undefined;
+  }
+  return {
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model.trim() ?? 'unknown',
+    memoryGb: Math.round((totalmem() / 1024 ** 3) * 10) / 10,
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    commit,
+  };
+}
+
+/** The side-by-side table: rows grouped by scenario and case, ratio against the case's baseline row. */
+export function formatTable(rows: readonly Row[]): string {
+  const header = ['scenario', 'case', 'tool', 'wall', 'peak RSS', 'vs peer', 'note'];
+  const lines: string[][] = [header];
+  for (const row of rows) {
+    const baseline = rows.find((other) => other.baseline && other.scenario === row.scenario && other.case === row.case);
+    const ratio = baseline && baseline !== row && baseline.wallMs > 0 && row.ok !== false ? `${(row.wallMs / baseline.wallMs).toFixed(2)}× ${baseline.tool}` : baseline === row ? 'peer' : '';
+    lines.push([
+      row.scenario ?? '',
+      row.case,
+      row.tool,
+      row.ok === false ? 'FAILED' : formatMs(row.wallMs),
+      row.ok === false ? '' : `${row.peakRssMb.toFixed(0)} MB`,
+      ratio,
+      row.note ?? '',
+    ]);
+  }
+  const widths = header.map((_, column) => Math.max(...lines.map((line) => line[column].length)));
+  const render = (line: string[]): string => line.map((cell, column) => (column === 3 || column === 4 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd();
+  return [render(lines[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.slice(1).map(render)].join('\n');
+}
+
+export function formatMs(ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
+async function main(argv: readonly string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      only: { type: 'string' },
+      files: { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      list: { type: 'boolean', default: false },
+      out: { type: 'string' },
+    },
+  });
+  const scenarios = await loadScenarios();
+  if (values.list) {
+    for (const entry of scenarios) process.stdout.write(`${entry.name.padEnd(12)} ${entry.scenario?.description ?? entry.error}\n`);
+    return;
+  }
+  const only = values.only?.split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = only?.filter((name) => !scenarios.some((entry) => entry.name === name || entry.file === `${name}.ts`));
+  if (unknown?.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${scenarios.map((entry) => entry.name).join(', ')}`);
+  const files = values.files?.split(',').map((text) => {
+    const value = Number(text.replace(/_/g, ''));
+    if (!Number.isInteger(value) || value < 200) throw new Error(`--files takes whole numbers ≥ 200, got ${text}`);
+    return value;
+  });
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got ${values.seed}`);
+  const outDir = join(BENCH_DIR, 'out');
+  mkdirSync(outDir, { recursive: true });
+  const context = makeContext({ seed, files, outDir });
+  const startedAt = new Date().toISOString();
+  const rows: Row[] = [];
+  for (const entry of scenarios.filter((candidate) => !only || only.includes(candidate.name) || only.includes(candidate.file.replace(/\.ts$/, '')))) {
+    const started = Date.now();
+    try {
+      if (!entry.scenario) throw new Error(entry.error);
+      process.stderr.write(`▶ ${entry.name}: ${entry.scenario.description}\n`);
+      // eslint-disable-next-line no-await-in-loop
+      const produced = await entry.scenario.run(context);
+      rows.push(...produced.map((row) => ({ ...row, scenario: row.scenario ?? entry.name })));
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`  ✗ ${entry.name} failed: ${message}\n`);
+      rows.push({ scenario: entry.name, case: '-', tool: '-', wallMs: 0, peakRssMb: 0, ok: false, note: message.split('\n')[0] });
+    }
+    process.stderr.write(`  done in ${formatMs(Date.now() - started)}\n`);
+  }
+  const results: Results = { startedAt, finishedAt: new Date().toISOString(), machine: machine(), options: { only, files, seed }, rows };
+  const outFile = values.out ? resolve(values.out) : join(outDir, 'results.json');
+  writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
+  const m = results.machine;
+  process.stdout.write(`\n${formatTable(rows)}\n\n${m.nproc} cores (${m.cpu}), ${m.memoryGb} GB, node ${m.node}, ${m.platform}, commit ${m.commit ?? '?'}\nResults: ${outFile}\n`);
+  if (rows.some((row) => row.ok === false)) process.exitCode = 1;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
