@@ -550,17 +550,27 @@ class Work {
 
 type Outcome = { status: RuleStatus; message?: string };
 
-function describeMatches(matches: readonly ElementMatch[], table: ReturnType<typeof elementKeysFor>, segments: readonly AddressSegment[]): string {
-  const prefix = segments.slice(0, -1).map(formatSegment).join('/');
-  const last = segments[segments.length - 1];
-  const tagPath = segments.map((segment) => segment.name).join('/');
-  const spec = table.get(tagPath);
+/** Names each element an ambiguous address selects, at the first segment where it branches: `a[k=1]/b, a[k=2]/b`. */
+function describeMatches(doc: XmlDocument, segments: readonly AddressSegment[], table: ReturnType<typeof elementKeysFor>): string {
+  let at = segments.length;
+  let matches = selectElements(doc, segments);
+  for (let length = 1; length <= segments.length; length++) {
+    const partial = selectElements(doc, segments.slice(0, length));
+    if (partial.length > 1) {
+      at = length;
+      matches = partial;
+      break;
+    }
+  }
+  const prefix = segments.slice(0, at - 1).map(formatSegment).join('/');
+  const branch = segments[at - 1];
+  const rest = segments.slice(at).map(formatSegment).join('/');
+  const spec = table.get(segments.slice(0, at).map((segment) => segment.name).join('/'));
   return matches
     .map((match, index) => {
-      const node = match.node;
-      const keys = spec ? spec.key.map((key) => [key, textOf(childElements(node, key)[0] ?? makeElement(key)) ?? ''] as [string, string]) : [];
-      const segment = keys.length && keys.some(([, value]) => value) ? { name: last.name, keys } : { ...last, index: index + 1 };
-      return prefix ? `${prefix}/${formatSegment(segment)}` : formatSegment(segment);
+      const keys = spec ? spec.key.map((key) => [key, textOf(childElements(match.node, key)[0] ?? makeElement(key)) ?? ''] as [string, string]) : [];
+      const segment = keys.length && keys.some(([, value]) => value) ? { name: branch.name, keys } : { ...branch, index: index + 1 };
+      return [prefix, formatSegment(segment), rest].filter(Boolean).join('/');
     })
     .join(', ');
 }
@@ -572,7 +582,7 @@ function selectOne(doc: XmlDocument, segments: readonly AddressSegment[], table:
   }
   const matches = selectElements(doc, segments);
   if (matches.length > 1) {
-    throw new RuleError(`path ${segments.map(formatSegment).join('/')} matches ${matches.length} elements: ${describeMatches(matches, table, segments)}; add a key, e.g. [fullName=…], or a position [n]`);
+    throw new RuleError(`path ${segments.map(formatSegment).join('/')} matches ${matches.length} elements: ${describeMatches(doc, segments, table)}; add a key, e.g. [fullName=…], or a position [n]`);
   }
   return matches[0];
 }
