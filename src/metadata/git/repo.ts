@@ -109,7 +109,8 @@ export type TreeEntry = {
  * straight from the object store. Submodules are left out.
  */
 export async function listTree(repo: GitRepo, commit: string, paths: readonly string[] = []): Promise<TreeEntry[]> {
-  const args = ['ls-tree', '-r', '-z', '--full-tree', '--format=%(objectmode) %(objecttype) %(objectname) %(objectsize)%x09%(path)', commit];
+  // --long, not --format: git 2.39 quotes %(path) even with -z.
+  const args = ['ls-tree', '-r', '-z', '--full-tree', '--long', commit];
   if (paths.length) args.push('--', ...paths.map((path) => (path.endsWith('/') ? path : `${path}/`)));
   const out = await gitOk(repo.top, args);
   const entries: TreeEntry[] = [];
@@ -121,7 +122,7 @@ export async function listTree(repo: GitRepo, commit: string, paths: readonly st
     start = end + 1;
     const tab = line.indexOf('\t');
     if (tab < 0) continue;
-    const [mode, type, blob, size] = line.slice(0, tab).split(' ');
+    const [mode, type, blob, size] = line.slice(0, tab).split(/ +/);
     if (type !== 'blob') continue;
     entries.push({ path: line.slice(tab + 1), blob, size: Number(size), mode });
   }

@@ -1,0 +1,291 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SfError } from '@salesforce/core';
+import { expect } from 'chai';
+import { compareSnapshots } from '../../src/compare/compare.js';
+import { gitBlobId } from '../../src/metadata/hash.js';
+import { readGitSource } from '../../src/metadata/git/read.js';
+import { registryFor } from '../../src/metadata/registry.js';
+import { readSource, settleSourceSpec } from '../../src/metadata/sources/index.js';
+import { assertNoMergeInProgress, gitSourceKind, mergeBaseSpec, readSourcePair } from '../../src/metadata/sources/git.js';
+import type { Snapshot } from '../../src/metadata/types.js';
+import { DEFAULT_DIR as D, PROJECT_JSON, TestRepo, apexClass, customObject, field, labels, lwc, xml } from './repo-helper.js';
+
+const spec = (value: string) => ({ kind: 'git' as const, value, guessed: false });
+const keys = (snapshot: Snapshot): string[] => [...snapshot.components.keys()].sort();
+
+async function expectError(promise: Promise<unknown>, name: string): Promise<SfError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).to.be.instanceOf(SfError);
+    expect((error as SfError).name).to.equal(name);
+    return error as SfError;
+  }
+  throw new Error(`expected ${name}`);
+}
+
+describe('git sources', () => {
+  let repo: TestRepo;
+  let first: string;
+  let options: { apiVersion: string; projectDir: string };
+
+  before(() => {
+    repo = new TestRepo();
+    first = repo.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('Foo'), ...customObject('Thing__c'), ...field('Thing__c', 'A__c'), ...labels({ Hello: 'Hi' }), ...lwc('card') }, 'first');
+    repo.git('tag', 'v1');
+    repo.commit({ ...apexClass('Foo', 'public class Foo { void x() {} }'), ...apexClass('Bar'), ...field('Thing__c', 'A__c', 'Changed') }, 'second');
+    options = { apiVersion: '62.0', projectDir: repo.dir };
+  });
+  after(() => repo.remove());
+
+  it('reads a ref from the object store, not the work tree, with blob ids as hashes', async () => {
+    repo.write({ [`${D}/classes/Foo.cls`]: 'public class Foo { /* uncommitted */ }', ...apexClass('WorkTreeOnly') });
+    try {
+      const snapshot = await readGitSource(spec('v1'), options);
+      expect(keys(snapshot)).to.deep.equal(['ApexClass:Foo', 'CustomField:Thing__c.A__c', 'CustomLabels:CustomLabels', 'CustomObject:Thing__c', 'LightningComponentBundle:card']);
+      expect(snapshot.source).to.include({ kind: 'git', spec: 'git:v1', commit: first, label: `v1 (${first.slice(0, 12)})`, format: 'source' });
+      expect(snapshot.packageDirs).to.deep.equal(['force-app']);
+      const foo = snapshot.components.get('ApexClass:Foo')!;
+      const body = foo.content[0];
+      expect(body.path).to.equal(`${D}/classes/Foo.cls`);
+      expect((await body.read()).toString()).to.equal('public class Foo {}');
+      expect(body.hash).to.equal(gitBlobId(Buffer.from('public class Foo {}')));
+    } finally {
+      repo.git('checkout', '-q', '--', '.');
+      rmSync(join(repo.dir, D, 'classes/WorkTreeOnly.cls'));
+      rmSync(join(repo.dir, D, 'classes/WorkTreeOnly.cls-meta.xml'));
+    }
+  });
+
+  it('gives the same hashes as the work tree, so git:HEAD against dir:. has no changes', async () => {
+    const [git, dir] = await Promise.all([readGitSource(spec('HEAD'), options), readSource({ kind: 'dir', value: '.', guessed: false }, options)]);
+    expect(keys(git)).to.deep.equal(keys(dir));
+    const changeset = await compareSnapshots(git, dir, { registry: registryFor(repo.dir) });
+    expect(changeset.changes).to.deep.equal([]);
+  });
+
+  it('narrows with :PATH and with sourceDirs', async () => {
+    const byPath = await readGitSource(spec(`HEAD:${D}/classes`), options);
+    expect(keys(byPath)).to.deep.equal(['ApexClass:Bar', 'ApexClass:Foo']);
+    expect(byPath.components.get('ApexClass:Bar')!.xml!.path).to.equal('Bar.cls-meta.xml');
+    const bySourceDir = await readGitSource(spec('HEAD'), { ...options, sourceDirs: [`${D}/lwc`] });
+    expect(keys(bySourceDir)).to.deep.equal(['LightningComponentBundle:card']);
+  });
+
+  it('recognises refs of the repository and nothing else', async () => {
+    expect(await gitSourceKind.recognises('v1', options)).to.equal(true);
+    expect(await gitSourceKind.recognises('HEAD~1', options)).to.equal(true);
+    expect(await gitSourceKind.recognises('no-such-branch', options)).to.equal(false);
+    expect(await settleSourceSpec({ kind: 'dir', value: 'v1', guessed: true }, options)).to.include({ kind: 'git' });
+  });
+
+  it('rewrites from to the merge base of two refs', async () => {
+    repo.git('checkout', '-q', '-b', 'feature', 'v1');
+    const feature = repo.commit({ ...apexClass('OnFeature') }, 'feature work');
+    repo.git('checkout', '-q', 'main');
+    try {
+      const base = await mergeBaseSpec(spec('main'), spec('feature'), repo.dir);
+      expect(base).to.deep.equal({ kind: 'git', value: first, guessed: false });
+      expect(feature).to.not.equal(first);
+      const withPath = await mergeBaseSpec(spec(`main:${D}`), spec('feature'), repo.dir);
+      expect(withPath.value).to.equal(`${first}:${D}`);
+    } finally {
+      repo.git('branch', '-q', '-D', 'feature');
+    }
+  });
+
+  it('takes sfdx-project.json and .forceignore from the ref itself', async () => {
+    const other = new TestRepo();
+    try {
+      other.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('Kept'), ...apexClass('Ignored'), '.forceignore': '**/Ignored.cls*\n' });
+      other.git('tag', 'a');
+      other.commit({
+        'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'other-app' }] }),
+        ...Object.fromEntries(Object.entries(apexClass('Elsewhere')).map(([path, text]) => [path.replace('force-app', 'other-app'), text])),
+        '.forceignore': null,
+      });
+      writeFileSync(join(other.dir, '.forceignore'), '**/Kept.cls*\n'); // work tree only: must not apply to a ref
+      const a = await readGitSource(spec('a'), { ...options, projectDir: other.dir });
+      expect(keys(a)).to.deep.equal(['ApexClass:Kept']);
+      const head = await readGitSource(spec('HEAD'), { ...options, projectDir: other.dir });
+      expect(head.packageDirs).to.deep.equal(['other-app']);
+      expect(keys(head)).to.deep.equal(['ApexClass:Elsewhere']);
+    } finally {
+      other.remove();
+    }
+  });
+
+  it('reads paths with spaces and non-ASCII characters', async () => {
+    const other = new TestRepo();
+    try {
+      other.commit({ 'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'mon app' }] }), ...Object.fromEntries(Object.entries(lwc('carte')).map(([path, text]) => [path.replace('force-app', 'mon app'), text])) });
+      other.commit({ 'mon app/main/default/lwc/carte/carte.html': '<template>Änderung — 变更</template>\n', 'mon app/main/default/lwc/carte/données é.json': '{}' });
+      const [a, b] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), { ...options, projectDir: other.dir });
+      const changeset = await compareSnapshots(a, b, { registry: registryFor() });
+      expect(changeset.changes.map((change) => [change.kind, change.key])).to.deep.equal([['changed', 'LightningComponentBundle:carte']]);
+      expect(changeset.changes[0].files).to.deep.equal(['mon app/main/default/lwc/carte/carte.html', 'mon app/main/default/lwc/carte/données é.json']);
+      const html = b.components.get('LightningComponentBundle:carte')!.content.find((file) => file.path.endsWith('carte.html'))!;
+      expect((await html.read()).toString()).to.equal('<template>Änderung — 变更</template>\n');
+    } finally {
+      other.remove();
+    }
+  });
+});
+
+describe('git sources: the changed-paths-only pair', () => {
+  let repo: TestRepo;
+  const options = (): { apiVersion: string; projectDir: string } => ({ apiVersion: '62.0', projectDir: repo.dir });
+
+  before(() => {
+    repo = new TestRepo();
+    const classes: Record<string, string> = {};
+    for (let i = 0; i < 30; i++) Object.assign(classes, apexClass(`Class${i}`));
+    repo.commit({ 'sfdx-project.json': PROJECT_JSON, ...classes, ...customObject('Thing__c'), ...field('Thing__c', 'A__c'), ...field('Thing__c', 'B__c'), ...labels({ Hello: 'Hi', Bye: 'Bye' }), ...lwc('card') });
+    repo.git('tag', 'base');
+    repo.commit({
+      ...apexClass('Class3', 'public class Class3 { Integer x; }'),
+      ...field('Thing__c', 'B__c', 'B changed'),
+      ...labels({ Hello: 'Hello', Bye: 'Bye' }),
+      [`${D}/lwc/card/card.html`]: null,
+      [`${D}/classes/Class7.cls`]: null,
+      [`${D}/classes/Class7.cls-meta.xml`]: null,
+    });
+    // A move: same component, another folder.
+    repo.git('mv', `${D}/classes/Class9.cls`, `${D}/classes/Class9.cls-meta.xml`, `force-app/main/`);
+    repo.commit({}, 'move Class9');
+    repo.git('tag', 'head');
+  });
+  after(() => repo.remove());
+
+  it('resolves only components whose files changed, and compares exactly as the whole trees do', async () => {
+    const [a, b] = await readSourcePair(spec('base'), spec('head'), options());
+    expect(keys(a)).to.deep.equal(['ApexClass:Class3', 'ApexClass:Class7', 'ApexClass:Class9', 'CustomField:Thing__c.B__c', 'CustomLabels:CustomLabels', 'CustomObject:Thing__c', 'LightningComponentBundle:card']);
+    expect(keys(b)).to.deep.equal(['ApexClass:Class3', 'ApexClass:Class9', 'CustomField:Thing__c.B__c', 'CustomLabels:CustomLabels', 'CustomObject:Thing__c', 'LightningComponentBundle:card']);
+
+    const [fullA, fullB] = await Promise.all([readGitSource(spec('base'), options()), readGitSource(spec('head'), options())]);
+    expect(fullA.components.size).to.equal(35);
+    const registry = registryFor(repo.dir);
+    const narrowed = await compareSnapshots(a, b, { registry });
+    const whole = await compareSnapshots(fullA, fullB, { registry });
+    expect(narrowed.changes).to.deep.equal(whole.changes);
+    expect(narrowed.changes.map((change) => `${change.kind} ${change.key}`)).to.deep.equal([
+      'changed ApexClass:Class3',
+      'removed ApexClass:Class7',
+      'renamed ApexClass:Class9',
+      'changed CustomField:Thing__c.B__c',
+      'changed CustomLabel:Hello',
+      'changed LightningComponentBundle:card',
+    ]);
+    const moved = narrowed.changes.find((change) => change.key === 'ApexClass:Class9')!;
+    expect(moved.fromPaths).to.deep.equal([`${D}/classes/Class9.cls-meta.xml`, `${D}/classes/Class9.cls`]);
+    expect(moved.toPaths).to.deep.equal(['force-app/main/Class9.cls-meta.xml', 'force-app/main/Class9.cls']);
+  });
+
+  it('never reads a blob that is the same on both sides', async () => {
+    // Both refs hold the same malformed XML file; any read of it would fail with MalformedXmlAtRef.
+    const other = new TestRepo();
+    try {
+      other.commit({ 'sfdx-project.json': PROJECT_JSON, ...labels({ A: 'a' }), [`${D}/labels/CustomLabels.labels-meta.xml`]: '<CustomLabels><labels>', ...apexClass('X') });
+      other.commit({ ...apexClass('X', 'public class X { }') });
+      const [a, b] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), { apiVersion: '62.0', projectDir: other.dir });
+      const changeset = await compareSnapshots(a, b, { registry: registryFor() });
+      expect(changeset.changes.map((change) => change.key)).to.deep.equal(['ApexClass:X']);
+      expect(keys(b)).to.deep.equal(['ApexClass:X']);
+    } finally {
+      other.remove();
+    }
+  });
+});
+
+describe('git sources: bad input', () => {
+  let repo: TestRepo;
+  const options = (): { apiVersion: string; projectDir: string } => ({ apiVersion: '62.0', projectDir: repo.dir });
+
+  before(() => {
+    repo = new TestRepo();
+    repo.commit({ 'README.md': 'no project here\n' }, 'no project');
+    repo.git('tag', 'bare');
+    repo.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('Good'), ...customObject('Broken__c') }, 'project');
+    repo.commit({ [`${D}/objects/Broken__c/Broken__c.object-meta.xml`]: '<?xml version="1.0"?>\n<CustomObject>\n  <label>oops</lab>\n</CustomObject>\n' }, 'break it');
+  });
+  after(() => repo.remove());
+
+  it('refuses an unknown ref, naming it', async () => {
+    const error = await expectError(readGitSource(spec('no-such-ref'), options()), 'UnknownRefError');
+    expect(error.message).to.contain('"no-such-ref"').and.to.contain(repo.dir);
+    expect(error.exitCode).to.equal(2);
+    await expectError(readGitSource(spec('HEAD~40'), options()), 'UnknownRefError');
+  });
+
+  it('refuses a directory that is not a repository', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'sf-federate-norepo-'));
+    try {
+      await expectError(readGitSource(spec('HEAD'), { apiVersion: '62.0', projectDir: empty }), 'NotARepositoryError');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('says how to fetch the history a shallow clone lacks', async () => {
+    const clone = mkdtempSync(join(tmpdir(), 'sf-federate-shallow-'));
+    try {
+      execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo.dir}`, clone]);
+      const error = await expectError(readGitSource(spec('HEAD~1'), { apiVersion: '62.0', projectDir: clone }), 'ShallowCloneError');
+      expect(error.message).to.contain('HEAD~1').and.to.contain('shallow');
+      expect(error.actions!.join('\n')).to.contain('git fetch --unshallow').and.to.contain('fetch-depth: 0');
+      await expectError(mergeBaseSpec(spec('HEAD'), spec(first(repo)), clone), 'ShallowCloneError');
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a ref without sfdx-project.json, naming the ref', async () => {
+    const error = await expectError(readGitSource(spec('bare'), options()), 'NoProjectAtRefError');
+    expect(error.message).to.contain('bare (');
+    expect(error.actions!.join('\n')).to.contain('git:bare:force-app');
+  });
+
+  it('refuses a :PATH the ref does not have', async () => {
+    const error = await expectError(readGitSource(spec('HEAD:nope'), options()), 'MissingPathAtRefError');
+    expect(error.message).to.contain('nope');
+  });
+
+  it('names the ref and the path of a file that is not valid XML', async () => {
+    const [a, b] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), options());
+    const error = await expectError(compareSnapshots(a, b, { registry: registryFor() }), 'MalformedXmlAtRefError');
+    expect(error.message).to.contain(`${D}/objects/Broken__c/Broken__c.object-meta.xml`).and.to.contain('HEAD (');
+    expect(error.exitCode).to.equal(2);
+  });
+
+  it('refuses a repository in the middle of a merge', async () => {
+    const other = new TestRepo();
+    try {
+      other.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('C') });
+      other.git('checkout', '-q', '-b', 'side');
+      other.commit({ ...apexClass('C', 'public class C { side }') });
+      other.git('checkout', '-q', 'main');
+      other.commit({ ...apexClass('C', 'public class C { main }') });
+      try {
+        other.git('merge', '-q', 'side');
+      } catch {
+        // conflict expected
+      }
+      expect(readFileSync(join(other.dir, D, 'classes/C.cls'), 'utf8')).to.contain('<<<<<<<');
+      const error = await expectError(assertNoMergeInProgress(other.dir), 'MergeInProgressError');
+      expect(error.message).to.contain(other.dir);
+      expect(error.actions!.join('\n')).to.contain('git merge --abort');
+      await assertNoMergeInProgress(repo.dir); // a clean repository passes
+    } finally {
+      other.remove();
+    }
+  });
+});
+
+function first(repo: TestRepo): string {
+  return repo.git('rev-list', '--max-parents=0', 'HEAD').trim();
+}
+
+export { xml };
