@@ -1,0 +1,34 @@
+import { textFix } from '../fix.js';
+import { hostOf } from '../hosts.js';
+import { matchAll, textLocation } from '../support.js';
+import type { Rule } from '../types.js';
+
+const SET_ENDPOINT = /\.setEndpoint\s*\(\s*'((?:https?:)?\/\/[^']*)'/gi;
+
+/** CN-CBDT-07: hard-coded callout endpoints in Apex (cannot be overridden per org). */
+const rule: Rule = {
+  id: 'CN-CBDT-07',
+  title: 'Hard-coded offshore callout endpoint in Apex',
+  help:
+    "An Apex setEndpoint('https://…') literal cannot be changed per org: the China org calls the same offshore host as the global one. " +
+    "Move the host into a Named Credential (setEndpoint('callout:Name/path')) and give the China org its own endpoint in the overlay. Endpoints on the mainland allow-list are not flagged.",
+  defaultSeverity: 'warn',
+  bound: ['china'],
+  text: {
+    kinds: ['apex', 'trigger'],
+    scan(text, file, context, emit) {
+      matchAll(text, SET_ENDPOINT, (match, position) => {
+        const host = hostOf(match[1]);
+        if (!host || context.hosts.isMainland(host)) return;
+        const at = textLocation(file, position);
+        emit({
+          message: `${file.component.key} calls ${host} through a hard-coded endpoint (outside the mainland, not overridable per org).`,
+          ...at,
+          column: (at.column ?? 1) + match[0].indexOf("'"),
+          fix: textFix(`Create a Named Credential for ${host}, call setEndpoint('callout:<Name>/…'), and set the China endpoint of that credential in the ${context.region} overlay.`),
+        });
+      });
+    },
+  },
+};
+export default rule;

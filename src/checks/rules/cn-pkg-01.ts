@@ -1,0 +1,77 @@
+import { checksFix } from '../fix.js';
+import { matchAll, textLocation } from '../support.js';
+import type { CheckContext, Emit, Rule } from '../types.js';
+
+/** A namespaced API name: `ns__Name__c` (custom objects, fields, metadata types, events, relationships…). */
+const NAMESPACED = /\b([A-Za-z][A-Za-z0-9]{0,14})__([A-Za-z0-9]+(?:_[A-Za-z0-9]+)*)__(c|r|mdt|e|x|b|kav|chn|share|history|feed)\b/g;
+const NAMESPACED_NAME = /^([A-Za-z][A-Za-z0-9]{0,14})__[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*__(c|r|mdt|e|x|b|kav|chn)$/;
+
+function fixFor(context: CheckContext, namespace: string): ReturnType<typeof checksFix> {
+  return checksFix(
+    context,
+    `Install the package (namespace ${namespace}) in the China org from the Alibaba Cloud Marketplace and list it in installedPackages, or exclude what uses it in the ${context.region} overlay.`,
+    { installedPackages: [namespace] }
+  );
+}
+
+function notInstalled(context: CheckContext, namespace: string): boolean {
+  return !context.installedNamespaces.has(namespace.toLowerCase());
+}
+
+function where(context: CheckContext): string {
+  return context.org ? `the ${context.org.label} org` : `checks.installedPackages of region ${context.region}`;
+}
+
+/** CN-PKG-01: references to managed-package namespaces the China org does not have. */
+const rule: Rule = {
+  id: 'CN-PKG-01',
+  title: 'Namespace not installed in the China org',
+  help:
+    'AppExchange packages installed globally may not exist in China (apps come from the Alibaba Cloud Marketplace). A reference to ns__Name__c, or an InstalledPackage, ' +
+    'whose namespace is not listed in checks.installedPackages (or installed in --target-org) fails to deploy. List the package once it is installed in China, or exclude what uses it.',
+  defaultSeverity: 'error',
+  bound: ['china'],
+  check(context: CheckContext, emit: Emit) {
+    for (const component of context.byType('InstalledPackage')) {
+      if (!notInstalled(context, component.fullName)) continue;
+      emit({
+        message: `${component.key}: the package ${component.fullName} is not listed as installed in ${where(context)}.`,
+        component: component.key,
+        path: component.xml?.path,
+        line: component.xml ? 1 : undefined,
+        fix: fixFor(context, component.fullName),
+      });
+    }
+    for (const component of context.snapshot.components.values()) {
+      const last = component.fullName.split('.').pop() ?? '';
+      const match = NAMESPACED_NAME.exec(last);
+      if (!match || !notInstalled(context, match[1])) continue;
+      emit({
+        message: `${component.key} belongs to the namespace ${match[1]}, not listed as installed in ${where(context)}.`,
+        component: component.key,
+        path: component.xml?.path ?? component.content[0]?.path,
+        line: 1,
+        fix: fixFor(context, match[1]),
+      });
+    }
+  },
+  text: {
+    kinds: 'all',
+    scan(text, file, context, emit) {
+      if (!text.includes('__')) return;
+      const seen = new Set<string>();
+      matchAll(text, NAMESPACED, (match, position) => {
+        const namespace = match[1];
+        const lower = namespace.toLowerCase();
+        if (seen.has(lower) || !notInstalled(context, namespace)) return;
+        seen.add(lower);
+        emit({
+          message: `${file.component.key} references ${match[0]} of the namespace ${namespace}, not listed as installed in ${where(context)}.`,
+          ...textLocation(file, position),
+          fix: fixFor(context, namespace),
+        });
+      });
+    },
+  },
+};
+export default rule;

@@ -1,0 +1,51 @@
+import { patchFix } from '../fix.js';
+import { forEachXml, located } from '../support.js';
+import { addressOf, descendants } from '../xml-scan.js';
+import type { Rule } from '../types.js';
+
+/** Where usernames and sender addresses are written. */
+const TYPES = ['Workflow', 'ApprovalProcess', 'EmailServicesFunction', 'AutoResponseRules', 'AssignmentRules', 'EscalationRules', 'Dashboard', 'Settings', 'Queue', 'Group', 'Flow'];
+const ELEMENTS = new Set([
+  'senderAddress',
+  'recipient',
+  'runAsUser',
+  'runningUser',
+  'authorizedSenders',
+  'senderEmail',
+  'replyToEmail',
+  'assignedTo',
+  'defaultCaseOwner',
+  'defaultCaseUser',
+  'automatedCaseOwner',
+  'integrationUser',
+  'user',
+  'name',
+  'approver',
+  'delegatedApprover',
+]);
+
+/** CN-USER-01: usernames and e-mail senders that differ per org. */
+const rule: Rule = {
+  id: 'CN-USER-01',
+  title: 'Username or sender address that differs per org',
+  help:
+    'Alert senders and recipients, approvers, email service senders and run-as users name users of one org (usernames are unique across all of Salesforce, so the China org has others). ' +
+    'Set the China value in the overlay with a patch (per stage with overlay values when sandboxes differ).',
+  defaultSeverity: 'warn',
+  bound: ['china'],
+  async check(context, emit) {
+    await forEachXml(context, TYPES, (component, xml) => {
+      for (const element of descendants(xml.root)) {
+        if (!ELEMENTS.has(element.name) || element.children.length || !element.text.includes('@')) continue;
+        if (element.name === 'name' && element.parent?.name !== 'approver' && element.parent?.name !== 'users') continue;
+        emit({
+          message: `${component.key} ${element.name} is ${element.text}, a user of another org.`,
+          component: component.key,
+          ...located(xml, element),
+          fix: patchFix(context, `Set the China org's user in the ${context.region} overlay:`, component.key, addressOf(element), 'REPLACE-WITH-CHINA-USERNAME'),
+        });
+      }
+    });
+  },
+};
+export default rule;
