@@ -86,93 +86,106 @@ type Removal = Entry & { readonly parentKey?: string };
  * The manifests that turn an org that looks like `changeset.from` into one that looks like `changeset.to`.
  * Pure: builds strings, writes nothing (see writeManifests).
  *
- * - package.xml: added, changed and renamed components. An in-file child (CustomLabel, WorkflowAlert…) is listed as
- *   itself, whether compare reports it as a change of its own or as elements of its changed parent
- *   (`labels[fullName=Greeting]/value`); a child the registry says is not addressable without its parent
- *   (CustomFieldTranslation, decomposed permission set parts) lists the parent. A Profile's element changes list the Profile.
- * - destructiveChangesPost.xml: removals. A child whose parent is removed too is left out (deleting the parent deletes it).
- * - destructiveChangesPre.xml: removals whose API name (case-insensitive) is re-used by an added component of another
- *   type, e.g. an Aura component replaced by a Lightning web component of the same name: the old one must go first.
- * - notDeletable: removals the Metadata API cannot delete (notDeletableReason), and case-only renames.
+ * package.xml: added, changed and renamed components. An in-file child (CustomLabel, WorkflowAlert…) is listed as
+ * itself, whether compare reports it as a change of its own or as elements of its changed parent
+ * (`labels[fullName=Greeting]/value`); a child the registry says is not addressable without its parent
+ * (CustomFieldTranslation, decomposed permission set parts) lists the parent. A Profile's element changes list the Profile.
+ *
+ * destructiveChangesPost.xml: removals. A child whose parent is removed too is left out (deleting the parent deletes it).
+ *
+ * destructiveChangesPre.xml: removals whose API name (case-insensitive) is re-used by an added component of another
+ * type, e.g. an Aura component replaced by a Lightning web component of the same name: the old one must go first.
+ *
+ * notDeletable: removals the Metadata API cannot delete (notDeletableReason), and case-only renames.
  */
 export function buildManifests(changeset: Changeset, options: ManifestOptions): Manifests {
-  const { registry, apiVersion } = options;
-  const deploy = new Map<string, Set<string>>();
+  const { apiVersion } = options;
+  const { deploy, removals, removedKeys } = collect(changeset, options.registry);
+  const { pre, post, notDeletable } = sortRemovals(removals, removedKeys, deploy, options.registry);
+  const members = { package: sortMembers(deploy), destructiveChangesPre: sortMembers(pre), destructiveChangesPost: sortMembers(post) };
+  return {
+    apiVersion,
+    packageXml: packageXml(members.package, apiVersion),
+    ...(pre.size ? { destructiveChangesPre: packageXml(members.destructiveChangesPre, apiVersion) } : {}),
+    ...(post.size ? { destructiveChangesPost: packageXml(members.destructiveChangesPost, apiVersion) } : {}),
+    ...(pre.size || post.size ? { emptyPackageXml: packageXml({}, apiVersion) } : {}),
+    notDeletable,
+    members,
+  };
+}
+
+type MemberMap = Map<string, Set<string>>;
+
+function addMember(map: MemberMap, entry: Entry): void {
+  const members = map.get(entry.type) ?? new Set<string>();
+  members.add(entry.fullName);
+  map.set(entry.type, members);
+}
+
+/** What to deploy (by manifest type name) and what was removed (by component type), from the changes. */
+function collect(changeset: Changeset, registry: RegistryAccess): { deploy: MemberMap; removals: Removal[]; removedKeys: Set<string> } {
+  const deploy: MemberMap = new Map();
   const removals: Removal[] = [];
   const addDeploy = (entry: Entry): void => {
     const named = manifestEntry(registry, entry);
-    if (!named) return;
-    const members = deploy.get(named.type) ?? new Set<string>();
-    members.add(named.fullName);
-    deploy.set(named.type, members);
+    if (named) addMember(deploy, named);
   };
-
   const removedKeys = new Set(changeset.changes.filter((change) => change.kind === 'removed').map((change) => change.key));
   for (const change of changeset.changes) {
     const type = typeOf(registry, change.type);
     const typeName = type?.name ?? change.type;
-    const parent = needsParent(type) ? parentOf(registry, change) : undefined;
     if (needsParent(type)) {
       // Only deployable through its parent: any change to it is a change of the parent (unless the parent is gone).
+      const parent = parentOf(registry, change);
       if (parent && !removedKeys.has(`${parent.type}:${parent.fullName}`)) addDeploy(parent);
       continue;
     }
     const children = type && change.kind === 'changed' ? inFileChildren(type, change) : undefined;
     if (children) {
-      for (const child of children.deploy) addDeploy(child);
+      children.deploy.forEach(addDeploy);
       for (const child of children.remove) removals.push({ ...child, parentKey: change.key });
       if (children.parentTouched) addDeploy({ type: typeName, fullName: change.fullName });
-      continue;
+    } else if (change.kind === 'removed') {
+      removals.push({ type: typeName, fullName: change.fullName, parentKey: change.parent });
+    } else {
+      addDeploy({ type: typeName, fullName: change.fullName });
     }
-    if (change.kind === 'removed') removals.push({ type: typeName, fullName: change.fullName, parentKey: change.parent });
-    else addDeploy({ type: typeName, fullName: change.fullName });
   }
+  return { deploy, removals, removedKeys };
+}
 
-  const deployedNames = new Map<string, Array<{ type: string; fullName: string }>>();
+/** Removals into pre, post or not deletable (see buildManifests). */
+function sortRemovals(
+  removals: readonly Removal[],
+  removedKeys: ReadonlySet<string>,
+  deploy: MemberMap,
+  registry: RegistryAccess
+): { pre: MemberMap; post: MemberMap; notDeletable: NotDeletable[] } {
+  const deployedNames = new Map<string, Entry[]>();
   for (const [type, members] of deploy) {
-    for (const fullName of members) {
-      const same = deployedNames.get(fullName.toLowerCase()) ?? [];
-      same.push({ type, fullName });
-      deployedNames.set(fullName.toLowerCase(), same);
-    }
+    for (const fullName of members) deployedNames.set(fullName.toLowerCase(), [...(deployedNames.get(fullName.toLowerCase()) ?? []), { type, fullName }]);
   }
-
-  const pre = new Map<string, Set<string>>();
-  const post = new Map<string, Set<string>>();
+  const pre: MemberMap = new Map();
+  const post: MemberMap = new Map();
   const notDeletable: NotDeletable[] = [];
   for (const removal of removals) {
     if (removal.parentKey && removedKeys.has(removal.parentKey) && parentIsDeleted(removal.parentKey)) continue;
     const named = manifestEntry(registry, removal);
     if (!named) continue;
     const reason = notDeletableReason(removal.type, removal.fullName);
-    if (reason) {
-      notDeletable.push({ type: removal.type, fullName: removal.fullName, reason });
-      continue;
-    }
     const reused = deployedNames.get(named.fullName.toLowerCase()) ?? [];
     const sameType = reused.find((entry) => entry.type === named.type);
-    if (sameType) {
-      notDeletable.push({ type: removal.type, fullName: removal.fullName, reason: messages.getMessage('notDeletable.CaseOnlyRename', [removal.fullName, sameType.fullName]) });
-      continue;
+    if (reason) {
+      notDeletable.push({ type: removal.type, fullName: removal.fullName, reason });
+    } else if (sameType) {
+      const caseOnly = messages.getMessage('notDeletable.CaseOnlyRename', [removal.fullName, sameType.fullName]);
+      notDeletable.push({ type: removal.type, fullName: removal.fullName, reason: caseOnly });
+    } else {
+      addMember(reused.length ? pre : post, named);
     }
-    const target = reused.length ? pre : post;
-    const members = target.get(named.type) ?? new Set<string>();
-    members.add(named.fullName);
-    target.set(named.type, members);
   }
-
-  const members = { package: sortMembers(deploy), destructiveChangesPre: sortMembers(pre), destructiveChangesPost: sortMembers(post) };
-  const hasRemovals = pre.size > 0 || post.size > 0;
   notDeletable.sort((a, b) => compareCodePoints(a.type, b.type) || compareCodePoints(a.fullName, b.fullName));
-  return {
-    apiVersion,
-    packageXml: packageXml(members.package, apiVersion),
-    ...(pre.size ? { destructiveChangesPre: packageXml(members.destructiveChangesPre, apiVersion) } : {}),
-    ...(post.size ? { destructiveChangesPost: packageXml(members.destructiveChangesPost, apiVersion) } : {}),
-    ...(hasRemovals ? { emptyPackageXml: packageXml({}, apiVersion) } : {}),
-    notDeletable,
-    members,
-  };
+  return { pre, post, notDeletable };
 }
 
 /** The files writeManifests writes for these manifests, relative to the output folder, sorted. */
@@ -202,10 +215,12 @@ export async function writeManifests(outputDir: string, manifests: Manifests): P
   const temp = await mkdtemp(join(dirname(target), `.${basename(target)}.manifests-`));
   try {
     const fresh = join(temp, 'new');
-    for (const [path, content] of Object.entries(files)) {
-      await mkdir(dirname(join(fresh, path)), { recursive: true });
-      await writeFile(join(fresh, path), content, 'utf8');
-    }
+    await Promise.all(
+      Object.entries(files).map(async ([path, content]) => {
+        await mkdir(dirname(join(fresh, path)), { recursive: true });
+        await writeFile(join(fresh, path), content, 'utf8');
+      })
+    );
     if (!existsSync(target)) {
       await rename(fresh, target);
     } else {
@@ -220,7 +235,11 @@ export async function writeManifests(outputDir: string, manifests: Manifests): P
 /** Names writeManifests owns in an output folder. */
 const OWNED_ENTRIES = ['package.xml', 'destructiveChangesPre.xml', 'destructiveChangesPost.xml', DELETE_ONLY_DIR];
 
-/** Moves the owned entries of `target` aside, the new ones in; puts the old ones back if any move fails. */
+/**
+ * Moves the owned entries of `target` aside, the new ones in; puts the old ones back if any move fails.
+ * One rename at a time, in order, so that a failure knows exactly what to undo.
+ */
+/* eslint-disable no-await-in-loop */
 async function swapInto(target: string, fresh: string, old: string): Promise<void> {
   await mkdir(old);
   const movedAside: string[] = [];
@@ -244,6 +263,7 @@ async function swapInto(target: string, fresh: string, old: string): Promise<voi
     throw error;
   }
 }
+/* eslint-enable no-await-in-loop */
 
 /** A manifest's XML, as SDR's ComponentSet.getPackageXml writes it: types and members in code-point order, escaped. */
 export function packageXml(members: ManifestMembers, apiVersion: string): string {

@@ -24,7 +24,7 @@ const YELLOW = 33;
  * On a region-aware diff it leads with the unexplained drift.
  */
 export function renderHuman(result: DiffResult, options: HumanOptions): string {
-  const paint: Paint = options.color ? (code, text) => `\u001b[${code}m${text}\u001b[${code === BOLD || code === DIM ? 22 : 39}m` : (_code, text) => text;
+  const paint: Paint = options.color ? (code, text): string => `\u001b[${code}m${text}\u001b[${code === BOLD || code === DIM ? 22 : 39}m` : (_code, text): string => text;
   const limit = options.limit && options.limit > 0 ? options.limit : Number.POSITIVE_INFINITY;
   const lines: string[] = [];
 

@@ -24,7 +24,7 @@ describe('federate diff of the embedded example (global → China)', () => {
   let result: DiffResult;
 
   before(async () => {
-    const read = (name: string) => readDirSource({ kind: 'dir', value: join(EXAMPLES, name), guessed: false }, { apiVersion: '62.0', projectDir: join(EXAMPLES, name) });
+    const read = (name: string): ReturnType<typeof readDirSource> => readDirSource({ kind: 'dir', value: join(EXAMPLES, name), guessed: false }, { apiVersion: '62.0', projectDir: join(EXAMPLES, name) });
     const [from, to] = await Promise.all([read('global'), read('china')]);
     const changeset = await compareSnapshots(from, to);
     manifests = buildManifests(changeset, { apiVersion: '62.0', registry: registryFor(join(EXAMPLES, 'global')) });

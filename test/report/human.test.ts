@@ -4,6 +4,7 @@ import type { Change } from '../../src/compare/types.js';
 import { renderHuman } from '../../src/report/human.js';
 import { sampleChangeset } from './fixtures.js';
 
+// eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[\d+m/g;
 const plain = (result: DiffResult, limit?: number): string => renderHuman(result, { color: false, limit });
 const sample = (): DiffResult =>

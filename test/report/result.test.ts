@@ -72,6 +72,8 @@ describe('schemas/diff-result.schema.json', () => {
     expect(errors(asJson(toDiffResult({ ...base, changes: [], unclassified: [] })))).to.equal('');
   });
 
+  // Each entry breaks one field of a real result; `any` is the point here (the JSON is what a consumer reads).
+  /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/explicit-function-return-type, no-param-reassign */
   const broken: Array<[string, (result: Record<string, any>) => void]> = [
     ['an unknown change kind', (r) => { r.changes[0].kind = 'modified'; }],
     ['an unknown element kind', (r) => { r.changes[2].elements[0].kind = 'edited'; }],
@@ -87,6 +89,7 @@ describe('schemas/diff-result.schema.json', () => {
     ['an API version that is not one', (r) => { r.apiVersion = 'latest'; }],
     ['missing warnings', (r) => { delete r.warnings; }],
   ];
+  /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/explicit-function-return-type, no-param-reassign */
   for (const [name, breakIt] of broken) {
     it(`rejects ${name}`, () => {
       const result = asJson(toDiffResult(sampleChangeset()));
