@@ -74,7 +74,9 @@ export function schemaValidator(name: string): ValidateFunction {
 export function validateYaml(yaml: YamlFile, schemaName: string): YamlProblem[] {
   const validate = schemaValidator(schemaName);
   if (validate(yaml.value)) return [];
-  const problems = (validate.errors ?? []).filter(keepError).map((error) => describe(yaml, error));
+  const all = validate.errors ?? [];
+  const kept = all.filter(keepError);
+  const problems = (kept.length ? kept : all).map((error) => describe(yaml, error));
   const seen = new Set<string>();
   return problems.filter((problem) => {
     const id = `${problem.line}:${problem.message}`;
@@ -102,6 +104,8 @@ function describe(yaml: YamlFile, error: ErrorObject): YamlProblem {
       return { line: lineOf(yaml, path), message: `${where}: "${String(params.missingProperty)}" is required` };
     case 'enum':
       return { line: lineOf(yaml, path), message: `${where}: must be one of ${(params.allowedValues as unknown[]).map(String).join(', ')}` };
+    case 'oneOf':
+      return { line: lineOf(yaml, path), message: `${where}: must have exactly one of the alternatives (e.g. one of set/remove/add)` };
     case 'propertyNames':
       return { line: lineOf(yaml, path), message: `${where}: invalid name "${String(params.propertyName)}"` };
     default:

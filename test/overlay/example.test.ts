@@ -1,0 +1,99 @@
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect } from 'chai';
+import { parse } from 'yaml';
+import { countClassifications, regionDiff } from '../../src/overlay/region-diff.js';
+import { runOverlayApply, runOverlayCapture } from '../../src/overlay/run.js';
+import { schemaValidator } from '../../src/pipeline/yaml-file.js';
+import { loadFederateConfig } from '../../src/pipeline/config.js';
+import { parseSourceSpec, readSource } from '../../src/metadata/sources/index.js';
+
+const EXAMPLES = resolve('examples');
+
+describe('the embedded example and its China overlay', () => {
+  let work: string;
+  let project: string;
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'sf-federate-example-'));
+    cpSync(EXAMPLES, join(work, 'examples'), { recursive: true });
+    project = join(work, 'examples', 'global');
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('the overlay JSON Schema validates the example overlay', () => {
+    const validate = schemaValidator('overlay.schema.json');
+    const ok = validate(parse(readFileSync(join(EXAMPLES, 'global/overlays/china/overlay.yml'), 'utf8')));
+    expect(validate.errors ?? []).to.deep.equal([]);
+    expect(ok).to.equal(true);
+  });
+
+  it('the federate.yml JSON Schema validates the example configuration', async () => {
+    const config = await loadFederateConfig(join(EXAMPLES, 'global'));
+    expect(config?.regions.china.overlay).to.equal('overlays/china');
+  });
+
+  it('region diff: the overlay explains all but the two deliberate PIPL drift items', async () => {
+    const options = { apiVersion: '62.0', projectDir: project };
+    const from = await readSource(parseSourceSpec('dir:.'), options);
+    const to = await readSource(parseSourceSpec(`dir:${join(work, 'examples', 'china')}`), options);
+    const config = (await loadFederateConfig(project))!;
+    const changeset = await regionDiff(from, to, { ...config.regions.china, name: 'china' }, { projectDir: project });
+    const drift = changeset.changes.filter((change) => change.classification === 'drift').map((change) => change.key);
+    expect(drift).to.deep.equal(['CustomField:Account.Marketing_Consent__c', 'Profile:Sales User']);
+    const counts = countClassifications(changeset);
+    expect(counts.drift).to.equal(2);
+    expect(counts.overlay).to.be.greaterThan(15);
+  });
+
+  it('apply writes a deployable China tree for a stage, and leaves the source alone', async () => {
+    const before = readFileSync(join(project, 'force-app/main/default/namedCredentials/Payments.namedCredential-meta.xml'), 'utf8');
+    const result = await runOverlayApply({ cwd: project, region: 'china', stage: 'cn-uat', outputDir: join(work, 'build', 'china') });
+    const out = join(work, 'build', 'china');
+    expect(readFileSync(join(out, 'force-app/main/default/namedCredentials/Payments.namedCredential-meta.xml'), 'utf8')).to.contain('https://payments-uat.example.cn');
+    expect(existsSync(join(out, 'force-app/main/default/classes/StripeRefundClient.cls'))).to.equal(false);
+    expect(existsSync(join(out, 'force-app/main/default/classes/WeChatService.cls'))).to.equal(true);
+    expect(JSON.parse(readFileSync(join(out, 'sfdx-project.json'), 'utf8')).packageDirectories[0].path).to.equal('force-app');
+    expect(result.report.counts.stale).to.equal(0);
+    expect(readFileSync(join(project, 'force-app/main/default/namedCredentials/Payments.namedCredential-meta.xml'), 'utf8')).to.equal(before);
+  });
+
+  it('apply writes nothing when a rule fails', async () => {
+    const overlayFile = join(project, 'overlays/china/overlay.yml');
+    const original = readFileSync(overlayFile, 'utf8');
+    writeFileSync(overlayFile, `${original}\n  # broken on purpose\n`.replace('patches:\n', 'patches:\n  - component: NamedCredential:Payments\n    path: nope/deeper\n    set: x\n'));
+    try {
+      const out = join(work, 'build', 'broken');
+      let message = '';
+      await runOverlayApply({ cwd: project, region: 'china', outputDir: out }).catch((error: Error) => (message = error.message));
+      expect(message).to.contain('there is no nope');
+      expect(existsSync(out)).to.equal(false);
+    } finally {
+      writeFileSync(overlayFile, original);
+    }
+  });
+
+  it('apply refuses a stage of another region', async () => {
+    let message = '';
+    await runOverlayApply({ cwd: project, region: 'china', stage: 'prod', outputDir: join(work, 'build', 'x') }).catch((error: Error) => (message = error.message));
+    expect(message).to.contain('belongs to region "global"');
+  });
+
+  it('capture turns the drift into patches, keeps the comments, and then nothing is left', async () => {
+    const overlayFile = join(project, 'overlays/china/overlay.yml');
+    const dry = await runOverlayCapture({ cwd: project, region: 'china', from: 'dir:.', to: `dir:${join(work, 'examples', 'china')}`, dryRun: true });
+    expect(dry.rules.map((rule) => rule.description)).to.deep.equal([
+      'CustomObject:Account: set fields[fullName=Marketing_Consent__c]/label = "Separate Marketing Consent (PIPL)"',
+      'Profile:Sales User: set fieldPermissions[field=Account.Marketing_Consent__c]/editable = "false"',
+    ]);
+    const original = readFileSync(overlayFile, 'utf8');
+    const result = await runOverlayCapture({ cwd: project, region: 'china', from: 'dir:.', to: `dir:${join(work, 'examples', 'china')}` });
+    expect(result.unexplained).to.deep.equal([]);
+    const updated = readFileSync(overlayFile, 'utf8');
+    expect(updated.startsWith(original.split('\nvalues:')[0].split('\nreplace:')[0].slice(0, 400))).to.equal(true);
+    expect(updated).to.contain('# Payments stay in the mainland');
+    expect(updated).to.contain('expect: Marketing Consent');
+    const again = await runOverlayCapture({ cwd: project, region: 'china', from: 'dir:.', to: `dir:${join(work, 'examples', 'china')}`, dryRun: true });
+    expect(again.rules).to.deep.equal([]);
+  });
+});
