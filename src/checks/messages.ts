@@ -1,0 +1,5 @@
+import { Messages } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+/** Errors and report sentences of the readiness checks (messages/checks.md). */
+export const checkMessages = Messages.loadMessages('sf-federate', 'checks');

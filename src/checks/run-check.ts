@@ -1,0 +1,196 @@
+import { readFileSync, existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { ExitCode } from '../exit-codes.js';
+import { resolveProject } from '../metadata/project-context.js';
+import { registryFor } from '../metadata/registry.js';
+import { parseSourceSpec, readSource } from '../metadata/sources/index.js';
+import type { ProgressListener, Snapshot } from '../metadata/types.js';
+import { connect, identifyOrg } from '../metadata/org/connection.js';
+import { applyOverlay } from '../overlay/apply.js';
+import { loadOverlay } from '../overlay/load.js';
+import { CONFIG_FILE, loadFederateConfig, type FederateConfig, type RegionChecks } from '../pipeline/config.js';
+import { regionBound } from './bound.js';
+import { loadRules } from './catalog.js';
+import { runRules } from './engine.js';
+import { hostPolicy } from './hosts.js';
+import { checkMessages as messages } from './messages.js';
+import { readOrgFacts } from './org-facts.js';
+import type { CheckResult, RuleSummary } from './result.js';
+import { settleFindings, validateRuleIds } from './settings.js';
+import type { OrgFacts, Rule } from './types.js';
+
+export type CheckRequest = {
+  /** Where the command runs; the project (sfdx-project.json, federate.yml) is found from here. */
+  readonly cwd: string;
+  readonly region: string;
+  /** Source spec (`dir:force-app`, `git:main`, `org:alias`); the project folder by default. */
+  readonly source?: string;
+  readonly stage?: string;
+  /** Check the base snapshot instead of the overlaid one. */
+  readonly raw?: boolean;
+  readonly apiVersion?: string;
+  /** Org alias or username to ask for types, installed packages and API versions. */
+  readonly targetOrg?: string;
+  /** Facts of an org already asked (tests, promote); wins over targetOrg. */
+  readonly orgFacts?: OrgFacts;
+  /** Project-relative paths changed in a promotion (CN-OWN-01). */
+  readonly changedPaths?: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly onProgress?: ProgressListener;
+};
+
+/**
+ * `sf federate check` as a service: read the source, apply the region's overlay (unless raw), ask the org when
+ * given, run the catalog, then apply federate.yml's `checks` settings (severities, acceptances).
+ */
+export async function runCheck(request: CheckRequest): Promise<CheckResult> {
+  const project = resolveProject(request.cwd, request.apiVersion);
+  const warnings: string[] = [...project.warnings];
+  const config = await loadFederateConfig(project.dir);
+  const regionConfig = config?.regions[request.region];
+  if (config && !regionConfig) {
+    throw messages.createError('error.UnknownRegion', [request.region, config.file], [Object.keys(config.regions).join(', ')], ExitCode.BadInput);
+  }
+  const stage = request.stage ? stageOf(config, request.stage, request.region) : undefined;
+  const rules = await loadRules();
+  const settings: RegionChecks | undefined = regionConfig?.checks;
+  validateRuleIds(settings, rules, config ? `${config.file} (regions.${request.region}.checks)` : CONFIG_FILE);
+
+  const options = {
+    apiVersion: project.apiVersion,
+    projectDir: project.dir,
+    onProgress: (event: Parameters<ProgressListener>[0]): void => {
+      if (event.kind === 'warning') warnings.push(event.message);
+      request.onProgress?.(event);
+    },
+  };
+  const base = await readSource(parseSourceSpec(request.source ?? 'dir:.'), options);
+  if (base.unclassified.length) {
+    warnings.push(messages.getMessage('warning.Unclassified', [base.unclassified.length, base.unclassified.slice(0, 3).map((file) => file.path).join(', ')]));
+  }
+
+  let checked: Snapshot = base;
+  let overlayFile: string | undefined;
+  if (!request.raw && config) {
+    for (const name of regionChain(config, request.region)) {
+      const overlayDir = config.regions[name]?.overlay;
+      if (!overlayDir) continue;
+      request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.ApplyingOverlay', [overlayDir]) });
+      // eslint-disable-next-line no-await-in-loop
+      const overlay = await loadOverlay(join(project.dir, overlayDir), { packageDirs: project.project?.packageDirs });
+      // eslint-disable-next-line no-await-in-loop
+      const applied = await applyOverlay(checked, overlay, { stage: request.stage, env: request.env, registry: registryFor(project.hasProjectFile ? project.dir : undefined) });
+      checked = applied.snapshot;
+      if (name === request.region) overlayFile = relative(project.dir, overlay.file).split('\\').join('/');
+    }
+  }
+  const ownOverlay = regionConfig?.overlay ? `${regionConfig.overlay.replace(/\/+$/, '')}/overlay.yml` : `overlays/${request.region}/overlay.yml`;
+
+  let org = request.orgFacts;
+  if (!org && request.targetOrg) {
+    request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.AskingOrg', [request.targetOrg]) });
+    const { identity, authInfo } = await identifyOrg(request.targetOrg);
+    org = await readOrgFacts(await connect(authInfo, project.apiVersion), identity.label);
+  }
+
+  const projectText = project.hasProjectFile ? readFileSync(join(project.dir, 'sfdx-project.json'), 'utf8') : undefined;
+  const configText = config && existsSync(config.file) ? readFileSync(config.file, 'utf8') : undefined;
+  const installed = new Set<string>([...(settings?.installedPackages ?? []), ...(org?.namespaces ?? [])].map((name) => name.toLowerCase()));
+  const projectNamespace = projectText ? namespaceOf(projectText) : undefined;
+  if (projectNamespace) installed.add(projectNamespace.toLowerCase());
+  const bound = regionBound(config, request.region);
+  const pathPrefix = checked.source.kind === 'dir' ? relative(project.dir, checked.source.label).split('\\').join('/') : '';
+
+  const engine = await runRules({
+    rules,
+    severities: settings?.rules,
+    snapshot: checked,
+    base: checked === base ? undefined : base,
+    region: request.region,
+    bound,
+    stage,
+    production: stage ? isProduction(config!, stage.name) : false,
+    config,
+    project: project.project,
+    projectText,
+    configText,
+    hosts: hostPolicy(settings?.allowHosts),
+    installedNamespaces: installed,
+    org,
+    overlayFile: ownOverlay,
+    changedPaths: request.changedPaths,
+    env: request.env ?? process.env,
+    pathPrefix,
+    onProgress: request.onProgress,
+  });
+
+  const ran = new Set(engine.ran);
+  const settled = settleFindings(engine.findings, settings?.accept ?? [], ran);
+  const notRun = new Map(engine.notRun.map((entry) => [entry.rule, entry.reason]));
+  const summaries: RuleSummary[] = rules.map((rule: Rule) => {
+    const severity = settings?.rules[rule.id] ?? rule.defaultSeverity;
+    const status = severity === 'off' ? 'off' : !rule.bound.includes(bound) ? 'other-region' : notRun.has(rule.id) ? 'not-run' : 'ran';
+    return { id: rule.id, title: rule.title, help: rule.help, defaultSeverity: rule.defaultSeverity, severity, status, reason: notRun.get(rule.id) };
+  });
+  for (const stale of settled.staleAcceptances) warnings.push(messages.getMessage('warning.StaleAcceptance', [stale.rule, stale.target]));
+  const count = (severity: string): number => settled.findings.filter((finding) => finding.severity === severity).length;
+  const errors = count('error');
+  return {
+    region: request.region,
+    bound,
+    stage: stage?.name,
+    raw: Boolean(request.raw),
+    source: { spec: base.source.spec, label: base.source.label },
+    overlay: overlayFile,
+    targetOrg: org ? { label: org.label, maxApiVersion: org.maxApiVersion } : undefined,
+    apiVersion: project.apiVersion,
+    summary: {
+      error: errors,
+      warn: count('warn'),
+      info: count('info'),
+      accepted: settled.accepted.length,
+      staleAcceptances: settled.staleAcceptances.length,
+      components: checked.components.size,
+      filesScanned: engine.filesScanned,
+    },
+    findings: settled.findings,
+    accepted: settled.accepted,
+    staleAcceptances: settled.staleAcceptances,
+    rules: summaries,
+    warnings,
+    exitCode: errors > 0 ? 1 : 0,
+  };
+}
+
+function stageOf(config: FederateConfig | undefined, name: string, region: string): CheckRequestStage {
+  const stage = config?.stages[name];
+  if (!config || !stage) {
+    throw messages.createError('error.UnknownStage', [name, config?.file ?? CONFIG_FILE], [Object.keys(config?.stages ?? {}).join(', ') || '-'], ExitCode.BadInput);
+  }
+  if (stage.region !== region) throw messages.createError('error.StageRegion', [name, stage.region, region], [stage.region], ExitCode.BadInput);
+  return { ...stage, name };
+}
+
+type CheckRequestStage = NonNullable<FederateConfig['stages'][string]> & { readonly name: string };
+
+/** A production stage ends its region's chain: no stage of the same region is promoted from it. */
+export function isProduction(config: FederateConfig, stage: string): boolean {
+  const region = config.stages[stage]?.region;
+  return !Object.values(config.stages).some((other) => other.from === stage && other.region === region);
+}
+
+/** The region and its bases, root first (china → [global, china]). */
+function regionChain(config: FederateConfig, region: string): string[] {
+  const chain: string[] = [];
+  for (let at: string | undefined = region; at && !chain.includes(at); at = config.regions[at]?.base) chain.unshift(at);
+  return chain;
+}
+
+function namespaceOf(projectText: string): string | undefined {
+  try {
+    const value = (JSON.parse(projectText) as { namespace?: unknown }).namespace;
+    return typeof value === 'string' && value ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,66 @@
+import { writeFileSync } from 'node:fs';
+import { Messages } from '@salesforce/core';
+import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { renderCheck } from '../../checks/render.js';
+import type { CheckResult } from '../../checks/result.js';
+import { runCheck } from '../../checks/run-check.js';
+import { ExitCode } from '../../exit-codes.js';
+import { toAnnotations } from '../../report/annotations.js';
+import { progressReporter } from '../../report/progress.js';
+import { toSarif } from '../../report/sarif.js';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+const messages = Messages.loadMessages('sf-federate', 'federate.check');
+
+export type FederateCheckResult = CheckResult;
+
+export default class FederateCheck extends SfCommand<FederateCheckResult> {
+  public static override readonly summary = messages.getMessage('summary');
+  public static override readonly description = messages.getMessage('description');
+  public static override readonly examples = messages.getMessages('examples');
+
+  public static override readonly flags = {
+    region: Flags.string({ char: 'r', summary: messages.getMessage('flags.region.summary'), required: true }),
+    source: Flags.string({ char: 's', summary: messages.getMessage('flags.source.summary') }),
+    stage: Flags.string({ summary: messages.getMessage('flags.stage.summary') }),
+    'target-org': Flags.string({ char: 'o', summary: messages.getMessage('flags.target-org.summary') }),
+    format: Flags.option({ summary: messages.getMessage('flags.format.summary'), options: ['human', 'sarif'] as const, default: 'human' })(),
+    'output-file': Flags.file({ char: 'f', summary: messages.getMessage('flags.output-file.summary') }),
+    raw: Flags.boolean({ summary: messages.getMessage('flags.raw.summary') }),
+    'api-version': Flags.orgApiVersion({ summary: messages.getMessage('flags.api-version.summary') }),
+    annotations: Flags.boolean({ summary: messages.getMessage('flags.annotations.summary'), allowNo: true }),
+  };
+
+  public async run(): Promise<FederateCheckResult> {
+    const { flags } = await this.parse(FederateCheck);
+    const progress = progressReporter(this);
+    let result: CheckResult;
+    try {
+      result = await runCheck({
+        cwd: process.cwd(),
+        region: flags.region,
+        source: flags.source,
+        stage: flags.stage,
+        raw: flags.raw,
+        apiVersion: flags['api-version'],
+        targetOrg: flags['target-org'],
+        onProgress: progress.listener,
+      });
+    } finally {
+      progress.stop();
+    }
+    for (const warning of result.warnings) this.warn(warning);
+    const report =
+      flags.format === 'sarif'
+        ? JSON.stringify(toSarif(result, { toolVersion: this.config.pjson.version ?? '0.0.0' }), null, 2)
+        : renderCheck(result, { color: !flags['output-file'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
+    if (flags['output-file']) writeFileSync(flags['output-file'], `${report}\n`);
+    else if (!this.jsonEnabled()) this.log(report);
+    const annotate = flags.annotations ?? process.env.GITHUB_ACTIONS === 'true';
+    if (annotate && !this.jsonEnabled() && (flags.format !== 'sarif' || flags['output-file'])) {
+      for (const line of toAnnotations(result.findings)) this.log(line);
+    }
+    if (result.exitCode === 1) process.exitCode = ExitCode.Found;
+    return result;
+  }
+}
