@@ -1,0 +1,6 @@
+import { Messages } from '@salesforce/core';
+
+Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
+
+/** Errors, warnings and progress of org sources, from messages/org.md. */
+export const orgMessages = Messages.loadMessages('sf-federate', 'org');
