@@ -9,7 +9,8 @@ import { gitBlobId } from '../../src/metadata/hash.js';
 import { readGitSource } from '../../src/metadata/git/read.js';
 import { registryFor } from '../../src/metadata/registry.js';
 import { readSource, settleSourceSpec } from '../../src/metadata/sources/index.js';
-import { assertNoMergeInProgress, gitSourceKind, mergeBaseSpec, readSourcePair } from '../../src/metadata/sources/git.js';
+import { readSourcePair } from '../../src/metadata/git/pair.js';
+import { assertNoMergeInProgress, gitSourceKind, mergeBaseSpec } from '../../src/metadata/sources/git.js';
 import type { Snapshot } from '../../src/metadata/types.js';
 import { DEFAULT_DIR as D, PROJECT_JSON, TestRepo, apexClass, customObject, field, labels, lwc, xml } from './repo-helper.js';
 

@@ -50,10 +50,10 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
         if (done[index].has(path)) continue;
         done[index].add(path);
         const components = resolveFile(resolvers[index], tree, path);
-        if (!components) {
-          keep[index].add(path); // not metadata: the snapshot reports it as unclassified
-          continue;
-        }
+        // The path itself always stays: unresolvable, it is reported as unclassified; a child file that resolves to
+        // its decomposed parent (field translations) is that parent's child.
+        keep[index].add(path);
+        if (!components) continue;
         for (const component of components) {
           const { own, needed } = componentFiles(component, tree);
           for (const file of own) {
@@ -62,7 +62,11 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
             // A file of this component that did not change is on the other side too: its component must be there.
             if (!changed.has(file)) next[1 - index].push(file);
           }
-          for (const file of needed) keep[index].add(file);
+          for (const file of needed) {
+            keep[index].add(file);
+            // The same bytes are on the other side: put them there too, or compare would see them come or go.
+            if (!changed.has(file)) keep[1 - index].add(file);
+          }
         }
       }
     }

@@ -7,7 +7,6 @@ import type { SourceKindHandler } from './index.js';
 import type { SourceSpec } from './source.js';
 
 export { assertNoMergeInProgress } from '../git/repo.js';
-export { readSourcePair } from '../git/pair.js';
 
 /**
  * `git:REF[:PATH]`: a branch, tag, commit or `REF~N` of the repository (ReadOptions.repoDir, default the project),
