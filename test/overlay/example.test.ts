@@ -97,3 +97,19 @@ describe('the embedded example and its China overlay', () => {
     expect(again.rules).to.deep.equal([]);
   });
 });
+
+describe('overlay apply --json result', () => {
+  it('matches schemas/overlay-apply-result.schema.json', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'sf-federate-result-'));
+    try {
+      cpSync(join(EXAMPLES, 'global'), join(work, 'global'), { recursive: true });
+      const result = await runOverlayApply({ cwd: join(work, 'global'), region: 'china', stage: 'cn-prod', outputDir: join(work, 'out') });
+      const validate = schemaValidator('overlay-apply-result.schema.json');
+      const ok = validate(JSON.parse(JSON.stringify(result)));
+      expect(validate.errors ?? []).to.deep.equal([]);
+      expect(ok).to.equal(true);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
