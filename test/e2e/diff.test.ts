@@ -53,7 +53,7 @@ describe('e2e: sf federate diff (real sf CLI, plugin linked)', function () {
     expect(run.stdout).to.contain('NamedCredential');
     const set = await ComponentSet.fromManifest({
       manifestPath: join(outputDir, 'package.xml'),
-      destructivePostPath: join(outputDir, 'destructiveChangesPost.xml'),
+      destructivePost: join(outputDir, 'destructiveChangesPost.xml'),
     });
     const members = [...set].map((component) => `${component.type.name}:${component.fullName}`);
     expect(members).to.include('NamedCredential:Payments');
