@@ -1,0 +1,207 @@
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SfError } from '@salesforce/core';
+import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
+import { expect } from 'chai';
+import { compareSnapshots } from '../../src/compare/compare.js';
+import { writeDeltaSources } from '../../src/compare/delta-sources.js';
+import { readSourcePair } from '../../src/metadata/git/pair.js';
+import { registryFor } from '../../src/metadata/registry.js';
+import { readSource } from '../../src/metadata/sources/index.js';
+import { DEFAULT_DIR as D, PROJECT_JSON, TestRepo, apexClass, customObject, field, labels, lwc, profile, xml } from './repo-helper.js';
+
+const spec = (value: string) => ({ kind: 'git' as const, value, guessed: false });
+
+function workflow(object: string, rules: Record<string, string>): Record<string, string> {
+  const body = Object.entries(rules)
+    .map(([name, description]) => `    <rules>\n        <fullName>${name}</fullName>\n        <active>true</active>\n        <description>${description}</description>\n        <formula>true</formula>\n        <triggerType>onCreateOnly</triggerType>\n    </rules>`)
+    .join('\n');
+  return { [`${D}/workflows/${object}.workflow-meta.xml`]: xml('Workflow', body) };
+}
+
+function sharingRules(object: string, rules: Record<string, string>): Record<string, string> {
+  const body = Object.entries(rules)
+    .map(
+      ([name, label]) =>
+        `    <sharingCriteriaRules>\n        <fullName>${name}</fullName>\n        <accessLevel>Read</accessLevel>\n        <label>${label}</label>\n        <sharedTo>\n            <allInternalUsers></allInternalUsers>\n        </sharedTo>\n        <criteriaItems>\n            <field>Name</field>\n            <operation>notEqual</operation>\n            <value>x</value>\n        </criteriaItems>\n        <includeRecordsOwnedByAll>true</includeRecordsOwnedByAll>\n    </sharingCriteriaRules>`
+    )
+    .join('\n');
+  return { [`${D}/sharingRules/${object}.sharingRules-meta.xml`]: xml('SharingRules', body) };
+}
+
+function translation(language: string, labelsByName: Record<string, string>): Record<string, string> {
+  const body = Object.entries(labelsByName)
+    .map(([name, label]) => `    <customLabels>\n        <label>${label}</label>\n        <name>${name}</name>\n    </customLabels>`)
+    .join('\n');
+  return { [`${D}/translations/${language}.translation-meta.xml`]: xml('Translations', body) };
+}
+
+function fieldTranslation(object: string, language: string, name: string, label: string): Record<string, string> {
+  return {
+    [`${D}/objectTranslations/${object}-${language}/${object}-${language}.objectTranslation-meta.xml`]: xml('CustomObjectTranslation', '    <caseValues>\n        <plural>false</plural>\n        <value>Chose</value>\n    </caseValues>'),
+    [`${D}/objectTranslations/${object}-${language}/${name}.fieldTranslation-meta.xml`]: xml('CustomFieldTranslation', `    <label>${label}</label>\n    <name>${name}</name>`),
+  };
+}
+
+/** What `sf project deploy start -d DIR` does before sending anything: resolve the folder, convert to metadata format. */
+async function convertLikeDeploy(dir: string, registryDir: string): Promise<{ members: string[]; metadataDir: string }> {
+  const registry = registryFor(registryDir);
+  const set = ComponentSet.fromSource({ fsPaths: [dir], registry });
+  const metadataDir = mkdtempSync(join(tmpdir(), 'sf-federate-delta-md-'));
+  await new MetadataConverter(registry).convert(set, 'metadata', { type: 'directory', outputDirectory: metadataDir, genUniqueDir: false });
+  const manifest = await set.getObject();
+  const members = manifest.Package.types.flatMap((type) => type.members.map((member) => `${type.name}:${member}`)).sort();
+  return { members, metadataDir };
+}
+
+describe('delta sources (--copy-sources)', function () {
+  this.timeout(60_000);
+  let repo: TestRepo;
+  const temps: string[] = [];
+  const temp = (prefix: string): string => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    temps.push(dir);
+    return dir;
+  };
+
+  before(() => {
+    repo = new TestRepo();
+    repo.commit({
+      'sfdx-project.json': PROJECT_JSON,
+      ...apexClass('Keep'),
+      ...apexClass('Gone'),
+      ...customObject('Thing__c'),
+      ...field('Thing__c', 'A__c'),
+      ...field('Thing__c', 'B__c'),
+      ...labels({ Hello: 'Hi', Bye: 'Bye', Same: 'Same' }),
+      ...lwc('card'),
+      ...profile('Sales', { 'Thing__c.A__c': true, 'Thing__c.B__c': false }),
+      ...workflow('Thing__c', { First: 'one', Second: 'two' }),
+      ...sharingRules('Thing__c', { ShareOne: 'One', ShareTwo: 'Two' }),
+      ...translation('fr', { Hello: 'Salut', Bye: 'Au revoir' }),
+      ...fieldTranslation('Thing__c', 'fr', 'A__c', 'A fr'),
+    });
+    repo.git('tag', 'from');
+    repo.commit({
+      ...apexClass('Keep', 'public class Keep { Integer changed; }'),
+      [`${D}/classes/Gone.cls`]: null,
+      [`${D}/classes/Gone.cls-meta.xml`]: null,
+      ...field('Thing__c', 'A__c', 'A changed'),
+      ...field('Thing__c', 'Parent__c', 'Parent', 'MasterDetail'),
+      ...labels({ Hello: 'Hello', Same: 'Same', New: 'Nouveau' }),
+      [`${D}/lwc/card/card.html`]: '<template><p>changed</p></template>\n',
+      ...profile('Sales', { 'Thing__c.A__c': true, 'Thing__c.B__c': true }),
+      ...workflow('Thing__c', { First: 'one', Second: 'two changed' }),
+      ...sharingRules('Thing__c', { ShareOne: 'One changed', ShareTwo: 'Two' }),
+      ...translation('fr', { Hello: 'Bonjour', Bye: 'Au revoir' }),
+      ...fieldTranslation('Thing__c', 'fr', 'A__c', 'A fr changed'),
+    });
+    repo.git('tag', 'to');
+  });
+  after(() => {
+    repo.remove();
+    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes a deployable tree of just the delta, in-file types pruned to what changed', async () => {
+    const registry = registryFor(repo.dir);
+    const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
+    const changeset = await compareSnapshots(from, to, { registry });
+    const out = temp('sf-federate-delta-');
+    const { files } = await writeDeltaSources(changeset, to, out, { registry });
+
+    expect(files).to.deep.equal([
+      `${D}/classes/Keep.cls`,
+      `${D}/classes/Keep.cls-meta.xml`,
+      `${D}/labels/CustomLabels.labels-meta.xml`,
+      `${D}/lwc/card/card.html`,
+      `${D}/lwc/card/card.js`,
+      `${D}/lwc/card/card.js-meta.xml`,
+      `${D}/objectTranslations/Thing__c-fr/A__c.fieldTranslation-meta.xml`,
+      `${D}/objectTranslations/Thing__c-fr/Thing__c-fr.objectTranslation-meta.xml`,
+      `${D}/objects/Thing__c/Thing__c.object-meta.xml`,
+      `${D}/objects/Thing__c/fields/A__c.field-meta.xml`,
+      `${D}/objects/Thing__c/fields/Parent__c.field-meta.xml`,
+      `${D}/profiles/Sales.profile-meta.xml`,
+      `${D}/sharingRules/Thing__c.sharingRules-meta.xml`,
+      `${D}/translations/fr.translation-meta.xml`,
+      `${D}/workflows/Thing__c.workflow-meta.xml`,
+    ]);
+    expect(readdirSync(out).sort()).to.deep.equal(['force-app']); // no temp folder left behind
+
+    const read = (path: string): string => readFileSync(join(out, D, path), 'utf8');
+    const labelsXml = read('labels/CustomLabels.labels-meta.xml');
+    expect(labelsXml).to.contain('<fullName>Hello</fullName>').and.to.contain('<fullName>New</fullName>');
+    expect(labelsXml).to.not.contain('<fullName>Same</fullName>');
+    const profileXml = read('profiles/Sales.profile-meta.xml');
+    expect(profileXml).to.contain('<field>Thing__c.B__c</field>').and.to.contain('<userLicense>Salesforce</userLicense>').and.to.contain('<custom>true</custom>');
+    expect(profileXml).to.not.contain('Thing__c.A__c');
+    const workflowXml = read('workflows/Thing__c.workflow-meta.xml');
+    expect(workflowXml).to.contain('<fullName>Second</fullName>').and.to.not.contain('<fullName>First</fullName>');
+    const sharingXml = read('sharingRules/Thing__c.sharingRules-meta.xml');
+    expect(sharingXml).to.contain('<fullName>ShareOne</fullName>').and.to.not.contain('ShareTwo');
+    const translationXml = read('translations/fr.translation-meta.xml');
+    expect(translationXml).to.contain('Bonjour').and.to.not.contain('Au revoir');
+    // Unchanged content is copied byte for byte.
+    expect(read('lwc/card/card.js')).to.equal('export default class {}');
+    expect(read('classes/Keep.cls')).to.equal('public class Keep { Integer changed; }');
+
+    const { members, metadataDir } = await convertLikeDeploy(out, repo.dir);
+    temps.push(metadataDir);
+    // SDR lists containers beside their children, as `sf project deploy start -d` would send them.
+    expect(members).to.deep.equal([
+      'ApexClass:Keep',
+      'CustomField:Thing__c.A__c',
+      'CustomField:Thing__c.Parent__c',
+      'CustomLabel:Hello',
+      'CustomLabel:New',
+      'CustomLabels:CustomLabels',
+      'CustomObject:Thing__c',
+      'CustomObjectTranslation:Thing__c-fr',
+      'LightningComponentBundle:card',
+      'Profile:Sales',
+      'SharingCriteriaRule:Thing__c.ShareOne',
+      'SharingRules:Thing__c',
+      'Translations:fr',
+      'Workflow:Thing__c',
+      'WorkflowRule:Thing__c.Second',
+    ]);
+    const objectXml = readFileSync(join(metadataDir, 'objects/Thing__c.object'), 'utf8');
+    expect(objectXml).to.contain('<fullName>A__c</fullName>').and.to.contain('<fullName>Parent__c</fullName>').and.to.not.contain('<fullName>B__c</fullName>');
+  });
+
+  it('copies a folder source as it is on disk', async () => {
+    const registry = registryFor(repo.dir);
+    const [from, to] = await Promise.all([
+      readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir }).then(([a]) => a),
+      readSource({ kind: 'dir', value: '.', guessed: false }, { apiVersion: '62.0', projectDir: repo.dir }),
+    ]);
+    const changeset = await compareSnapshots(from, to, { registry });
+    const out = temp('sf-federate-delta-dir-');
+    const { files } = await writeDeltaSources(changeset, to, out, { registry });
+    expect(files).to.include(`${D}/lwc/card/card.js`);
+    expect(readFileSync(join(out, D, 'lwc/card/card.html'), 'utf8')).to.equal('<template><p>changed</p></template>\n');
+  });
+
+  it('writes nothing when a file of the delta is not valid XML', async () => {
+    const other = new TestRepo();
+    temps.push(other.dir);
+    other.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('A') });
+    other.commit({ ...apexClass('B'), ...lwc('broken'), [`${D}/lwc/broken/broken.js-meta.xml`]: '<LightningComponentBundle><apiVersion>62.0</apiVersion>' });
+    const registry = registryFor(other.dir);
+    const [from, to] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), { apiVersion: '62.0', projectDir: other.dir });
+    const changeset = await compareSnapshots(from, to, { registry }); // added components are not parsed by compare
+    const out = temp('sf-federate-delta-fail-');
+    try {
+      await writeDeltaSources(changeset, to, out, { registry });
+      expect.fail('expected an error');
+    } catch (error) {
+      expect(error).to.be.instanceOf(SfError);
+      expect((error as SfError).name).to.equal('MalformedXmlAtRefError');
+      expect((error as SfError).message).to.contain(`${D}/lwc/broken/broken.js-meta.xml`).and.to.contain('HEAD (');
+    }
+    expect(readdirSync(out)).to.deep.equal([]);
+    expect(existsSync(join(out, 'force-app'))).to.equal(false);
+  });
+});
