@@ -1,0 +1,61 @@
+/**
+ * Child process of the git-delta scenario: what `sf federate diff --from git:FROM --to git:TO --output-dir OUT
+ * [--copy-sources]` does, without the CLI start-up: both refs read from the object store (changed paths only),
+ * compared, manifests (and delta sources) written all at once. Prints a JSON summary with per-phase times.
+ *
+ *   node --import tsx bench/sgd/federate-delta-child.ts REPO FROM TO OUT [--copy-sources]
+ */
+import { resolve } from 'node:path';
+import { compareSnapshots } from '../../src/compare/compare.js';
+import { writeDeltaSources } from '../../src/compare/delta-sources.js';
+import { buildManifests, writeManifests } from '../../src/compare/manifests.js';
+import { stageOutput } from '../../src/compare/output-dir.js';
+import { readSourcePair } from '../../src/metadata/git/pair.js';
+import { readProjectFile } from '../../src/metadata/project.js';
+import { registryFor } from '../../src/metadata/registry.js';
+
+async function main(): Promise<void> {
+  const [repoArg, from, to, outArg, flag] = process.argv.slice(2);
+  if (!repoArg || !from || !to || !outArg) throw new Error('usage: federate-delta-child.ts REPO FROM TO OUT [--copy-sources]');
+  const repo = resolve(repoArg);
+  const phases: Record<string, number> = {};
+  const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    const value = await work();
+    phases[phase] = Math.round(performance.now() - started);
+    return value;
+  };
+  const apiVersion = readProjectFile(repo)?.sourceApiVersion ?? '62.0';
+  const registry = registryFor(repo);
+  const options = { apiVersion, projectDir: repo };
+  const [a, b] = await timed('read', () => readSourcePair({ kind: 'git', value: from, guessed: false }, { kind: 'git', value: to, guessed: false }, options));
+  const changeset = await timed('compare', () => compareSnapshots(a, b, { registry }));
+  const manifests = buildManifests(changeset, { apiVersion, registry });
+  const files = await timed('write', () =>
+    stageOutput(resolve(outArg), async (staging) => {
+      const written = await writeManifests(staging, manifests);
+      const sources = flag === '--copy-sources' ? (await writeDeltaSources(changeset, b, staging, { registry })).files : [];
+      return [...written, ...sources];
+    })
+  );
+  const count = (members: Record<string, string[]>): number => Object.values(members).reduce((sum, list) => sum + list.length, 0);
+  process.stdout.write(
+    `${JSON.stringify({
+      changes: changeset.changes.length,
+      package: count(manifests.members.package),
+      destructive: count(manifests.members.destructiveChangesPre) + count(manifests.members.destructiveChangesPost),
+      files: files.length,
+      components: [a.components.size, b.components.size],
+      phases,
+      maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+    })}\n`
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+);
