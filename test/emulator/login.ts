@@ -81,6 +81,8 @@ export async function loginInProcess(emulator: Pick<Emulator, 'accessToken' | 'i
   const username = authInfo.getUsername()!;
   const state = await StateAggregator.getInstance();
   await state.aliases.setAndSave(alias, username);
+  // Forget what was loaded, so that readers find the org the way a fresh sf process does: from the files.
+  StateAggregator.clearInstance();
   return username;
 }
 

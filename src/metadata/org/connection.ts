@@ -22,7 +22,9 @@ export async function knownUsername(value: string): Promise<string | undefined> 
   try {
     const state = await StateAggregator.getInstance();
     const username = state.aliases.resolveUsername(value);
-    return (await state.orgs.exists(username)) ? username : undefined;
+    // read() loads the auth file (without decrypting); exists() only knows files read before.
+    const fields = await state.orgs.read(username, false, false);
+    return fields ? username : undefined;
   } catch {
     return undefined;
   }
