@@ -7,7 +7,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -22,7 +22,16 @@ const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(BENCH_DIR, '..');
 const DEFAULT_FILES = 50_000;
 
-export type Machine = { nproc: number; cpu: string; memoryGb: number; node: string; platform: string; commit?: string };
+export type Machine = {
+  nproc: number;
+  cpu: string;
+  memoryGb: number;
+  node: string;
+  platform: string;
+  commit?: string;
+  /** 1-minute load average at the start and end of the run: a busy machine inflates wall times, not CPU times. */
+  load?: [number, number];
+};
 
 export type Results = { startedAt: string; finishedAt: string; machine: Machine; options: { only?: string[]; files?: number[]; seed: number }; rows: Row[] };
 
@@ -91,7 +100,7 @@ export function machine(): Machine {
 
 /** The side-by-side table: rows grouped by scenario and case, ratio against the case's baseline row. */
 export function formatTable(rows: readonly Row[]): string {
-  const header = ['scenario', 'case', 'tool', 'wall', 'peak RSS', 'vs peer', 'note'];
+  const header = ['scenario', 'case', 'tool', 'wall', 'cpu', 'peak RSS', 'vs peer', 'note'];
   const lines: string[][] = [header];
   for (const row of rows) {
     const baseline = rows.find((other) => other.baseline && other.scenario === row.scenario && other.case === row.case);
@@ -101,14 +110,19 @@ export function formatTable(rows: readonly Row[]): string {
       row.case,
       row.tool,
       row.ok === false ? 'FAILED' : formatMs(row.wallMs),
+      row.ok === false || row.cpuMs === undefined ? '' : formatMs(row.cpuMs),
       row.ok === false ? '' : `${row.peakRssMb.toFixed(0)} MB`,
       ratio,
       row.note ?? '',
     ]);
   }
   const widths = header.map((_, column) => Math.max(...lines.map((line) => line[column].length)));
-  const render = (line: string[]): string => line.map((cell, column) => (column === 3 || column === 4 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd();
+  const render = (line: string[]): string => line.map((cell, column) => (column >= 3 && column <= 5 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd();
   return [render(lines[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.slice(1).map(render)].join('\n');
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }
 
 export function formatMs(ms: number): string {
@@ -145,6 +159,7 @@ async function main(argv: readonly string[]): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const context = makeContext({ seed, files, outDir });
   const startedAt = new Date().toISOString();
+  const loadAtStart = loadavg()[0];
   const rows: Row[] = [];
   for (const entry of scenarios.filter((candidate) => !only || only.includes(candidate.name) || only.includes(candidate.file.replace(/\.ts$/, '')))) {
     const started = Date.now();
@@ -161,11 +176,13 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     process.stderr.write(`  done in ${formatMs(Date.now() - started)}\n`);
   }
-  const results: Results = { startedAt, finishedAt: new Date().toISOString(), machine: machine(), options: { only, files, seed }, rows };
+  const results: Results = { startedAt, finishedAt: new Date().toISOString(), machine: { ...machine(), load: [round2(loadAtStart), round2(loadavg()[0])] }, options: { only, files, seed }, rows };
   const outFile = values.out ? resolve(values.out) : join(outDir, 'results.json');
   writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
   const m = results.machine;
-  process.stdout.write(`\n${formatTable(rows)}\n\n${m.nproc} cores (${m.cpu}), ${m.memoryGb} GB, node ${m.node}, ${m.platform}, commit ${m.commit ?? '?'}\nResults: ${outFile}\n`);
+  process.stdout.write(
+    `\n${formatTable(rows)}\n\n${m.nproc} cores (${m.cpu}), ${m.memoryGb} GB, node ${m.node}, ${m.platform}, commit ${m.commit ?? '?'}, load ${m.load?.join(' → ')}\nResults: ${outFile}\n`
+  );
   if (rows.some((row) => row.ok === false)) process.exitCode = 1;
 }
 

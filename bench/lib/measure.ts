@@ -18,6 +18,8 @@ export type Measurement = {
   readonly wallMs: number;
   /** Peak resident set size of the command, in MiB (the largest of it and the children it waited for). */
   readonly peakRssMb: number;
+  /** User + system CPU time of the command and its children (with /usr/bin/time only): steadier than wall time on a busy machine. */
+  readonly cpuMs?: number;
   readonly stdout: string;
   readonly stderr: string;
   readonly exitCode: number;
@@ -37,7 +39,7 @@ export async function measure(command: readonly string[], options: MeasureOption
   const useTime = existsSync(TIME);
   const scratch = mkdtempSync(join(tmpdir(), 'sf-federate-measure-'));
   const timeFile = join(scratch, 'rss');
-  const argv = useTime ? [TIME, '-f', '%M', '-o', timeFile, ...command] : [...command];
+  const argv = useTime ? [TIME, '-f', '%M %U %S', '-o', timeFile, ...command] : [...command];
   try {
     const started = process.hrtime.bigint();
     const child = spawn(argv[0], argv.slice(1), { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -59,10 +61,11 @@ export async function measure(command: readonly string[], options: MeasureOption
     const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
     clearTimeout(timer);
     if (poll) clearInterval(poll);
-    const peakKb = useTime ? parseTimeOutput(existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '') : polledKb;
+    const timed = useTime ? parseTimeOutput(existsSync(timeFile) ? readFileSync(timeFile, 'utf8') : '') : { peakKb: polledKb, cpuMs: undefined };
     const result: Measurement = {
       wallMs: Math.round(wallMs),
-      peakRssMb: Math.round((peakKb / 1024) * 10) / 10,
+      peakRssMb: Math.round((timed.peakKb / 1024) * 10) / 10,
+      cpuMs: timed.cpuMs,
       stdout: Buffer.concat(stdout).toString('utf8'),
       stderr: Buffer.concat(stderr).toString('utf8'),
       exitCode,
@@ -78,11 +81,11 @@ export async function measure(command: readonly string[], options: MeasureOption
   }
 }
 
-/** GNU time writes "Command exited with non-zero status N" before the format's line when the command fails. */
-function parseTimeOutput(text: string): number {
+/** `%M %U %S`. GNU time writes "Command exited with non-zero status N" before the format's line when the command fails. */
+function parseTimeOutput(text: string): { peakKb: number; cpuMs?: number } {
   const lines = text.trim().split('\n');
-  const value = Number(lines[lines.length - 1]);
-  return Number.isFinite(value) ? value : 0;
+  const [rss, user, system] = lines[lines.length - 1].split(' ').map(Number);
+  return { peakKb: Number.isFinite(rss) ? rss : 0, cpuMs: Number.isFinite(user) && Number.isFinite(system) ? Math.round((user + system) * 1000) : undefined };
 }
 
 function vmHwmKb(pid: number | undefined): number {

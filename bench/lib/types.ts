@@ -12,6 +12,8 @@ export type Row = {
   tool: string;
   wallMs: number;
   peakRssMb: number;
+  /** User + system CPU time (Measurement.cpuMs), when known. */
+  cpuMs?: number;
   /** The peer the other rows of this case are compared with (ratio = wallMs / baseline wallMs). At most one per case. */
   baseline?: boolean;
   /** False when the tool failed or gave a wrong answer; `note` says why. Default true. */
