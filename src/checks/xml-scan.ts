@@ -63,6 +63,46 @@ export function decodeEntities(text: string): string {
   });
 }
 
+/**
+ * Checks that an XML text is well formed, without building elements (the CN-XML-01 pass over every file): the
+ * same tokens and errors as scanXml.
+ */
+export function checkXml(text: string, path: string): void {
+  const fail = (reason: string, offset: number): never => {
+    throw new XmlScanError(path, reason, lineIndex(text)(offset));
+  };
+  const stack: string[] = [];
+  let starts: number[] | undefined;
+  let roots = 0;
+  TOKEN.lastIndex = 0;
+  for (let match = TOKEN.exec(text); match; match = TOKEN.exec(text)) {
+    const token = match[0];
+    const first = token.charCodeAt(0);
+    if (first !== 60 /* < */) {
+      if (!stack.length && token.trim()) fail('text outside the root element', match.index);
+      continue;
+    }
+    if (token === '<') fail('a "<" that starts no tag', match.index);
+    if (match[2] !== undefined) {
+      const open = stack[stack.length - 1];
+      if (open === undefined) fail(`closing tag </${match[2]}> with no open element`, match.index);
+      if (open !== match[2]) fail(`closing tag </${match[2]}> does not match <${open}>`, match.index);
+      stack.pop();
+      starts?.pop();
+    } else if (match[3] !== undefined) {
+      if (!stack.length && roots++ > 0) fail(`a second root element <${match[3]}>`, match.index);
+      if (match[5] !== '/') {
+        stack.push(match[3]);
+        (starts ??= []).push(match.index);
+      }
+    } else if (match[1] !== undefined && !stack.length) {
+      fail('text outside the root element', match.index);
+    }
+  }
+  if (stack.length) fail(`<${stack[stack.length - 1]}> is never closed`, starts![starts!.length - 1]);
+  if (!roots) fail('no root element', 0);
+}
+
 /** Scans an XML text; throws XmlScanError on what is not well formed. */
 export function scanXml(text: string, path: string): ScannedXml {
   const locate = lineIndex(text);

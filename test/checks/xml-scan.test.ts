@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { addressOf, descendants, scanXml, XmlScanError } from '../../src/checks/xml-scan.js';
+import { addressOf, checkXml, descendants, scanXml, XmlScanError } from '../../src/checks/xml-scan.js';
 
 describe('light XML scanner', () => {
   it('gives elements, decoded text and positions', () => {
@@ -8,6 +8,10 @@ describe('light XML scanner', () => {
     const [b, c, d] = xml.root.children;
     expect([b.text, c.text, d.name]).to.deep.equal(['one & two', '<raw>', 'd']);
     expect(xml.locate(b.textStart)).to.deep.equal({ line: 3, column: 6 });
+  });
+
+  it('accepts well-formed XML in the validate-only pass', () => {
+    expect(() => checkXml('<?xml version="1.0"?>\n<A><b x="1">t &amp; u</b><![CDATA[<x>]]><c/><!-- <d> --></A>\n', 'ok.xml')).to.not.throw();
   });
 
   it('addresses list items by their key the way overlay patches do', () => {
@@ -32,6 +36,14 @@ describe('light XML scanner', () => {
       expect(error).to.be.instanceOf(XmlScanError);
       expect((error as XmlScanError).reason).to.contain(reason);
       expect((error as XmlScanError).position).to.deep.equal({ line, column });
+      // The validate-only pass (CN-XML-01 over every file) refuses it the same way.
+      let checked: unknown;
+      try {
+        checkXml(text, 'bad.xml');
+      } catch (thrown) {
+        checked = thrown;
+      }
+      expect((checked as XmlScanError).message).to.equal((error as XmlScanError).message);
     });
   }
 });

@@ -2,8 +2,21 @@ import { checksFix } from '../fix.js';
 import { matchAll, textLocation } from '../support.js';
 import type { CheckContext, Emit, Rule } from '../types.js';
 
-/** A namespaced API name: `ns__Name__c` (custom objects, fields, metadata types, events, relationships…). */
-const NAMESPACED = /\b([A-Za-z][A-Za-z0-9]{0,14})__([A-Za-z0-9]+(?:_[A-Za-z0-9]+)*)__(c|r|mdt|e|x|b|kav|chn|share|history|feed)\b/g;
+/**
+ * The `__Name__c` tail of a namespaced API name (`ns__Name__c`: custom objects, fields, metadata types, events,
+ * relationships…). It starts with a literal `__`, which the regex engine finds fast; the namespace before it is read
+ * backwards (see namespaceBefore).
+ */
+const NAMESPACED_TAIL = /__[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*__(?:c|r|mdt|e|x|b|kav|chn|share|history|feed)\b/g;
+
+/** The namespace ending at `end` (1–15 letters/digits starting with a letter, after a non-word character). */
+export function namespaceBefore(text: string, end: number): string | undefined {
+  let start = end;
+  while (start > 0 && /[A-Za-z0-9]/.test(text[start - 1])) start--;
+  if (start === end || end - start > 15 || !/[A-Za-z]/.test(text[start])) return undefined;
+  if (start > 0 && /\w/.test(text[start - 1])) return undefined;
+  return text.slice(start, end);
+}
 const NAMESPACED_NAME = /^([A-Za-z][A-Za-z0-9]{0,14})__[A-Za-z0-9]+(?:_[A-Za-z0-9]+)*__(c|r|mdt|e|x|b|kav|chn)$/;
 
 function fixFor(context: CheckContext, namespace: string): ReturnType<typeof checksFix> {
@@ -60,14 +73,16 @@ const rule: Rule = {
     scan(text, file, context, emit) {
       if (!text.includes('__')) return;
       const seen = new Set<string>();
-      matchAll(text, NAMESPACED, (match, position) => {
-        const namespace = match[1];
+      matchAll(text, NAMESPACED_TAIL, (match, position) => {
+        const namespace = namespaceBefore(text, match.index);
+        if (!namespace) return;
         const lower = namespace.toLowerCase();
         if (seen.has(lower) || !notInstalled(context, namespace)) return;
         seen.add(lower);
         emit({
-          message: `${file.component.key} references ${match[0]} of the namespace ${namespace}, not listed as installed in ${where(context)}.`,
+          message: `${file.component.key} references ${namespace}${match[0]} of the namespace ${namespace}, not listed as installed in ${where(context)}.`,
           ...textLocation(file, position),
+          column: position.column - namespace.length,
           fix: fixFor(context, namespace),
         });
       });

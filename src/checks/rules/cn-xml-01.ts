@@ -1,5 +1,5 @@
 import { textFix } from '../fix.js';
-import { scanXml, XmlScanError } from '../xml-scan.js';
+import { checkXml, XmlScanError } from '../xml-scan.js';
 import type { Rule } from '../types.js';
 
 /** CN-XML-01: metadata XML that cannot be read (the other rules cannot check it, the Metadata API refuses it). */
@@ -14,7 +14,7 @@ const rule: Rule = {
     scan(text, file, context, emit) {
       if (!file.isXml) return;
       try {
-        scanXml(text, file.path);
+        checkXml(text, file.path);
       } catch (error) {
         if (!(error instanceof XmlScanError)) throw error;
         emit({
