@@ -1,12 +1,15 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import Ajv04 from 'ajv-draft-04';
+import Ajv04Module from 'ajv-draft-04';
 import { runCheck } from '../../src/checks/run-check.js';
 import type { CheckResult } from '../../src/checks/result.js';
 import { escapeData, toAnnotations } from '../../src/report/annotations.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { FEDERATE, makeProject } from './project.js';
+
+// ajv-draft-04 is CommonJS: its class is the module itself (and its `default`).
+const Ajv04 = Ajv04Module.default;
 
 /** The official SARIF 2.1.0 schema (2.1.0-rtm.5), vendored from the npm package @microsoft/jest-sarif (MIT). */
 const schema = JSON.parse(readFileSync(join(import.meta.dirname, 'sarif-schema-2.1.0.json'), 'utf8')) as Record<string, unknown>;
