@@ -23,8 +23,9 @@ export async function knownUsername(value: string): Promise<string | undefined> 
     const state = await StateAggregator.getInstance();
     const username = state.aliases.resolveUsername(value);
     // read() loads the auth file (without decrypting); exists() only knows files read before.
-    const fields = await state.orgs.read(username, false, false);
-    return fields ? username : undefined;
+    // (throwOnNotFound=true: with false, core answers an empty auth for any name; a missing file gives null here.)
+    const fields = await state.orgs.read(username, false, true);
+    return fields?.username || fields?.orgId ? username : undefined;
   } catch {
     return undefined;
   }
