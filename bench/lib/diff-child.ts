@@ -25,8 +25,11 @@ async function main(): Promise<void> {
   const phases: Record<string, number> = {};
   const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
     const started = performance.now();
+    const cpu = process.cpuUsage();
     const value = await work();
+    const used = process.cpuUsage(cpu);
     phases[phase] = Math.round(performance.now() - started);
+    phases[`${phase} cpu`] = Math.round((used.user + used.system) / 1000);
     return value;
   };
   let summary: Summary;
