@@ -3,11 +3,13 @@ import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises
 import { dirname, join, posix, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { SfError } from '@salesforce/core';
+import { XMLValidator } from 'fast-xml-parser';
 import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../exit-codes.js';
 import { parseAddress } from '../metadata/address.js';
 import { elementKeysFor, type ElementKey } from '../metadata/elements.js';
 import { gitMessages as messages } from '../metadata/git/messages.js';
+import { metadataMessages } from '../metadata/messages.js';
 import { mapLimit } from '../metadata/snapshot.js';
 import type { Component, Snapshot, SnapshotFile } from '../metadata/types.js';
 import { buildXmlDocument, childElements, elementName, parseXmlDocument, rootElement, textOf, type XmlNode } from '../metadata/xml.js';
@@ -70,6 +72,7 @@ export async function writeDeltaSources(changeset: Changeset, to: Snapshot, outp
         await pipeline(createReadStream(join(folderRoot, ...path.split('/'))), createWriteStream(destination));
       } else {
         const bytes = await readOrFail(plan.file, to);
+        if (path.endsWith('.xml')) assertXml(bytes, to, path);
         await writeFile(destination, bytes);
         const parent = plan.parentIfMasterDetail;
         if (parent && !plans.has(parent.path) && MASTER_DETAIL.test(bytes.toString('utf8'))) {
@@ -91,6 +94,19 @@ export async function writeDeltaSources(changeset: Changeset, to: Snapshot, outp
     return { files: written };
   } finally {
     await rm(temp, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Bytes that were never parsed (an added component's XML read from git) are checked before they are written, so that
+ * a file git stores but that is not XML is refused with its source and path, and nothing is written.
+ */
+function assertXml(bytes: Buffer, snapshot: Snapshot, path: string): void {
+  let text = bytes.toString('utf8');
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const verdict = XMLValidator.validate(text);
+  if (verdict !== true) {
+    throw metadataMessages.createError('error.MalformedXml', [`${snapshot.source.spec}:${path}`, verdict.err.line, verdict.err.col, verdict.err.msg], [], ExitCode.BadInput);
   }
 }
 

@@ -198,8 +198,8 @@ describe('delta sources (--copy-sources)', function () {
       expect.fail('expected an error');
     } catch (error) {
       expect(error).to.be.instanceOf(SfError);
-      expect((error as SfError).name).to.equal('MalformedXmlAtRefError');
-      expect((error as SfError).message).to.contain(`${D}/lwc/broken/broken.js-meta.xml`).and.to.contain('HEAD (');
+      expect((error as SfError).name).to.equal('MalformedXmlError');
+      expect((error as SfError).message).to.contain(`git:HEAD:${D}/lwc/broken/broken.js-meta.xml`);
     }
     expect(readdirSync(out)).to.deep.equal([]);
     expect(existsSync(join(out, 'force-app'))).to.equal(false);

@@ -186,7 +186,7 @@ describe('git sources: the changed-paths-only pair', () => {
   });
 
   it('never reads a blob that is the same on both sides', async () => {
-    // Both refs hold the same malformed XML file; any read of it would fail with MalformedXmlAtRef.
+    // Both refs hold the same malformed XML file; parsing it would fail with MalformedXml.
     const other = new TestRepo();
     try {
       other.commit({ 'sfdx-project.json': PROJECT_JSON, ...labels({ A: 'a' }), [`${D}/labels/CustomLabels.labels-meta.xml`]: '<CustomLabels><labels>', ...apexClass('X') });
@@ -256,8 +256,8 @@ describe('git sources: bad input', () => {
 
   it('names the ref and the path of a file that is not valid XML', async () => {
     const [a, b] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), options());
-    const error = await expectError(compareSnapshots(a, b, { registry: registryFor() }), 'MalformedXmlAtRefError');
-    expect(error.message).to.contain(`${D}/objects/Broken__c/Broken__c.object-meta.xml`).and.to.contain('HEAD (');
+    const error = await expectError(compareSnapshots(a, b, { registry: registryFor() }), 'MalformedXmlError');
+    expect(error.message).to.contain(`git:HEAD:${D}/objects/Broken__c/Broken__c.object-meta.xml`);
     expect(error.exitCode).to.equal(2);
   });
 

@@ -2,7 +2,6 @@ import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { posix, relative, resolve, sep } from 'node:path';
 import { ForceIgnore, type RegistryAccess } from '@salesforce/source-deploy-retrieve';
-import { XMLValidator } from 'fast-xml-parser';
 import { ExitCode } from '../../exit-codes.js';
 import { metadataMessages } from '../messages.js';
 import { parseProjectJson } from '../project.js';
@@ -106,7 +105,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     if (entry.mode === '120000' || !entry.path.startsWith(prefix)) continue;
     const rel = entry.path.slice(prefix.length);
     if (denies(rel)) continue;
-    files.set(rel, { blob: entry.blob, size: entry.size });
+    files.set(rel, { blob: entry.blob });
   }
   const info: SourceInfo = { kind: 'git', spec: text, label: messages.getMessage('label.Ref', [ref, commit.slice(0, 12)]), format: 'source', commit };
   return { repo, ref, commit, info, root, packageDirs, files, registry: registryFor(options.projectDir && hasProjectFile(options.projectDir) ? options.projectDir : undefined) };
@@ -135,7 +134,17 @@ function forceIgnoreFilter(contents: string | undefined): (path: string) => bool
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return (path) => forceIgnore.denies(posix.join(dir, path));
+  // SDR's denies() also stats the disk for every path (to test directory patterns); git paths are files, so ask its
+  // matcher directly: node-ignore matches a file below an ignored folder by itself.
+  const parser = (forceIgnore as unknown as { parser?: { ignores(path: string): boolean } }).parser;
+  if (!parser) return (path) => forceIgnore.denies(posix.join(dir, path));
+  return (path) => {
+    try {
+      return parser.ignores(path);
+    } catch {
+      return false;
+    }
+  };
 }
 
 let mounts = 0;
@@ -168,33 +177,21 @@ export function gitFileStore(side: GitSide, tree: GitTreeContainer): FileStore {
 }
 
 /**
- * A SnapshotFile backed by a blob. XML is checked when it is read, so that a file git stores but that is not XML is
- * refused with the ref and the path (before anything is written).
+ * A SnapshotFile backed by a blob. Bytes are not checked here: compare parses what it reads (an error names
+ * `git:REF:path`), and delta sources check the XML they copy without parsing it.
  */
 export function gitFile(side: GitSide, reader: BlobReader, path: string, known: TreeFile): SnapshotFile {
   return {
     path,
     hash: known.blob,
-    size: known.size,
     read: async () => {
       const bytes = await reader.read(known.blob);
       if (!bytes) {
         throw messages.createError('error.GitFailed', [`cat-file blob ${known.blob}`, side.repo.top, `${join(side.root, path)} is missing from the object store`], [], ExitCode.External);
       }
-      if (path.endsWith('.xml')) assertXml(bytes, side, path);
       return bytes;
     },
   };
-}
-
-function assertXml(bytes: Buffer, side: GitSide, path: string): void {
-  let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const verdict = XMLValidator.validate(text);
-  if (verdict !== true) {
-    const repoPath = join(side.root, path);
-    throw messages.createError('error.MalformedXmlAtRef', [repoPath, side.info.label, verdict.err.line, verdict.err.col, verdict.err.msg], [side.ref, repoPath], ExitCode.BadInput);
-  }
 }
 
 /** Types whose parent file SDR's resolver parses synchronously (children inside the file), by `-meta.xml` ending. */

@@ -4,7 +4,7 @@ import { TreeContainer } from '@salesforce/source-deploy-retrieve';
 import type { BlobReader } from './blobs.js';
 
 /** A file of a git tree as the container knows it. */
-export type TreeFile = { readonly blob: string; readonly size: number };
+export type TreeFile = { readonly blob: string };
 
 /**
  * SDR's view of a git tree: the listing (`git ls-tree`) answers `exists`, `isDirectory` and `readDirectory` from
