@@ -25,7 +25,7 @@ export async function knownUsername(value: string): Promise<string | undefined> 
     // read() loads the auth file (without decrypting); exists() only knows files read before.
     // (throwOnNotFound=true: with false, core answers an empty auth for any name; a missing file gives null here.)
     const fields = await state.orgs.read(username, false, true);
-    return fields?.username || fields?.orgId ? username : undefined;
+    return fields && (fields.username ?? fields.orgId) ? username : undefined;
   } catch {
     return undefined;
   }

@@ -118,34 +118,7 @@ export async function planRetrieve(connection: Connection, options: DiscoveryOpt
     return content !== undefined && supported.has(content.name);
   };
 
-  // What to list, and what is asked by name.
-  const explicit = new Map<string, Set<string>>();
-  let toList: MetadataType[];
-  if (options.filters?.length) {
-    const listed = new Map<string, MetadataType>();
-    for (const filter of options.filters) {
-      const type = typeOf(registry, filter.type)!;
-      if (!isSupported(type)) {
-        if (!warnings.some((w) => w.includes(` ${type.name}:`))) warn(messages.getMessage('warning.RefusedType', [orgName, type.name]));
-        continue;
-      }
-      if (filter.name) {
-        const members = explicit.get(type.name) ?? new Set<string>();
-        members.add(filter.name);
-        explicit.set(type.name, members);
-      } else {
-        listed.set(type.name, type);
-      }
-    }
-    toList = [...listed.values()];
-  } else {
-    const childNames = new Set(Object.values(registry.getRegistry().types).flatMap((t) => Object.values(t.children?.types ?? {}).map((c) => c.name)));
-    toList = [];
-    for (const object of described.metadataObjects ?? []) {
-      const type = typeOf(registry, object.xmlName);
-      if (type && !childNames.has(type.name) && type.isAddressable !== false) toList.push(type);
-    }
-  }
+  const { toList, explicit } = whatToList(described.metadataObjects ?? [], options, isSupported, warn);
 
   // listMetadata takes up to 3 queries per call. A refused type fails the whole call (which is why SDR's
   // ConnectionResolver asks one type per call): here a failed group is asked again one type at a time.
@@ -199,6 +172,42 @@ export async function planRetrieve(connection: Connection, options: DiscoveryOpt
 }
 
 type Listing = { members: FileProperties[]; folders: Map<string, string[]> };
+
+/** The types to list, and the members asked by name (TYPE:NAME), from the filters or from the org's description. */
+function whatToList(
+  metadataObjects: ReadonlyArray<{ xmlName: string }>,
+  options: DiscoveryOptions,
+  isSupported: (type: MetadataType) => boolean,
+  warn: (message: string) => void
+): { toList: MetadataType[]; explicit: Map<string, Set<string>> } {
+  const { registry, orgName } = options;
+  const explicit = new Map<string, Set<string>>();
+  if (!options.filters?.length) {
+    const childNames = new Set(Object.values(registry.getRegistry().types).flatMap((t) => Object.values(t.children?.types ?? {}).map((c) => c.name)));
+    const toList: MetadataType[] = [];
+    for (const object of metadataObjects) {
+      const type = typeOf(registry, object.xmlName);
+      if (type && !childNames.has(type.name) && type.isAddressable !== false) toList.push(type);
+    }
+    return { toList, explicit };
+  }
+  const listed = new Map<string, MetadataType>();
+  const refused = new Set<string>();
+  for (const filter of options.filters) {
+    const type = typeOf(registry, filter.type)!;
+    if (!isSupported(type)) {
+      if (!refused.has(type.name)) warn(messages.getMessage('warning.RefusedType', [orgName, type.name]));
+      refused.add(type.name);
+    } else if (filter.name) {
+      const members = explicit.get(type.name) ?? new Set<string>();
+      members.add(filter.name);
+      explicit.set(type.name, members);
+    } else {
+      listed.set(type.name, type);
+    }
+  }
+  return { toList: [...listed.values()], explicit };
+}
 
 /** Lists up to 3 types in one call; undefined when the call failed (or answered ambiguously) for a non-transient reason. */
 async function listGroup(connection: Connection, group: readonly MetadataType[], options: DiscoveryOptions): Promise<Array<readonly [MetadataType, Listing]> | undefined> {

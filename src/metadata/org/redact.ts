@@ -24,6 +24,8 @@ export function redact(text: string, ...secrets: ReadonlyArray<string | undefine
 export function errorText(error: unknown, ...secrets: ReadonlyArray<string | undefined>): string {
   const e = error as { name?: string; message?: string; errorCode?: string };
   const message = typeof e?.message === 'string' ? e.message : String(error);
+  // An empty first line falls back to the code or name (hence ||, not ??).
+  // eslint-disable-next-line @typescript-eslint/prefer-nullish-coalescing
   return redact(message.split('\n')[0].trim() || e?.errorCode || e?.name || 'unknown error', ...secrets);
 }
 

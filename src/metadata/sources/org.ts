@@ -16,8 +16,8 @@ import { registryFor } from '../registry.js';
 import { buildSnapshot } from '../snapshot.js';
 import type { ProgressEvent, Snapshot, SourceInfo } from '../types.js';
 import { folderStore } from './folder-store.js';
-import type { SourceKindHandler } from './index.js';
 import type { ReadOptions, SourceSpec } from './source.js';
+import type { SourceKindHandler } from './index.js';
 
 export { DEFAULT_CACHE_TTL_MINUTES } from '../org/cache.js';
 export type { RetrieveTuning } from '../org/retrieve.js';
@@ -141,8 +141,7 @@ export async function readOrgSource(spec: SourceSpec, options: ReadOptions, tuni
 function translate(error: unknown, identity: { name: string; instanceUrl: string; label: string }, secret: string | undefined): SfError {
   if (error instanceof SfError && OWN_ERRORS.has(error.name)) {
     // Ours, but SDR or the server may have put a token into the text: scrub it anyway.
-    error.message = redact(error.message, secret);
-    return error;
+    return new SfError(redact(error.message, secret), error.name, error.actions, error.exitCode);
   }
   const { name, instanceUrl, label } = identity;
   if (isSessionError(error)) {
