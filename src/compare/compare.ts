@@ -120,8 +120,10 @@ async function compareComponent(before: Component, after: Component, context: Co
       if (canonicalXml(a.element) === canonicalXml(b.element)) formattingOnly = true;
       else ({ elements, children } = diffRoots(a.element, b.element, a.table));
     }
-  } else if (before.xml || after.xml) {
-    files.push((after.xml ?? before.xml)!.path);
+  } else {
+    // The XML file exists on one side only: it is reported as a file change.
+    const onlyXml = after.xml ?? before.xml;
+    if (onlyXml) files.push(onlyXml.path);
   }
 
   const changes: Change[] = children.map((child) => childChange(child, before, after));

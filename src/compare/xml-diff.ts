@@ -139,7 +139,7 @@ function diffGroup(
       }
       if (spec.ordered) {
         const common = (keyed: Map<string, CanonicalElement>, other: Map<string, CanonicalElement>): string[] =>
-          [...keyed.keys()].filter((id) => other.has(id)).map((id) => id.replace(/\u0000/g, '|'));
+          [...keyed.keys()].filter((id) => other.has(id)).map((id) => id.replaceAll('\u0000', '|'));
         const orderA = common(ka, kb);
         const orderB = common(kb, ka);
         if (orderA.join('\n') !== orderB.join('\n')) {

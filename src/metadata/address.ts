@@ -32,65 +32,102 @@ export type ElementAddress = readonly AddressSegment[];
 
 const NAME = /^@?[A-Za-z_][\w.:-]*/;
 
-/** Parses an address; a malformed one is refused with error.BadAddress naming the column. */
-export function parseAddress(text: string): ElementAddress {
-  const segments: AddressSegment[] = [];
-  let at = 0;
-  const fail = (reason: string): never => {
-    throw messages.createError('error.BadAddress', [text, at + 1, reason], [], ExitCode.BadInput);
-  };
-  if (text.trim() === '') fail('the address is empty');
-  while (at < text.length) {
-    const name = NAME.exec(text.slice(at))?.[0];
-    if (!name) fail('expected an element name');
-    at += name!.length;
+const KEY_NAME = /^[A-Za-z_][\w.:-]*/;
+
+/** A cursor over an address text; `at` is also the column a refusal names. */
+class AddressReader {
+  private at = 0;
+
+  public constructor(private readonly text: string) {}
+
+  public read(): ElementAddress {
+    const segments: AddressSegment[] = [];
+    if (this.text.trim() === '') this.fail('the address is empty');
+    while (this.at < this.text.length) {
+      const segment = this.readSegment();
+      segments.push(segment);
+      if (this.at < this.text.length) this.readSeparator(segment.name);
+    }
+    return segments;
+  }
+
+  /** A name followed by its predicates: `[n]` positions and `[key=value]` keys. */
+  private readSegment(): AddressSegment {
+    const name = this.readMatch(NAME, 'expected an element name');
     const keys: Array<[string, string]> = [];
     let index: number | undefined;
-    while (text[at] === '[') {
-      at++;
-      const position = /^(\d+)\]/.exec(text.slice(at));
-      if (position) {
-        index = Number(position[1]);
-        if (index < 1) fail('positions start at 1');
-        at += position[0].length;
-        continue;
-      }
-      const keyName = /^[A-Za-z_][\w.:-]*/.exec(text.slice(at))?.[0];
-      if (!keyName) fail('expected a key name or a position');
-      at += keyName!.length;
-      if (text[at] !== '=') fail('expected "="');
-      at++;
-      let value = '';
-      if (text[at] === '"') {
-        at++;
-        while (at < text.length && text[at] !== '"') {
-          if (text[at] === '\\') at++;
-          value += text[at] ?? '';
-          at++;
-        }
-        if (text[at] !== '"') fail('unterminated quoted value');
-        at++;
-      } else {
-        while (at < text.length && text[at] !== ']') {
-          if (text[at] === '\\') at++;
-          value += text[at] ?? '';
-          at++;
-        }
-      }
-      if (text[at] !== ']') fail('expected "]"');
-      at++;
-      keys.push([keyName!, value]);
+    while (this.text[this.at] === '[') {
+      this.at++;
+      const position = this.readPosition();
+      if (position !== undefined) index = position;
+      else keys.push(this.readKey());
     }
-    if (name!.startsWith('@') && (keys.length || index !== undefined)) fail('an attribute takes no predicate');
-    segments.push({ name: name!, keys, index });
-    if (at < text.length) {
-      if (text[at] !== '/') fail('expected "/" or "["');
-      if (name!.startsWith('@')) fail('an attribute must be the last segment');
-      at++;
-      if (at === text.length) fail('the address ends with "/"');
-    }
+    if (name.startsWith('@') && (keys.length || index !== undefined)) this.fail('an attribute takes no predicate');
+    return { name, keys, index };
   }
-  return segments;
+
+  /** `n]` after a `[`, or undefined (nothing consumed) when the predicate is not a position. */
+  private readPosition(): number | undefined {
+    const position = /^(\d+)\]/.exec(this.text.slice(this.at));
+    if (!position) return undefined;
+    const index = Number(position[1]);
+    if (index < 1) this.fail('positions start at 1');
+    this.at += position[0].length;
+    return index;
+  }
+
+  /** `key=value]` after a `[`. */
+  private readKey(): [string, string] {
+    const keyName = this.readMatch(KEY_NAME, 'expected a key name or a position');
+    if (this.text[this.at] !== '=') this.fail('expected "="');
+    this.at++;
+    const value = this.readValue();
+    if (this.text[this.at] !== ']') this.fail('expected "]"');
+    this.at++;
+    return [keyName, value];
+  }
+
+  /** A bare value runs to `]`, a quoted one to the closing `"`; in both, `\` escapes the next character. */
+  private readValue(): string {
+    const quoted = this.text[this.at] === '"';
+    if (quoted) this.at++;
+    const end = quoted ? '"' : ']';
+    let value = '';
+    while (this.at < this.text.length && this.text[this.at] !== end) {
+      if (this.text[this.at] === '\\') this.at++;
+      value += this.text[this.at] ?? '';
+      this.at++;
+    }
+    if (quoted) {
+      if (this.text[this.at] !== '"') this.fail('unterminated quoted value');
+      this.at++;
+    }
+    return value;
+  }
+
+  /** The `/` between segments; an attribute must be the last segment and the address cannot end with `/`. */
+  private readSeparator(segmentName: string): void {
+    if (this.text[this.at] !== '/') this.fail('expected "/" or "["');
+    if (segmentName.startsWith('@')) this.fail('an attribute must be the last segment');
+    this.at++;
+    if (this.at === this.text.length) this.fail('the address ends with "/"');
+  }
+
+  private readMatch(pattern: RegExp, reason: string): string {
+    const match = pattern.exec(this.text.slice(this.at))?.[0];
+    if (!match) this.fail(reason);
+    this.at += match.length;
+    return match;
+  }
+
+  private fail(reason: string): never {
+    throw messages.createError('error.BadAddress', [this.text, this.at + 1, reason], [], ExitCode.BadInput);
+  }
+}
+
+/** Parses an address; a malformed one is refused with error.BadAddress naming the column. */
+export function parseAddress(text: string): ElementAddress {
+  return new AddressReader(text).read();
 }
 
 function escapeValue(value: string): string {

@@ -140,22 +140,10 @@ function buildTable(registry: RegistryAccess, typeName: string, seen: Set<string
     table.set(element, { element, key: typeof key === 'string' ? [key] : key, ordered: ordered === 'ordered', origin: 'table' });
   }
   const type = typeByName(registry, typeName);
-  for (const child of Object.values(type?.children?.types ?? {})) {
-    const tags = new Set<string>();
-    if (child.xmlElementName) tags.add(child.xmlElementName);
-    for (const [tag, id] of Object.entries(type?.children?.directories ?? {})) if (id === child.id && tag) tags.add(tag);
-    for (const tag of tags) {
-      const inFile = tag === child.xmlElementName && type?.strategies?.adapter !== 'decomposed';
-      // Without a uniqueIdElement SDR reads `fullName`, else `name`: a hand entry (userPermissions → name) says which.
-      const handKey = table.get(tag)?.origin === 'table' ? table.get(tag)!.key : undefined;
-      table.set(tag, {
-        element: tag,
-        key: child.uniqueIdElement ? [child.uniqueIdElement] : handKey ?? ['fullName'],
-        ordered: false,
-        childType: inFile ? child.name : undefined,
-        ignoreParentName: inFile && child.ignoreParentName === true ? true : undefined,
-        origin: 'registry',
-      });
+  if (!type) return table;
+  for (const child of Object.values(type.children?.types ?? {})) {
+    for (const tag of childTags(type, child)) {
+      table.set(tag, registryEntry(type, child, tag, table.get(tag)));
       // A child type's own keyed elements, nested: CustomObject (metadata format) `fields/valueSet/…/value`.
       for (const [path, nested] of buildTable(registry, child.name, new Set(seen))) {
         table.set(`${tag}/${path}`, { ...nested, element: `${tag}/${path}`, childType: undefined, ignoreParentName: undefined });
@@ -163,6 +151,29 @@ function buildTable(registry: RegistryAccess, typeName: string, seen: Set<string
     }
   }
   return table;
+}
+
+/** The tags a child type is written under in its parent: its xmlElementName and its decomposed directory names. */
+function childTags(type: MetadataType, child: MetadataType): Set<string> {
+  const tags = new Set<string>();
+  if (child.xmlElementName) tags.add(child.xmlElementName);
+  for (const [tag, id] of Object.entries(type.children?.directories ?? {})) if (id === child.id && tag) tags.add(tag);
+  return tags;
+}
+
+/** The key entry the registry gives for a child type's tag; `hand` is the entry already in the table for it, if any. */
+function registryEntry(type: MetadataType, child: MetadataType, tag: string, hand: ElementKey | undefined): ElementKey {
+  const inFile = tag === child.xmlElementName && type.strategies?.adapter !== 'decomposed';
+  // Without a uniqueIdElement SDR reads `fullName`, else `name`: a hand entry (userPermissions → name) says which.
+  const handKey = hand?.origin === 'table' ? hand.key : undefined;
+  return {
+    element: tag,
+    key: child.uniqueIdElement ? [child.uniqueIdElement] : handKey ?? ['fullName'],
+    ordered: false,
+    childType: inFile ? child.name : undefined,
+    ignoreParentName: inFile && child.ignoreParentName === true ? true : undefined,
+    origin: 'registry',
+  };
 }
 
 function typeByName(registry: RegistryAccess, name: string): MetadataType | undefined {

@@ -61,7 +61,7 @@ export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
  */
 export function parseXmlDocument(bytes: Buffer | string, path: string): XmlDocument {
   let text = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.charCodeAt(0) === 0xfe_ff) text = text.slice(1);
   const verdict = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (verdict !== true) {
     throw messages.createError('error.MalformedXml', [path, verdict.err.line, verdict.err.col, verdict.err.msg], [], ExitCode.BadInput);
@@ -75,7 +75,7 @@ export function parseXmlDocument(bytes: Buffer | string, path: string): XmlDocum
 
 /** Writes an ordered document the way Salesforce does: declaration, 4-space indent, trailing newline. */
 export function buildXmlDocument(doc: XmlDocument): string {
-  const body = (builder.build(doc) as string).replace(/^\s+/, '').replace(/\s+$/, '');
+  const body = builder.build(doc).replace(/^\s+/, '').replace(/\s+$/, '');
   return `${XML_DECLARATION}\n${body}\n`;
 }
 
@@ -152,6 +152,7 @@ export function textOf(node: XmlNode): string | undefined {
 export function setText(node: XmlNode, text: string): void {
   const name = elementName(node);
   if (name === undefined) throw new Error('setText on a non-element node');
+  // eslint-disable-next-line no-param-reassign -- editing the element in place is this function's contract
   node[name] = text === '' ? [] : [{ [TEXT]: text }];
 }
 

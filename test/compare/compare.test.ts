@@ -105,7 +105,7 @@ describe('compareSnapshots', function () {
       path: 'layoutAssignments[layout=Account-Wholesale][recordType=Account.Wholesale]',
       after: '<layoutAssignments><layout>Account-Wholesale</layout><recordType>Account.Wholesale</recordType></layoutAssignments>',
     });
-    const retail = await diffAfter([[path, `<recordType>Account.Retail</recordType>\n    </layoutAssignments>`, `<recordType>Account.Retail</recordType>\n    </layoutAssignments>\n    <loginIpRanges>${I8}<endAddress>10.0.0.255</endAddress>${I8}<startAddress>10.0.0.1</startAddress>\n    </loginIpRanges>`]]);
+    const retail = await diffAfter([[path, '<recordType>Account.Retail</recordType>\n    </layoutAssignments>', `<recordType>Account.Retail</recordType>\n    </layoutAssignments>\n    <loginIpRanges>${I8}<endAddress>10.0.0.255</endAddress>${I8}<startAddress>10.0.0.1</startAddress>\n    </loginIpRanges>`]]);
     expect(retail.changes[0].elements.map((e) => e.path)).to.deep.equal(['loginIpRanges[startAddress=10.0.0.1][endAddress=10.0.0.255]']);
   });
 

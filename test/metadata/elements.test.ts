@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { diffRoots } from '../../src/compare/xml-diff.js';
 import { elementKeysFor, HAND_TABLE, normalize } from '../../src/metadata/elements.js';
-import { canonicalize, parseXmlDocument, serializeCanonical } from '../../src/metadata/xml.js';
+import { canonicalize, parseXmlDocument, serializeCanonical, type CanonicalElement } from '../../src/metadata/xml.js';
 
 const registry = new RegistryAccess();
 
@@ -17,7 +17,7 @@ function file(root: string, element: string, key: readonly string[], entries: Re
   return `<${root}>${outer.map((t) => `<${t}>`).join('')}${entryXml}${[...outer].reverse().map((t) => `</${t}>`).join('')}</${root}>`;
 }
 
-function canon(text: string, root: string) {
+function canon(text: string, root: string): CanonicalElement {
   return normalize(canonicalize(parseXmlDocument(Buffer.from(text), 'x.xml')[0]), elementKeysFor(registry, root));
 }
 
