@@ -111,6 +111,8 @@ class Work {
       else this.guard(rule, () => this.excludeComponents(rule));
     }
     await this.applyFiles(this.overlay.files.filter((file) => !this.skipped(file, `file ${file.path}`)));
+    // Rules run one after another: each edits the documents the next one reads.
+    // eslint-disable-next-line no-await-in-loop
     for (const rule of inFileExcludes) await this.guardAsync(rule, () => this.excludeInFile(rule));
     for (const rule of this.overlay.patches) {
       if (this.skipped(rule, describePatch(rule))) continue;
@@ -305,7 +307,9 @@ class Work {
   /** Children that live inside their parent's file (CustomLabel, WorkflowAlert): their elements are removed. */
   private async excludeInFile(rule: ExcludeRule): Promise<void> {
     const filter = this.excludeFilter(rule);
-    const { parent, child } = parentTypeOf(this.registry, filter.type!)!;
+    // isInFileExclude admitted the rule: it names a type that lives in its parent's file.
+    const type = filter.type!;
+    const { parent, child } = parentTypeOf(this.registry, type)!;
     const touched: string[] = [];
     for (const component of [...this.components.values()]) {
       if (component.type !== parent || !component.xml) continue;
@@ -324,7 +328,7 @@ class Work {
         touched.push(componentKey(child.name, fullName));
       }
     }
-    this.report(rule, describeExclude(rule), touched.length ? 'applied' : 'stale', touched, touched.length ? undefined : `excludes nothing: no ${filter.type} matches`);
+    this.report(rule, describeExclude(rule), touched.length ? 'applied' : 'stale', touched, touched.length ? undefined : `excludes nothing: no ${type} matches`);
   }
 
   // ---- files/ -----------------------------------------------------------------------------------------------
@@ -501,29 +505,13 @@ class Work {
 
   private async replace(rule: ReplaceRule): Promise<void> {
     const description = describeReplace(rule);
-    for (const condition of rule.replaceWhenEnv ?? []) {
-      if (this.env[condition.env] !== String(condition.value)) {
-        this.report(rule, description, 'skipped', [], `only when ${condition.env}=${String(condition.value)}`);
-        return;
-      }
+    const unmet = (rule.replaceWhenEnv ?? []).find((condition) => this.env[condition.env] !== String(condition.value));
+    if (unmet) {
+      this.report(rule, description, 'skipped', [], `only when ${unmet.env}=${String(unmet.value)}`);
+      return;
     }
-    let replacement: string | undefined;
-    if (rule.replaceWith !== undefined) {
-      replacement = this.substituteValues(rule, rule.replaceWith);
-      if (replacement === undefined) return;
-    } else if (rule.replaceWithFile !== undefined) {
-      replacement = this.overlay.replacementFiles.get(rule.replaceWithFile);
-      if (replacement === undefined) throw new RuleError(`replaceWithFile "${rule.replaceWithFile}" was not read (overlay built without its folder)`);
-    } else {
-      replacement = this.env[rule.replaceWithEnv!];
-      if (replacement === undefined) {
-        if (rule.allowUnsetEnvVariable || this.options.lenientEnv) {
-          this.report(rule, description, 'skipped', [], `environment variable ${rule.replaceWithEnv} is not set (allowUnsetEnvVariable)`);
-          return;
-        }
-        throw new RuleError(`environment variable ${rule.replaceWithEnv} is not set (set allowUnsetEnvVariable: true to skip the rule instead)`);
-      }
-    }
+    const replacement = this.replacementText(rule, description);
+    if (replacement === undefined) return;
     const glob = rule.glob !== undefined ? picomatch(rule.glob, { dot: true }) : undefined;
     const matches = (path: string): boolean => (glob ? glob(path) : path === rule.filename);
     const touched: string[] = [];
@@ -534,7 +522,7 @@ class Work {
         matchedFiles++;
         // eslint-disable-next-line no-await-in-loop
         const before = (await this.readBytes(file)).toString('utf8');
-        const after = rule.stringToReplace !== undefined ? replaceString(before, rule.stringToReplace, replacement) : before.replace(new RegExp(rule.regexToReplace!, 'g'), () => replacement!);
+        const after = rule.stringToReplace !== undefined ? replaceString(before, rule.stringToReplace, replacement) : before.replace(new RegExp(rule.regexToReplace!, 'g'), () => replacement);
         if (after !== before) {
           this.setBytes(component.key, file.path, Buffer.from(after, 'utf8'));
           touched.push(file.path);
@@ -543,6 +531,26 @@ class Work {
     }
     const status: RuleStatus = touched.length ? 'applied' : matchedFiles ? 'unchanged' : 'stale';
     this.report(rule, description, status, touched, status === 'stale' ? 'no file matches' : status === 'unchanged' ? `the text is in none of the ${matchedFiles} matching file(s)` : undefined);
+  }
+
+  /** The new text of a replace rule; undefined when the rule is skipped (reported here). */
+  private replacementText(rule: ReplaceRule, description: string): string | undefined {
+    if (rule.replaceWith !== undefined) return this.substituteValues(rule, rule.replaceWith);
+    if (rule.replaceWithFile !== undefined) {
+      const text = this.overlay.replacementFiles.get(rule.replaceWithFile);
+      if (text === undefined) throw new RuleError(`replaceWithFile "${rule.replaceWithFile}" was not read (overlay built without its folder)`);
+      return text;
+    }
+    const name = rule.replaceWithEnv;
+    // overlay.schema.json requires exactly one of replaceWith, replaceWithFile and replaceWithEnv.
+    if (name === undefined) throw new RuleError('the rule has no replaceWith, replaceWithFile or replaceWithEnv');
+    const text = this.env[name];
+    if (text !== undefined) return text;
+    if (rule.allowUnsetEnvVariable === true || this.options.lenientEnv === true) {
+      this.report(rule, description, 'skipped', [], `environment variable ${name} is not set (allowUnsetEnvVariable)`);
+      return undefined;
+    }
+    throw new RuleError(`environment variable ${name} is not set (set allowUnsetEnvVariable: true to skip the rule instead)`);
   }
 }
 
@@ -637,8 +645,7 @@ function removeElement(doc: XmlDocument, segments: readonly AddressSegment[], ex
     const attrs = (match?.node[':@'] ?? {}) as Record<string, string>;
     const key = `@_${last.name.slice(1)}`;
     if (!match || !(key in attrs)) return { status: 'stale', message: `path ${segments.map(formatSegment).join('/')} matches nothing: the patch touches nothing` };
-    const { [key]: _dropped, ...rest } = attrs;
-    match.node[':@'] = rest;
+    match.node[':@'] = Object.fromEntries(Object.entries(attrs).filter(([name]) => name !== key));
     return { status: 'applied' };
   }
   const match = selectOne(doc, segments, table);
@@ -775,7 +782,9 @@ export function describePatch(rule: PatchRule): string {
 }
 
 export function describeReplace(rule: ReplaceRule): string {
-  const what = rule.stringToReplace !== undefined ? JSON.stringify(rule.stringToReplace) : `/${rule.regexToReplace}/`;
-  const withWhat = rule.replaceWith !== undefined ? JSON.stringify(rule.replaceWith) : rule.replaceWithFile !== undefined ? `file ${rule.replaceWithFile}` : `$${rule.replaceWithEnv}`;
-  return `replace ${what} with ${withWhat} in ${rule.filename ?? rule.glob}`;
+  // overlay.schema.json requires one of each pair: stringToReplace or regexToReplace, filename or glob, and one source.
+  const what = rule.regexToReplace !== undefined ? `/${rule.regexToReplace}/` : JSON.stringify(rule.stringToReplace);
+  const withWhat = rule.replaceWithEnv !== undefined ? `$${rule.replaceWithEnv}` : rule.replaceWithFile !== undefined ? `file ${rule.replaceWithFile}` : JSON.stringify(rule.replaceWith);
+  const where = rule.filename ?? rule.glob ?? '';
+  return `replace ${what} with ${withWhat} in ${where}`;
 }

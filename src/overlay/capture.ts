@@ -4,16 +4,16 @@ import { dirname, join, posix } from 'node:path';
 import { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { isMap, isSeq, YAMLSeq, type Document } from 'yaml';
 import { compareSnapshots } from '../compare/compare.js';
-import type { Change, Changeset } from '../compare/types.js';
+import type { Change, Changeset, ElementChange } from '../compare/types.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseAddress, selectElements, formatSegment } from '../metadata/address.js';
 import type { Component, ProgressListener, Snapshot, SnapshotFile } from '../metadata/types.js';
 import { buildXmlDocument, childElements, parseXmlDocument, parseXmlFragment, rootElement, textOf, type XmlNode } from '../metadata/xml.js';
-import { parseYamlText, type YamlFile } from '../pipeline/yaml-file.js';
+import { parseYamlText } from '../pipeline/yaml-file.js';
 import { applyOverlay, elementFingerprint } from './apply.js';
 import { FILES_DIR, OVERLAY_FILE, overlayFromYaml, readOverlayFiles } from './load.js';
 import { overlayMessages as messages } from './messages.js';
-import { childTypesOf, parentTypeOf } from './registry-children.js';
+import { childTypesOf, parentTypeOf, type ChildTypeInfo } from './registry-children.js';
 import type { Overlay, OverlayFile } from './types.js';
 
 export type CaptureOptions = {
@@ -105,7 +105,7 @@ export async function captureOverlay(from: Snapshot, to: Snapshot, options: Capt
 function overlayWith(doc: Document.Parsed, file: string, options: CaptureOptions, files: readonly OverlayFile[]): Overlay {
   const reparsed = parseYamlText(String(doc), file);
   if (!reparsed.yaml) throw messages.createError('error.CaptureFailed', [reparsed.problems.map((problem) => problem.message).join('; ')], [], ExitCode.BadInput);
-  return { ...overlayFromYaml(reparsed.yaml as YamlFile, { packageDirs: options.packageDirs, dir: existsSync(options.overlayDir) ? options.overlayDir : undefined }), files };
+  return { ...overlayFromYaml(reparsed.yaml, { packageDirs: options.packageDirs, dir: existsSync(options.overlayDir) ? options.overlayDir : undefined }), files };
 }
 
 function mergeFiles(existing: readonly OverlayFile[], captured: readonly OverlayFile[]): OverlayFile[] {
@@ -137,20 +137,37 @@ class Plan {
         this.exclude(change.type, change.fullName);
         return;
       case 'added':
-        if (inFileChild && change.parent && this.from.components.has(change.parent)) {
-          const xml = await this.childXml(change.parent, inFileChild.tag, inFileChild.idElement, childId(change, inFileChild.ignoreParentName));
-          if (xml) {
-            this.patch(change.parent, '', { add: xml });
-            return;
-          }
-        }
-        await this.copyComponent(change.key);
+        await this.captureAdded(change, inFileChild);
         return;
       case 'renamed':
         return;
       case 'changed':
-        break;
+        await this.captureChanged(change, inFileChild);
+        return;
     }
+  }
+
+  /** For a change the patches could not reproduce: copy the region's files of the component whole. */
+  public async wholeFiles(change: Change): Promise<void> {
+    if (change.kind === 'removed') return;
+    const key = change.parent && !this.to.components.get(change.key) ? change.parent : change.key;
+    await this.copyComponent(key);
+  }
+
+  /** An in-file child added to a parent the base has becomes an `add` patch; anything else is copied whole. */
+  private async captureAdded(change: Change, inFileChild: ChildTypeInfo | undefined): Promise<void> {
+    if (inFileChild && change.parent && this.from.components.has(change.parent)) {
+      const xml = await this.childXml(change.parent, inFileChild.tag, inFileChild.idElement, childId(change, inFileChild.ignoreParentName));
+      if (xml) {
+        this.patch(change.parent, '', { add: xml });
+        return;
+      }
+    }
+    await this.copyComponent(change.key);
+  }
+
+  /** Files other than the component's XML are copied whole; the XML's element changes become patches. */
+  private async captureChanged(change: Change, inFileChild: ChildTypeInfo | undefined): Promise<void> {
     if (change.formattingOnly) return;
     if (change.files?.some((path) => !this.isXmlOf(change.key, path))) {
       await this.copyComponent(change.key, change.files);
@@ -161,29 +178,28 @@ class Plan {
     const fromDoc = fromComponent?.xml ? parseXmlDocument(await fromComponent.xml.read(), fromComponent.xml.path) : undefined;
     for (const element of change.elements) {
       const path = prefix ? `${prefix}/${element.path}` : element.path;
-      const docPath = inFileChild ? path : element.path;
-      if (element.kind === 'changed') {
-        this.patch(component, path, { set: element.after ?? '', ...(element.before !== undefined ? { expect: element.before } : {}) });
-      } else if (element.kind === 'removed') {
-        const node = fromDoc ? selectElements(fromDoc, docPath)[0]?.node : undefined;
-        this.patch(component, path, { remove: true, ...(node ? { expect: elementFingerprint(node) } : {}) });
-      } else {
-        const segments = parseAddress(path);
-        const last = segments[segments.length - 1];
-        const after = element.after ?? '';
-        const parentPath = segments.slice(0, -1).map(formatSegment).join('/');
-        if (isElementXml(after, last.name)) this.patch(component, parentPath, { add: after });
-        else if (!last.keys.length && last.index === undefined) this.patch(component, path, { set: after });
-        else this.patch(component, parentPath, { add: `<${last.name}>${after}</${last.name}>` });
-      }
+      // An in-file child's elements are addressed through the parent's document, where the prefix applies too.
+      const baseNode = (): XmlNode | undefined => (fromDoc ? selectElements(fromDoc, inFileChild ? path : element.path)[0]?.node : undefined);
+      this.patchElement(component, path, element, baseNode);
     }
   }
 
-  /** For a change the patches could not reproduce: copy the region's files of the component whole. */
-  public async wholeFiles(change: Change): Promise<void> {
-    if (change.kind === 'removed') return;
-    const key = change.parent && !this.to.components.get(change.key) ? change.parent : change.key;
-    await this.copyComponent(key);
+  /** One element change as a patch: `set` when changed, `remove` (expecting the base's element), `add` or `set` when added. */
+  private patchElement(component: string, path: string, element: ElementChange, baseNode: () => XmlNode | undefined): void {
+    if (element.kind === 'changed') {
+      this.patch(component, path, { set: element.after ?? '', ...(element.before !== undefined ? { expect: element.before } : {}) });
+    } else if (element.kind === 'removed') {
+      const node = baseNode();
+      this.patch(component, path, { remove: true, ...(node ? { expect: elementFingerprint(node) } : {}) });
+    } else {
+      const segments = parseAddress(path);
+      const last = segments[segments.length - 1];
+      const after = element.after ?? '';
+      const parentPath = segments.slice(0, -1).map(formatSegment).join('/');
+      if (isElementXml(after, last.name)) this.patch(component, parentPath, { add: after });
+      else if (!last.keys.length && last.index === undefined) this.patch(component, path, { set: after });
+      else this.patch(component, parentPath, { add: `<${last.name}>${after}</${last.name}>` });
+    }
   }
 
   private exclude(type: string, fullName: string): void {
@@ -319,6 +335,8 @@ export function escapeGlob(name: string): string {
  * and operation replaces the old one in place; everything else is appended with a comment saying where it came from.
  */
 function mergeRules(doc: Document.Parsed, excludes: readonly PlainRule[], patches: readonly PlainRule[], comment: string): void {
+  // The document is edited in place: it keeps the comments and layout of the user's overlay.yml.
+  // eslint-disable-next-line no-param-reassign -- an empty or scalar overlay.yml gets a mapping to add sections to
   if (!isMap(doc.contents)) doc.contents = doc.createNode({}) as unknown as typeof doc.contents;
   const section = (name: string): YAMLSeq => {
     let seq = doc.get(name, true);

@@ -1,4 +1,5 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, relative, resolve, sep } from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { formatProblems, lineOf, parseYamlText, validateYaml, type YamlFile, type YamlProblem } from '../pipeline/yaml-file.js';
@@ -31,7 +32,7 @@ export async function loadOverlay(dir: string, options: LoadOverlayOptions = {})
   const root = resolve(dir);
   if (!existsSync(root)) throw messages.createError('error.MissingOverlay', [dir], [], ExitCode.BadInput);
   const file = join(root, OVERLAY_FILE);
-  const text = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const text = existsSync(file) ? await readFile(file, 'utf8') : '';
   const overlay = parseOverlay(text, file, { ...options, dir: root });
   return { ...overlay, files: readOverlayFiles(root) };
 }
@@ -98,7 +99,7 @@ function source(value: Scalar | RawEnv): ValueSource {
 
 function valueDefinition(name: string, value: RawValue, line: number | undefined): ValueDefinition {
   if (typeof value !== 'object') return { name, line, default: { value: String(value) }, stages: {} };
-  if ('env' in value) return { name, line, default: source(value as RawEnv), stages: {} };
+  if ('env' in value) return { name, line, default: source(value), stages: {} };
   const stages: Record<string, ValueSource> = {};
   for (const [stage, stageValue] of Object.entries(value.stages ?? {})) stages[stage] = source(stageValue);
   return { name, line, default: value.default === undefined ? undefined : source(value.default), stages };

@@ -7,7 +7,7 @@ import type { Snapshot, SnapshotFile, SourceInfo } from '../metadata/types.js';
 const ROOT = '/__sf_federate_memory__';
 
 export function memoryFile(path: string, bytes: Buffer): SnapshotFile {
-  return { path, hash: gitBlobId(bytes), size: bytes.length, read: async () => bytes };
+  return { path, hash: gitBlobId(bytes), size: bytes.length, read: () => Promise.resolve(bytes) };
 }
 
 /** An SDR tree over in-memory files (paths relative to `root`). */
@@ -43,9 +43,10 @@ export function memoryStore(contents: ReadonlyMap<string, Buffer>, root = ROOT):
     root,
     useFsForceIgnore: false,
     list,
-    file: async (treePath) => {
+    file: (treePath: string): Promise<SnapshotFile> => {
       const path = posix.relative(root, treePath);
-      return memoryFile(path, contents.get(path)!);
+      const bytes = contents.get(path);
+      return bytes ? Promise.resolve(memoryFile(path, bytes)) : Promise.reject(new Error(`${path} is not among the in-memory files`));
     },
   };
 }
@@ -60,7 +61,7 @@ export type MemorySnapshotOptions = {
 /** A snapshot of in-memory files (`force-app/main/default/…` → text or bytes), resolved by SDR like any folder. */
 export async function snapshotFromFiles(files: Readonly<Record<string, string | Buffer>> | ReadonlyMap<string, Buffer>, options: MemorySnapshotOptions = {}): Promise<Snapshot> {
   const contents = new Map<string, Buffer>();
-  const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
+  const entries = isFileMap(files) ? [...files.entries()] : Object.entries(files);
   for (const [path, data] of entries) contents.set(path, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
   const packageDirs = options.packageDirs ?? [...new Set([...contents.keys()].map((path) => path.split('/')[0]))].sort();
   return buildSnapshot(memoryStore(contents), {
@@ -69,6 +70,11 @@ export async function snapshotFromFiles(files: Readonly<Record<string, string | 
     apiVersion: options.apiVersion ?? '62.0',
     packageDirs,
   });
+}
+
+// `instanceof Map` alone would narrow a ReadonlyMap to Map<any, any>.
+function isFileMap(files: Readonly<Record<string, string | Buffer>> | ReadonlyMap<string, Buffer>): files is ReadonlyMap<string, Buffer> {
+  return files instanceof Map;
 }
 
 /** Every file of a snapshot, by path, with its bytes. */

@@ -26,7 +26,7 @@ const cache = new WeakMap<RegistryAccess, Map<string, readonly ChildTypeInfo[]>>
 /** The child types of a type, with their tags, from SDR's registry. */
 export function childTypesOf(registry: RegistryAccess, typeName: string): readonly ChildTypeInfo[] {
   let perRegistry = cache.get(registry);
-  if (!perRegistry) cache.set(registry, (perRegistry = new Map()));
+  if (!perRegistry) cache.set(registry, (perRegistry = new Map<string, readonly ChildTypeInfo[]>()));
   const known = perRegistry.get(typeName);
   if (known) return known;
   const type = typeByName(registry, typeName);

@@ -79,7 +79,7 @@ export function validateYaml(yaml: YamlFile, schemaName: string): YamlProblem[] 
   const problems = (kept.length ? kept : all).map((error) => describe(yaml, error));
   const seen = new Set<string>();
   return problems.filter((problem) => {
-    const id = `${problem.line}:${problem.message}`;
+    const id = `${problem.line ?? ''}:${problem.message}`;
     if (seen.has(id)) return false;
     seen.add(id);
     return true;

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { applyOverlay } from '../../src/overlay/apply.js';
+import { applyOverlay, type ApplyResult } from '../../src/overlay/apply.js';
 import { loadOverlay } from '../../src/overlay/load.js';
 import { snapshotContents, snapshotFromFiles } from '../../src/overlay/memory.js';
 import type { Snapshot } from '../../src/metadata/types.js';
@@ -13,9 +13,11 @@ const LABELS = `${D}/labels/CustomLabels.labels-meta.xml`;
 const NC = `${D}/namedCredentials/Payments.namedCredential-meta.xml`;
 const PROFILE = `${D}/profiles/Admin.profile-meta.xml`;
 
-async function apply(base: Snapshot, yaml: string, options: Parameters<typeof applyOverlay>[2] = {}) {
+type Applied = ApplyResult & { text: (path: string) => Promise<string | undefined> };
+
+async function apply(base: Snapshot, yaml: string, options: Parameters<typeof applyOverlay>[2] = {}): Promise<Applied> {
   const result = await applyOverlay(base, overlayOf(yaml), options);
-  return { ...result, text: async (path: string) => (await snapshotContents(result.snapshot)).get(path)?.toString('utf8') };
+  return { ...result, text: async (path: string): Promise<string | undefined> => (await snapshotContents(result.snapshot)).get(path)?.toString('utf8') };
 }
 
 async function failure(promise: Promise<unknown>): Promise<string> {
@@ -105,7 +107,7 @@ describe('applyOverlay', () => {
       expect(await text(PROFILE)).to.contain('Account.Region__c');
     });
     it('adds an element, and replaces one with the same key instead of duplicating it', async () => {
-      const add = (editable: string) => `patches:\n  - component: Profile:Admin\n    add: <fieldPermissions><editable>${editable}</editable><field>Account.Region__c</field><readable>true</readable></fieldPermissions>\n`;
+      const add = (editable: string): string => `patches:\n  - component: Profile:Admin\n    add: <fieldPermissions><editable>${editable}</editable><field>Account.Region__c</field><readable>true</readable></fieldPermissions>\n`;
       const { text } = await apply(base, add('false'));
       const profile = (await text(PROFILE))!;
       expect(profile.match(/Account\.Region__c/g)).to.have.length(1);
@@ -258,7 +260,7 @@ describe('applyOverlay', () => {
       rmSync(outside, { recursive: true, force: true });
     });
     it('refuses a replaceWithFile that climbs out of the overlay folder with ..', async () => {
-      writeFileSync(join(dir, 'overlay.yml'), `replace:\n  - glob: "**/*.cls"\n    stringToReplace: a\n    replaceWithFile: ../../etc/passwd\n`);
+      writeFileSync(join(dir, 'overlay.yml'), 'replace:\n  - glob: "**/*.cls"\n    stringToReplace: a\n    replaceWithFile: ../../etc/passwd\n');
       const message = await failure(loadOverlay(dir));
       expect(message).to.match(/overlay\.yml:4: replace\[0\]\.replaceWithFile: "\.\.\/\.\.\/etc\/passwd" leads outside/);
     });

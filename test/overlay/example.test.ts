@@ -53,7 +53,7 @@ describe('the embedded example and its China overlay', () => {
     expect(readFileSync(join(out, 'force-app/main/default/namedCredentials/Payments.namedCredential-meta.xml'), 'utf8')).to.contain('https://payments-uat.example.cn');
     expect(existsSync(join(out, 'force-app/main/default/classes/StripeRefundClient.cls'))).to.equal(false);
     expect(existsSync(join(out, 'force-app/main/default/classes/WeChatService.cls'))).to.equal(true);
-    expect(JSON.parse(readFileSync(join(out, 'sfdx-project.json'), 'utf8')).packageDirectories[0].path).to.equal('force-app');
+    expect((JSON.parse(readFileSync(join(out, 'sfdx-project.json'), 'utf8')) as { packageDirectories: Array<{ path: string }> }).packageDirectories[0].path).to.equal('force-app');
     expect(result.report.counts.stale).to.equal(0);
     expect(readFileSync(join(project, 'force-app/main/default/namedCredentials/Payments.namedCredential-meta.xml'), 'utf8')).to.equal(before);
   });

@@ -31,7 +31,7 @@ const RULES = {
 describe('overlay properties', () => {
   it('apply is idempotent: applying the result again changes nothing', async () => {
     const base = await snapshotFromFiles(GLOBAL);
-    const section = (name: keyof typeof RULES) => fc.subarray(RULES[name]).map((rules) => (rules.length ? `${name}:\n${rules.join('\n')}\n` : ''));
+    const section = (name: keyof typeof RULES): fc.Arbitrary<string> => fc.subarray(RULES[name]).map((rules) => (rules.length ? `${name}:\n${rules.join('\n')}\n` : ''));
     await fc.assert(
       fc.asyncProperty(section('exclude'), section('patches'), section('replace'), async (exclude, patches, replace) => {
         const overlay = overlayOf(exclude + patches + replace);
@@ -52,9 +52,9 @@ describe('overlay properties', () => {
 
     const name = fc.stringMatching(/^[A-Z][a-z]{2,6}$/);
     const text = fc.stringMatching(/^[A-Za-z0-9 ]{1,12}$/).map((value) => value.trim() || 'x');
-    const label = (fullName: string, value: string) =>
+    const label = (fullName: string, value: string): string =>
       `    <labels>\n        <fullName>${fullName}</fullName>\n        <language>en_US</language>\n        <protected>false</protected>\n        <shortDescription>${fullName}</shortDescription>\n        <value>${value}</value>\n    </labels>\n`;
-    const field = (fullName: string, labelText: string) => `${X}<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">\n    <fullName>${fullName}</fullName>\n    <label>${labelText}</label>\n    <type>Text</type>\n    <length>80</length>\n</CustomField>\n`;
+    const field = (fullName: string, labelText: string): string => `${X}<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">\n    <fullName>${fullName}</fullName>\n    <label>${labelText}</label>\n    <type>Text</type>\n    <length>80</length>\n</CustomField>\n`;
     const classMeta = `${X}<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>62.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n`;
 
     type Side = { labels: Map<string, string>; fields: Map<string, string>; classes: Map<string, string> };
@@ -75,7 +75,7 @@ describe('overlay properties', () => {
       (raw): Side => ({ labels: new Map(raw.labels), fields: new Map(raw.fields), classes: new Map(raw.classes.map(([key, body]) => [key, `public class ${key} { /* ${body} */ }`])) })
     );
     /** The region: each entry kept, changed or dropped; some new ones. */
-    const mutate = (global: Side) =>
+    const mutate = (global: Side): fc.Arbitrary<Side> =>
       fc
         .record({
           labels: fc.array(fc.constantFrom('keep', 'change', 'drop'), { minLength: global.labels.size, maxLength: global.labels.size }),

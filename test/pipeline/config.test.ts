@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { loadFederateConfig, requireRegion } from '../../src/pipeline/config.js';
+import { loadFederateConfig, requireRegion, type FederateConfig } from '../../src/pipeline/config.js';
 
 const GOOD = `apiVersion: "62.0"
 regions:
@@ -31,7 +31,7 @@ describe('federate.yml loader', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  const load = async (text: string) => {
+  const load = async (text: string): Promise<FederateConfig | undefined> => {
     writeFileSync(join(dir, 'federate.yml'), text);
     return loadFederateConfig(dir);
   };
