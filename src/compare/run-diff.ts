@@ -1,9 +1,11 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import { ExitCode } from '../exit-codes.js';
 import { registryFor } from '../metadata/registry.js';
 import { readSource, parseSourceSpec, type SourceSpec } from '../metadata/sources/index.js';
-import { mergeBaseSpec } from '../metadata/sources/git.js';
+import { assertNoMergeInProgress, closeGit, mergeBaseSpec } from '../metadata/sources/git.js';
+import { readSourcePair } from '../metadata/git/pair.js';
 import type { ReadOptions } from '../metadata/sources/source.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import { resolveProject } from '../metadata/project-context.js';
@@ -76,7 +78,16 @@ export async function runDiff(request: DiffRequest): Promise<DiffResult> {
   }
 
   const region = request.region ? await loadRegion(project.dir, request.region) : undefined;
-  const [from, to] = await Promise.all([readSource(fromSpec, options), readSource(toSpec, options)]);
+  // A work tree in the middle of a merge holds conflict markers: refuse it rather than diff half-merged files.
+  const folders = [fromSpec, toSpec].filter((spec) => spec.kind === 'dir').map((spec) => resolve(project.dir, spec.value));
+  await Promise.all(folders.filter((folder) => existsSync(folder)).map((folder) => assertNoMergeInProgress(folder)));
+  let snapshots: [Snapshot, Snapshot];
+  try {
+    snapshots = await readBoth(fromSpec, toSpec, options, Boolean(region));
+  } finally {
+    await closeGit(options.repoDir ?? project.dir);
+  }
+  const [from, to] = snapshots;
   for (const snapshot of [from, to]) {
     if (snapshot.unclassified.length) {
       warnings.push(`${snapshot.unclassified.length} file(s) in ${snapshot.source.spec} are not metadata the registry knows: ${snapshot.unclassified.slice(0, 3).map((file) => file.path).join(', ')}${snapshot.unclassified.length > 3 ? ', …' : ''}`);
@@ -101,6 +112,14 @@ export async function runDiff(request: DiffRequest): Promise<DiffResult> {
     written = { outputDir, files };
   }
   return toDiffResult(changeset, { warnings: [...warnings, ...changeset.warnings], notDeletable: manifests.notDeletable, manifests: written });
+}
+
+/**
+ * Two refs of one repository are read on the fast path (only paths whose blob ids differ). A region-aware diff needs
+ * whole snapshots: the overlay is applied to all of `from`, and rules about untouched components must find them.
+ */
+function readBoth(from: SourceSpec, to: SourceSpec, options: ReadOptions, whole: boolean): Promise<[Snapshot, Snapshot]> {
+  return whole ? Promise.all([readSource(from, options), readSource(to, options)]) : readSourcePair(from, to, options);
 }
 
 async function loadRegion(projectDir: string, name: string): Promise<Parameters<typeof regionDiff>[2]> {
