@@ -1,10 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { ComponentSet } from '@salesforce/source-deploy-retrieve';
 import type { DiffResult } from '../../src/compare/result.js';
-import { sfSandbox, type SfSandbox } from './sf.js';
+import { PLUGIN_DIR, sfSandbox, type SfSandbox } from './sf.js';
 
 // The real `sf` binary with the plugin linked, on the embedded example: what a release manager types.
 describe('e2e: sf federate diff (real sf CLI, plugin linked)', function () {
@@ -87,6 +88,30 @@ describe('e2e: sf federate diff (real sf CLI, plugin linked)', function () {
     expect(run.exitCode).to.equal(2);
     expect(run.json?.message).to.match(/Foo\.cls-meta\.xml:5:\d+/);
     expect(existsSync(outputDir)).to.equal(false);
+  });
+
+  it('builds a delta package with deployable sources between two git refs', async () => {
+    const repo = join(work, 'repo');
+    cpSync(join(PLUGIN_DIR, 'examples', 'global'), repo, { recursive: true });
+    const git = (...args: string[]): void => {
+      execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: repo });
+    };
+    git('init', '-q', '-b', 'main');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    const labels = join(repo, 'force-app', 'main', 'default', 'labels', 'CustomLabels.labels-meta.xml');
+    writeFileSync(labels, readFileSync(labels, 'utf8').replace('https://brightleaf.my.site.com/support', 'https://help.brightleaf.example.com'));
+    rmSync(join(repo, 'force-app', 'main', 'default', 'remoteSiteSettings', 'Stripe_API.remoteSite-meta.xml'));
+    git('commit', '-qam', 'change');
+    const outputDir = join(work, 'git-delta');
+    const run = await sf.run(['federate', 'diff', '--from', 'git:HEAD~1', '--to', 'git:HEAD', '--output-dir', outputDir, '--copy-sources', '--json'], { cwd: repo });
+    expect(run.exitCode, run.stderr).to.equal(0);
+    const result = run.json?.result as DiffResult;
+    expect(result.changes.map((change) => `${change.kind} ${change.key}`).sort()).to.deep.equal(['changed CustomLabel:Support_Site_URL', 'removed RemoteSiteSetting:Stripe_API']);
+    const pruned = readFileSync(join(outputDir, 'force-app', 'main', 'default', 'labels', 'CustomLabels.labels-meta.xml'), 'utf8');
+    expect(pruned).to.contain('help.brightleaf.example.com');
+    expect(pruned.match(/<labels>/g)).to.have.length(1);
+    expect(readFileSync(join(outputDir, 'destructiveChangesPost.xml'), 'utf8')).to.contain('<members>Stripe_API</members>');
   });
 
   it('is listed by sf as a linked plugin command with help from messages/', async () => {
