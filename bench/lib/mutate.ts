@@ -196,9 +196,8 @@ const OPERATIONS: Record<MutationKind, Operation> = {
     if (!path) return undefined;
     const name = posix.basename(path).replace(/\.field-meta\.xml$/, '');
     const object = posix.basename(posix.dirname(posix.dirname(path)));
-    const translations = tree
-      .list('fieldTranslation')
-      .filter((candidate) => posix.basename(candidate) === `${name}.fieldTranslation-meta.xml` && posix.basename(posix.dirname(candidate)).startsWith(`${object}-`));
+    const translationsDir = path.slice(0, path.indexOf('/objects/')) + '/objectTranslations';
+    const translations = tree.list('fieldTranslation').filter((candidate) => candidate.startsWith(`${translationsDir}/${object}-`) && candidate.endsWith(`/${name}.fieldTranslation-meta.xml`));
     for (const file of [path, ...translations]) tree.remove(file);
     return { description: `removed ${object}.${name} and its translations`, paths: [path, ...translations] };
   },
@@ -314,7 +313,7 @@ const OPERATIONS: Record<MutationKind, Operation> = {
       const html = tree.pick('lwcHtml', rng);
       if (!html) return undefined;
       const dir = posix.dirname(html);
-      const files = tree.allPaths().filter((path) => path.startsWith(`${dir}/`));
+      const files = tree.below(dir);
       for (const file of files) tree.remove(file);
       return { description: `deleted LWC ${posix.basename(dir)}`, paths: files };
     }
@@ -416,7 +415,7 @@ function fieldName(path: string): string {
 }
 
 function apiVersionOf(tree: WorkingTree, classesDir: string): string {
-  const sibling = tree.allPaths().find((path) => path.startsWith(`${classesDir}/`) && path.endsWith('.cls-meta.xml'));
+  const sibling = tree.below(classesDir).find((path) => path.endsWith('.cls-meta.xml'));
   return (sibling && /<apiVersion>(.*)<\/apiVersion>/.exec(tree.read(sibling))?.[1]) ?? '62.0';
 }
 
@@ -432,28 +431,37 @@ class WorkingTree {
   private readonly pending = new Map<string, string | null>();
   private readonly cache = new Map<string, string>();
   private readonly moves: Array<{ from: string; to: string }> = [];
-  private sorted: string[] | undefined;
+  /** Current paths, sorted; kept sorted as files come and go (re-sorting 50,000 paths per edit is what made big runs slow). */
+  private readonly sorted: string[];
   private readonly byCategory = new Map<Category, string[]>();
 
   public constructor(private readonly root: string) {
     const files = listTree(root);
     this.initial = new Set(files);
     this.current = new Set(files);
+    this.sorted = files;
     this.initialCount = files.length;
   }
 
-  public allPaths(): string[] {
-    this.sorted ??= [...this.current].sort();
+  public allPaths(): readonly string[] {
     return this.sorted;
   }
 
-  public list(category: Category): string[] {
+  public list(category: Category): readonly string[] {
     let list = this.byCategory.get(category);
     if (!list) {
-      list = this.allPaths().filter((path) => PATTERNS[category].test(`/${path}`));
+      list = this.sorted.filter((path) => PATTERNS[category].test(`/${path}`));
       this.byCategory.set(category, list);
     }
     return list;
+  }
+
+  /** Files below a folder (`dir/`), from the sorted list. */
+  public below(dir: string): string[] {
+    const prefix = `${dir}/`;
+    const files: string[] = [];
+    for (let i = lowerBound(this.sorted, prefix); i < this.sorted.length && this.sorted[i].startsWith(prefix); i++) files.push(this.sorted[i]);
+    return files;
   }
 
   public pick(category: Category, rng: Rng): string | undefined {
@@ -528,9 +536,26 @@ class WorkingTree {
   private changedListing(path: string, exists: boolean): void {
     if (exists) this.current.add(path);
     else this.current.delete(path);
-    this.sorted = undefined;
-    this.byCategory.clear();
+    const lists: string[][] = [this.sorted];
+    for (const [category, list] of this.byCategory) if (PATTERNS[category].test(`/${path}`)) lists.push(list);
+    for (const list of lists) {
+      const at = lowerBound(list, path);
+      if (exists && list[at] !== path) list.splice(at, 0, path);
+      if (!exists && list[at] === path) list.splice(at, 1);
+    }
   }
+}
+
+/** First index whose value is ≥ `value` (code-point order, as Array.prototype.sort). */
+function lowerBound(list: readonly string[], value: string): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (list[mid] < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
 }
 
 /** Every file below root (relative, `/` separators), sorted; skips .git and tool folders. */
