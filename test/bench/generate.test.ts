@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { execa } from 'execa';
 import { generateHistory, generateOrg, listTree, mutateOrg, type MutationReport } from '../../bench/generate.js';
 import { readSource, parseSourceSpec } from '../../src/metadata/sources/index.js';
+import type { Snapshot } from '../../src/metadata/types.js';
 
 function hashTree(root: string): Map<string, string> {
   const hashes = new Map<string, string>();
@@ -27,7 +28,7 @@ function realDiff(before: Map<string, string>, after: Map<string, string>): { ad
   return { added, modified, deleted };
 }
 
-async function read(root: string) {
+async function read(root: string): Promise<Snapshot> {
   return readSource(parseSourceSpec(`dir:${root}`), { apiVersion: '62.0', projectDir: root });
 }
 
@@ -163,6 +164,7 @@ describe('bench generator', function () {
       expect(history.commits.map((commit) => commit.sha)).to.deep.equal((await git('rev-list', '--reverse', 'HEAD')).split('\n').slice(1));
       expect(await git('status', '--porcelain')).to.equal('');
       for (const commit of history.commits) {
+        // eslint-disable-next-line no-await-in-loop
         const names = (await git('-c', 'core.quotepath=false', 'diff', '--no-renames', '--name-status', `${commit.sha}~1`, commit.sha)).split('\n');
         const byStatus = (status: string): string[] => names.filter((line) => line.startsWith(`${status}\t`)).map((line) => line.slice(2)).sort();
         expect(byStatus('A')).to.deep.equal([...commit.changes.added].sort());
