@@ -1,0 +1,297 @@
+import type { ElementKeyTable } from '../metadata/elements.js';
+import { parseXmlDocument, rootElement, textOf } from '../metadata/xml.js';
+
+/*
+ * Equal bytes are never parsed, at element level: before the two sides of a changed file are parsed, the top-level
+ * children of the root that are byte-identical on both sides and that compare matches by key are cut out of both
+ * texts. What remains is parsed, normalized and diffed as before; the result is the same as for the whole files.
+ *
+ * Why that is exact: an unordered keyed group whose keys are unique on each side is compared key by key
+ * (metadata/elements.ts `groupByKey`, compare/xml-diff.ts `diffGroup`/`diffChildren`), and `normalize` sorts it by
+ * key. Taking the same (key, element) pairs out of both sides then removes only pairs that compare equal, and keeps
+ * every other key unique. So a group is pruned only if its keys, read here from the raw text exactly as `keyValues`
+ * reads them from the tree, are non-empty and unique on both sides in the whole file. Groups compared by position
+ * (ordered, unkeyed, keys missing or repeated — which covers any repeated identical element) are left whole, since
+ * taking elements out would shift positions. Each side keeps at least one child element, so that the root stays an
+ * element with children (an empty root would be compared as a text leaf).
+ *
+ * The scanner below reads only a strict subset of XML (ASCII names, quoted attributes without `<`, entities of the
+ * form the validator accepts, comments, CDATA, the XML declaration at the very start); anything else — DOCTYPE,
+ * processing instructions, unbalanced or malformed tags — makes it give up, and the caller parses the whole files,
+ * so malformed XML is reported exactly as before (file, line, column of the original). Within that subset, a
+ * balanced element that is cut out cannot hold anything the validator would refuse.
+ */
+
+/** A child element of the root, as the scanner found it: `text.slice(start, end)` is the element, tags included. */
+export type TopLevelElement = {
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
+  /**
+   * For an element whose name `keyParts` gives key parts: the raw content of the first leaf child named after each
+   * part (undefined when there is none), as `keyValues` would find it.
+   */
+  readonly keys?: ReadonlyArray<string | undefined>;
+};
+
+export type TopLevelScan = {
+  readonly rootName: string;
+  readonly children: readonly TopLevelElement[];
+};
+
+/** Key parts of a root's child by name, or undefined when the child's group may not be pruned. */
+export type KeyParts = (rootName: string, childName: string) => readonly string[] | undefined;
+
+const NAME = '[A-Za-z_][A-Za-z0-9_.\\-]*(?::[A-Za-z_][A-Za-z0-9_.\\-]*)?';
+const START_NAME = new RegExp(NAME, 'y');
+const CLOSE_TAG = new RegExp(`(${NAME})[ \\t\\r\\n]*>`, 'y');
+const ATTRIBUTE = new RegExp(`[ \\t\\r\\n]+(${NAME})[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:"[^"<]*"|'[^'<]*')`, 'y');
+const TAG_END = /[ \t\r\n]*(\/?)>/y;
+const ENTITY = /&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z0-9_]{1,20});/y;
+const DECLARATION = /<\?xml[ \t\r\n][^?]*\?>/y;
+const WHITESPACE_ONLY = /^[ \t\r\n]*$/;
+
+type Pending = { part: number; innerStart: number; hasElements: boolean };
+type Open = { name: string; start: number; keyParts?: readonly string[]; keys?: Array<string | undefined>; pending?: Pending };
+
+/**
+ * The root's name and its child elements with their offsets, or undefined when the text is not in the subset the
+ * scanner reads with certainty (see above). `text` has no byte order mark.
+ */
+export function scanTopLevel(text: string, keyParts?: KeyParts): TopLevelScan | undefined {
+  const children: TopLevelElement[] = [];
+  const stack: Open[] = [];
+  let rootName: string | undefined;
+  let rootClosed = false;
+  let i = 0;
+  let nextAmp = text.indexOf('&');
+  DECLARATION.lastIndex = 0;
+  if (DECLARATION.test(text)) i = DECLARATION.lastIndex;
+
+  for (;;) {
+    const lt = text.indexOf('<', i);
+    const textEnd = lt === -1 ? text.length : lt;
+    // The next `&` is looked up only when passed: a search per text run would read to the end of the file each time.
+    if (nextAmp !== -1 && nextAmp < i) nextAmp = text.indexOf('&', i);
+    if (!validText(text, i, textEnd, stack.length === 0, nextAmp)) return undefined;
+    if (lt === -1) break;
+    const next = text.charCodeAt(lt + 1);
+    if (next === 0x21 /* ! */) {
+      if (text.startsWith('<!--', lt)) {
+        const close = text.indexOf('-->', lt + 4);
+        if (close === -1) return undefined;
+        i = close + 3;
+      } else if (stack.length > 0 && text.startsWith('<![CDATA[', lt)) {
+        const close = text.indexOf(']]>', lt + 9);
+        if (close === -1) return undefined;
+        i = close + 3;
+      } else return undefined; // DOCTYPE, CDATA outside the root, anything else
+    } else if (next === 0x2f /* / */) {
+      CLOSE_TAG.lastIndex = lt + 2;
+      const match = CLOSE_TAG.exec(text);
+      const open = stack.pop();
+      if (!match || !open || match[1] !== open.name) return undefined;
+      i = CLOSE_TAG.lastIndex;
+      closed(open, lt, i);
+    } else if (next === 0x3f /* ? */) {
+      return undefined; // processing instructions (the declaration is read above)
+    } else {
+      if (rootClosed) return undefined;
+      START_NAME.lastIndex = lt + 1;
+      const name = START_NAME.exec(text)?.[0];
+      if (name === undefined) return undefined;
+      let at = START_NAME.lastIndex;
+      let names: string[] | undefined;
+      for (;;) {
+        ATTRIBUTE.lastIndex = at;
+        const attribute = ATTRIBUTE.exec(text);
+        if (!attribute) break;
+        names ??= [];
+        if (names.includes(attribute[1])) return undefined;
+        names.push(attribute[1]);
+        at = ATTRIBUTE.lastIndex;
+      }
+      TAG_END.lastIndex = at;
+      const end = TAG_END.exec(text);
+      if (!end) return undefined;
+      i = TAG_END.lastIndex;
+      const open = opened(name, lt, i);
+      if (end[1] === '/') {
+        stack.pop();
+        closed(open, i, i);
+      }
+    }
+  }
+  return rootName !== undefined && rootClosed && stack.length === 0 ? { rootName, children } : undefined;
+
+  function opened(name: string, start: number, contentStart: number): Open {
+    const parent = stack.at(-1);
+    const open: Open = { name, start };
+    if (stack.length === 0) rootName = name;
+    else if (stack.length === 1) {
+      const parts = keyParts?.(rootName!, name);
+      if (parts) {
+        open.keyParts = parts;
+        open.keys = parts.map(() => undefined);
+      }
+    } else if (stack.length === 2 && parent?.keyParts && !parent.pending) {
+      const part = parent.keyParts.indexOf(name);
+      if (part !== -1 && parent.keys![part] === undefined) parent.pending = { part, innerStart: contentStart, hasElements: false };
+    } else if (stack.length === 3) {
+      const grandparent = stack[1];
+      if (grandparent.pending) grandparent.pending.hasElements = true;
+    }
+    stack.push(open);
+    return open;
+  }
+
+  function closed(open: Open, contentEnd: number, end: number): void {
+    if (stack.length === 0) rootClosed = true;
+    else if (stack.length === 1) children.push({ name: open.name, start: open.start, end, ...(open.keys ? { keys: open.keys } : {}) });
+    else if (stack.length === 2) {
+      const parent = stack[1];
+      const pending = parent.pending;
+      if (pending) {
+        if (!pending.hasElements) parent.keys![pending.part] = text.slice(pending.innerStart, contentEnd);
+        parent.pending = undefined;
+      }
+    }
+  }
+}
+
+/**
+ * Text between tags: only whitespace outside the root; inside it, `&` only as an entity the validator accepts.
+ * `amp` is the first `&` at or after `from` (-1: none).
+ */
+function validText(text: string, from: number, to: number, outside: boolean, amp: number): boolean {
+  if (from >= to) return true;
+  if (outside) return WHITESPACE_ONLY.test(text.slice(from, to));
+  for (let at = amp; at !== -1 && at < to; at = text.indexOf('&', ENTITY.lastIndex)) {
+    ENTITY.lastIndex = at;
+    if (!ENTITY.test(text) || ENTITY.lastIndex > to) return false;
+  }
+  return true;
+}
+
+let enabled = true;
+
+/** Turns pruning off (tests compare with and without it); returns the previous setting. */
+export function setPruning(on: boolean): boolean {
+  const was = enabled;
+  enabled = on;
+  return was;
+}
+
+export type PrunedPair = {
+  readonly from: string;
+  readonly to: string;
+  /** Elements cut out of each side. */
+  readonly pruned: number;
+};
+
+/**
+ * The two texts without the top-level elements they have in common that compare matches by key (see above);
+ * undefined when nothing can be pruned (or either text is outside the scanner's subset): parse the texts as they are.
+ * `tableFor` gives the element-key table for a root element name.
+ */
+export function pruneCommonElements(from: string, to: string, tableFor: (rootName: string) => ElementKeyTable): PrunedPair | undefined {
+  if (!enabled) return undefined;
+  const a = withoutBom(from);
+  const b = withoutBom(to);
+  const tables = new Map<string, ElementKeyTable>();
+  const keyParts: KeyParts = (root, child) => {
+    let table = tables.get(root);
+    if (!table) tables.set(root, (table = tableFor(root)));
+    const spec = table.get(child);
+    return spec && !spec.ordered ? spec.key : undefined;
+  };
+  const sa = scanTopLevel(a, keyParts);
+  if (!sa) return undefined;
+  const sb = scanTopLevel(b, keyParts);
+  if (!sb || sa.rootName !== sb.rootName) return undefined;
+
+  const ga = keyedGroups(sa);
+  const gb = keyedGroups(sb);
+  const cutA = new Set<TopLevelElement>();
+  const cutB = new Set<TopLevelElement>();
+  let first: [TopLevelElement, TopLevelElement] | undefined;
+  for (const [name, as] of ga) {
+    const bs = gb.get(name);
+    if (!bs || !uniquelyKeyed(as) || !uniquelyKeyed(bs)) continue;
+    // Identical elements pairwise, by count (within a uniquely keyed group an element occurs at most once anyway).
+    const unmatched = new Map<string, TopLevelElement[]>();
+    for (const element of as) {
+      const raw = a.slice(element.start, element.end);
+      const same = unmatched.get(raw);
+      if (same) same.push(element);
+      else unmatched.set(raw, [element]);
+    }
+    for (const element of bs) {
+      const match = unmatched.get(b.slice(element.start, element.end))?.shift();
+      if (!match) continue;
+      cutA.add(match);
+      cutB.add(element);
+      first ??= [match, element];
+    }
+  }
+  if (!first) return undefined;
+  // Each side keeps a child element: an element without any is compared as a text leaf.
+  if (cutA.size === sa.children.length || cutB.size === sb.children.length) {
+    cutA.delete(first[0]);
+    cutB.delete(first[1]);
+    if (cutA.size === 0) return undefined;
+  }
+  return { from: cut(a, sa.children, cutA), to: cut(b, sb.children, cutB), pruned: cutA.size };
+}
+
+function withoutBom(text: string): string {
+  return text.charCodeAt(0) === 0xfe_ff ? text.slice(1) : text;
+}
+
+function keyedGroups(scan: TopLevelScan): Map<string, TopLevelElement[]> {
+  const groups = new Map<string, TopLevelElement[]>();
+  for (const child of scan.children) {
+    if (!child.keys) continue;
+    const members = groups.get(child.name);
+    if (members) members.push(child);
+    else groups.set(child.name, [child]);
+  }
+  return groups;
+}
+
+/** Whether `groupByKey` would group these elements: every one has a non-empty key, no two the same. */
+function uniquelyKeyed(elements: readonly TopLevelElement[]): boolean {
+  const seen = new Set<string>();
+  for (const element of elements) {
+    const values = element.keys!.map((raw) => (raw === undefined ? '' : leafText(raw)));
+    if (values.every((value) => value === '')) return false;
+    const id = values.join('\u0000');
+    if (seen.has(id)) return false;
+    seen.add(id);
+  }
+  return true;
+}
+
+/** The text a leaf element with this raw content has in the parsed tree (entities decoded, CDATA unwrapped, comments dropped). */
+function leafText(raw: string): string {
+  if (!raw.includes('&') && !raw.includes('<')) return raw;
+  return textOf(rootElement(parseXmlDocument(`<k>${raw}</k>`, 'key'))) ?? '';
+}
+
+function cut(text: string, children: readonly TopLevelElement[], drop: ReadonlySet<TopLevelElement>): string {
+  const parts: string[] = [];
+  let at = 0;
+  for (const child of children) {
+    if (!drop.has(child)) continue;
+    let start = child.start;
+    while (start > at && isWhitespace(text.charCodeAt(start - 1))) start--;
+    parts.push(text.slice(at, start));
+    at = child.end;
+  }
+  parts.push(text.slice(at));
+  return parts.join('');
+}
+
+function isWhitespace(code: number): boolean {
+  return code === 0x20 || code === 0x0a || code === 0x0d || code === 0x09;
+}
