@@ -1,4 +1,4 @@
-import { lstatSync, readdirSync, realpathSync, type Dirent } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, realpathSync, type Dirent } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { NodeFSTreeContainer } from '@salesforce/source-deploy-retrieve';
@@ -23,14 +23,15 @@ export function folderStore(root: string): FileStore {
     root,
     useFsForceIgnore: true,
     list: (dir) => listFiles(dir, realRoot),
-    file: async (path): Promise<SnapshotFile> => {
+    // Read synchronously: for many small files this is about twice as fast as going through the thread pool.
+    file: (path): Promise<SnapshotFile> => {
       let bytes: Buffer;
       try {
-        bytes = await readFile(path);
+        bytes = readFileSync(path);
       } catch (error) {
-        throw messages.createError('error.UnreadableFile', [toPosix(relative(root, path)), (error as Error).message], [], ExitCode.BadInput);
+        return Promise.reject(messages.createError('error.UnreadableFile', [toPosix(relative(root, path)), (error as Error).message], [], ExitCode.BadInput));
       }
-      return bytesFile(toPosix(relative(root, path)), bytes, () => readFile(path));
+      return Promise.resolve(bytesFile(toPosix(relative(root, path)), bytes, () => readFile(path)));
     },
   };
 }
