@@ -120,12 +120,12 @@ export function scanXml(text: string, path: string): ScannedXml {
     if (token.startsWith('<!--') || token.startsWith('<?') || token.startsWith('<!DOCTYPE')) continue;
     if (match[1] !== undefined) {
       if (!current) fail('text outside the root element', at);
-      addText(current!, match[1], at + 9);
+      addText(current, match[1], at + 9);
       continue;
     }
     if (match[2] !== undefined) {
       if (!current) fail(`closing tag </${match[2]}> with no open element`, at);
-      if (current!.name !== match[2]) fail(`closing tag </${match[2]}> does not match <${current!.name}>`, at);
+      if (current.name !== match[2]) fail(`closing tag </${match[2]}> does not match <${current.name}>`, at);
       stack.pop();
       continue;
     }
@@ -197,9 +197,9 @@ export function childText(element: XmlElement, name: string): string | undefined
 export function addressOf(element: XmlElement): string {
   const segments: string[] = [];
   for (let at: XmlElement | undefined = element; at?.parent; at = at.parent) {
-    const key = ['fullName', 'parameterName', 'name'].find((field) => at!.children.some((c) => c.name === field && c.children.length === 0));
+    const key = ['fullName', 'parameterName', 'name'].find((field) => at.children.some((c) => c.name === field && c.children.length === 0));
     const keyValue = key ? childText(at, key) : undefined;
-    const siblings = at.parent.children.filter((c) => c.name === at!.name).length;
+    const siblings = at.parent.children.filter((c) => c.name === at.name).length;
     segments.unshift(keyValue !== undefined && at.children.length > 0 && siblings >= 1 && at !== element ? `${at.name}[${key}=${escapeKey(keyValue)}]` : at.name);
   }
   return segments.join('/');

@@ -103,7 +103,7 @@ export async function writeDeltaSources(changeset: Changeset, to: Snapshot, outp
  */
 function assertXml(bytes: Buffer, snapshot: Snapshot, path: string): void {
   let text = bytes.toString('utf8');
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.charCodeAt(0) === 0xfe_ff) text = text.slice(1);
   const verdict = XMLValidator.validate(text);
   if (verdict !== true) {
     throw metadataMessages.createError('error.MalformedXml', [`${snapshot.source.spec}:${path}`, verdict.err.line, verdict.err.col, verdict.err.msg], [], ExitCode.BadInput);

@@ -246,7 +246,7 @@ const CASES: Record<string, { finding: Case; clean: Case }> = {
   },
   'CN-PKG-01': {
     finding: {
-      files: apex('Quotes', "public class Quotes {\n    List<SBQQ__Quote__c> q = [SELECT Id, SBQQ__Status__c FROM SBQQ__Quote__c];\n    Order_Request__c mine;\n}"),
+      files: apex('Quotes', 'public class Quotes {\n    List<SBQQ__Quote__c> q = [SELECT Id, SBQQ__Status__c FROM SBQQ__Quote__c];\n    Order_Request__c mine;\n}'),
       check: (findings) => {
         expect(findings).to.have.length(1);
         expect(findings[0]).to.include({ severity: 'error', line: 2, column: 10 });
@@ -254,7 +254,7 @@ const CASES: Record<string, { finding: Case; clean: Case }> = {
       },
     },
     clean: {
-      files: apex('Quotes', "public class Quotes {\n    List<SBQQ__Quote__c> q;\n    Order_Request__c mine;\n}"),
+      files: apex('Quotes', 'public class Quotes {\n    List<SBQQ__Quote__c> q;\n    Order_Request__c mine;\n}'),
       options: { installedNamespaces: new Set(['sbqq']) },
     },
   },

@@ -1,6 +1,6 @@
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { PLUGIN_DIR, sfSandbox, type SfSandbox } from './sf.js';
-import { join } from 'node:path';
 
 type Finding = { rule: string; severity: string; component?: string; file?: string; line?: number };
 type CheckJson = { findings: Finding[]; summary?: Record<string, number> };

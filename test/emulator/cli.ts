@@ -48,7 +48,7 @@ process.stdout.write(
     `metadata:     ${emulator.metadataDir} (a copy; deployments change it)`,
     '',
     'Log in with:',
-    `  ${loginCommandLine(emulator, values.alias!)}`,
+    `  ${loginCommandLine(emulator, values.alias)}`,
     '',
     'Ctrl-C stops it.',
     '',

@@ -78,7 +78,7 @@ export async function loginInProcess(emulator: Pick<Emulator, 'accessToken' | 'i
     accessTokenOptions: { accessToken: emulator.accessToken, instanceUrl: emulator.instanceUrl, loginUrl: emulator.instanceUrl },
   });
   await authInfo.save();
-  const username = authInfo.getUsername()!;
+  const username = authInfo.getUsername();
   const state = await StateAggregator.getInstance();
   await state.aliases.setAndSave(alias, username);
   // Forget what was loaded, so that readers find the org the way a fresh sf process does: from the files.

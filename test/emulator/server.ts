@@ -175,7 +175,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     }
 
     // REST
-    const operation: Operation = /\/metadata\/deployRequest/.test(path) ? 'deployRequest' : 'rest';
+    const operation: Operation = path.includes('/metadata/deployRequest') ? 'deployRequest' : 'rest';
     requests.push({ operation, path: `${path}${url.search}` });
     if (await applyFault(operation, res, false)) return;
     if (path === '/services/oauth2/revoke') return json(res, 200, {});
@@ -391,7 +391,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     if (/^\/tooling\/sobjects\/SourceMember\/describe$/.test(rest) || /^\/sobjects\/(ScratchOrgInfo|SandboxProcess)/.test(rest)) {
       return json(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     }
-    if (rest === '/limits') return json(res, 200, { DailyApiRequests: { Max: 15000, Remaining: 14999 } });
+    if (rest === '/limits') return json(res, 200, { DailyApiRequests: { Max: 15_000, Remaining: 14_999 } });
     if (rest === '/metadata/deployRequest' && method === 'POST') {
       const parts = multipart(body, req.headers['content-type'] ?? '');
       const file = parts.find((part) => part.name === 'file');

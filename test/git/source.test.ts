@@ -155,7 +155,7 @@ describe('git sources: the changed-paths-only pair', () => {
       [`${D}/classes/Class7.cls-meta.xml`]: null,
     });
     // A move: same component, another folder.
-    repo.git('mv', `${D}/classes/Class9.cls`, `${D}/classes/Class9.cls-meta.xml`, `force-app/main/`);
+    repo.git('mv', `${D}/classes/Class9.cls`, `${D}/classes/Class9.cls-meta.xml`, 'force-app/main/');
     repo.commit({}, 'move Class9');
     repo.git('tag', 'head');
   });

@@ -56,8 +56,8 @@ export class BlobReader {
     if (this.child) return this.child;
     const child = spawn('git', ['cat-file', '--batch'], { cwd: this.repo.top, env: { ...process.env, ...GIT_ENV }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stderr = '';
-    child.stdout!.on('data', (chunk: Buffer) => this.receive(chunk));
-    child.stderr!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
     });
     child.on('close', () => {
@@ -67,7 +67,7 @@ export class BlobReader {
       }
     });
     child.on('error', (error: Error) => this.fail(messages.createError('error.GitFailed', ['cat-file --batch', this.repo.top, error.message], [], ExitCode.External)));
-    child.stdin!.on('error', () => undefined);
+    child.stdin.on('error', () => undefined);
     this.child = child;
     return child;
   }

@@ -3,8 +3,8 @@ import { blobReader } from '../git/blobs.js';
 import { gitMessages } from '../git/messages.js';
 import { readGitSource, splitRefSpec } from '../git/read.js';
 import { findRepo, mergeBase, resolveCommit, requireRepo, tryResolveCommit } from '../git/repo.js';
-import type { SourceKindHandler } from './index.js';
 import type { SourceSpec } from './source.js';
+import type { SourceKindHandler } from './index.js';
 
 export { assertNoMergeInProgress } from '../git/repo.js';
 
