@@ -8,6 +8,7 @@ import { registryFor } from '../metadata/registry.js';
 import { componentKey, mapLimit } from '../metadata/snapshot.js';
 import type { Component, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
 import { canonicalize, compareStrings, elementName, parseXmlDocument, rootElement, type CanonicalElement } from '../metadata/xml.js';
+import { pruneCommonElements } from './prune.js';
 import type { Change, Changeset, ElementChange } from './types.js';
 import { canonicalXml, diffRoots, type ChildDiff } from './xml-diff.js';
 
@@ -116,7 +117,7 @@ async function compareComponent(before: Component, after: Component, context: Co
 
   if (before.xml && after.xml) {
     if (before.xml.hash !== after.xml.hash) {
-      const [a, b] = await Promise.all([readCanonical(before.xml, context.from, context), readCanonical(after.xml, context.to, context)]);
+      const [a, b] = await readCanonicalPair(before.xml, after.xml, context);
       if (canonicalXml(a.element) === canonicalXml(b.element)) formattingOnly = true;
       else ({ elements, children } = diffRoots(a.element, b.element, a.table));
     }
@@ -165,16 +166,44 @@ async function addedChildren(component: Component, context: Context): Promise<Ch
   return children.filter((child) => child.kind === 'added').map((child) => childChange(child, undefined, component));
 }
 
-async function readCanonical(file: SnapshotFile, snapshot: Snapshot, context: Context): Promise<{ element: CanonicalElement; table: ElementKeyTable }> {
+async function readCanonical(file: SnapshotFile, snapshot: Snapshot, context: Context): Promise<Canonical> {
   const where = displayPath(snapshot, file);
-  let bytes: Buffer;
+  return canonicalOf(await readXml(file, where), where, context);
+}
+
+type Canonical = { element: CanonicalElement; table: ElementKeyTable };
+
+/**
+ * Both sides of a changed XML file. Equal bytes are never parsed, at element level: keyed top-level elements equal
+ * on both sides are cut out first (prune.ts), which changes nothing in the comparison. Errors are those of the whole
+ * files: when a cut text does not parse, the whole ones are parsed and report where they fail.
+ */
+async function readCanonicalPair(from: SnapshotFile, to: SnapshotFile, context: Context): Promise<[Canonical, Canonical]> {
+  const whereFrom = displayPath(context.from, from);
+  const whereTo = displayPath(context.to, to);
+  const [a, b] = await Promise.all([readXml(from, whereFrom), readXml(to, whereTo)]);
+  const pruned = pruneCommonElements(a, b, (root) => elementKeysFor(context.registry, root));
+  if (pruned) {
+    try {
+      return [canonicalOf(pruned.from, whereFrom, context), canonicalOf(pruned.to, whereTo, context)];
+    } catch {
+      // The whole files below report the error with its place in the file.
+    }
+  }
+  return [canonicalOf(a, whereFrom, context), canonicalOf(b, whereTo, context)];
+}
+
+async function readXml(file: SnapshotFile, where: string): Promise<string> {
   try {
-    bytes = await file.read();
+    return (await file.read()).toString('utf8');
   } catch (error) {
     if (error instanceof SfError && error.exitCode === ExitCode.BadInput) throw error;
     throw messages.createError('error.UnreadableFile', [where, (error as Error).message], [], ExitCode.BadInput);
   }
-  const root = rootElement(parseXmlDocument(bytes, where));
+}
+
+function canonicalOf(text: string, where: string, context: Context): Canonical {
+  const root = rootElement(parseXmlDocument(text, where));
   const table = elementKeysFor(context.registry, elementName(root)!);
   return { element: normalize(canonicalize(root), table), table };
 }

@@ -59,102 +59,121 @@ type Open = { name: string; start: number; keyParts?: readonly string[]; keys?: 
  * scanner reads with certainty (see above). `text` has no byte order mark.
  */
 export function scanTopLevel(text: string, keyParts?: KeyParts): TopLevelScan | undefined {
-  const children: TopLevelElement[] = [];
-  const stack: Open[] = [];
-  let rootName: string | undefined;
-  let rootClosed = false;
-  let i = 0;
-  let nextAmp = text.indexOf('&');
-  DECLARATION.lastIndex = 0;
-  if (DECLARATION.test(text)) i = DECLARATION.lastIndex;
+  return new TopLevelScanner(text, keyParts).scan();
+}
 
-  for (;;) {
-    const lt = text.indexOf('<', i);
-    const textEnd = lt === -1 ? text.length : lt;
-    // The next `&` is looked up only when passed: a search per text run would read to the end of the file each time.
-    if (nextAmp !== -1 && nextAmp < i) nextAmp = text.indexOf('&', i);
-    if (!validText(text, i, textEnd, stack.length === 0, nextAmp)) return undefined;
-    if (lt === -1) break;
-    const next = text.charCodeAt(lt + 1);
-    if (next === 0x21 /* ! */) {
-      if (text.startsWith('<!--', lt)) {
-        const close = text.indexOf('-->', lt + 4);
-        if (close === -1) return undefined;
-        i = close + 3;
-      } else if (stack.length > 0 && text.startsWith('<![CDATA[', lt)) {
-        const close = text.indexOf(']]>', lt + 9);
-        if (close === -1) return undefined;
-        i = close + 3;
-      } else return undefined; // DOCTYPE, CDATA outside the root, anything else
-    } else if (next === 0x2f /* / */) {
-      CLOSE_TAG.lastIndex = lt + 2;
-      const match = CLOSE_TAG.exec(text);
-      const open = stack.pop();
-      if (!match || !open || match[1] !== open.name) return undefined;
-      i = CLOSE_TAG.lastIndex;
-      closed(open, lt, i);
-    } else if (next === 0x3f /* ? */) {
-      return undefined; // processing instructions (the declaration is read above)
-    } else {
-      if (rootClosed) return undefined;
-      START_NAME.lastIndex = lt + 1;
-      const name = START_NAME.exec(text)?.[0];
-      if (name === undefined) return undefined;
-      let at = START_NAME.lastIndex;
-      let names: string[] | undefined;
-      for (;;) {
-        ATTRIBUTE.lastIndex = at;
-        const attribute = ATTRIBUTE.exec(text);
-        if (!attribute) break;
-        names ??= [];
-        if (names.includes(attribute[1])) return undefined;
-        names.push(attribute[1]);
-        at = ATTRIBUTE.lastIndex;
-      }
-      TAG_END.lastIndex = at;
-      const end = TAG_END.exec(text);
-      if (!end) return undefined;
-      i = TAG_END.lastIndex;
-      const open = opened(name, lt, i);
-      if (end[1] === '/') {
-        stack.pop();
-        closed(open, i, i);
-      }
+/** Step result of the scanner: the offset to go on from, or undefined to give up. */
+type Next = number | undefined;
+
+class TopLevelScanner {
+  private readonly children: TopLevelElement[] = [];
+  private readonly stack: Open[] = [];
+  private rootName: string | undefined;
+  private rootClosed = false;
+
+  public constructor(private readonly text: string, private readonly keyParts?: KeyParts) {}
+
+  public scan(): TopLevelScan | undefined {
+    const text = this.text;
+    let i = 0;
+    let nextAmp = text.indexOf('&');
+    DECLARATION.lastIndex = 0;
+    if (DECLARATION.test(text)) i = DECLARATION.lastIndex;
+    for (;;) {
+      const lt = text.indexOf('<', i);
+      const textEnd = lt === -1 ? text.length : lt;
+      // The next `&` is looked up only when passed: a search per text run would read to the end of the file each time.
+      if (nextAmp !== -1 && nextAmp < i) nextAmp = text.indexOf('&', i);
+      if (!validText(text, i, textEnd, this.stack.length === 0, nextAmp)) return undefined;
+      if (lt === -1) break;
+      const next = text.charCodeAt(lt + 1);
+      const after = next === 0x21 /* ! */ ? this.markup(lt) : next === 0x2f /* / */ ? this.closeTag(lt) : next === 0x3f /* ? */ ? undefined : this.startTag(lt);
+      if (after === undefined) return undefined;
+      i = after;
     }
+    const { rootName, rootClosed, stack, children } = this;
+    return rootName !== undefined && rootClosed && stack.length === 0 ? { rootName, children } : undefined;
   }
-  return rootName !== undefined && rootClosed && stack.length === 0 ? { rootName, children } : undefined;
 
-  function opened(name: string, start: number, contentStart: number): Open {
-    const parent = stack.at(-1);
+  /** A comment, or CDATA inside the root; anything else (DOCTYPE…) is given up on. */
+  private markup(lt: number): Next {
+    const text = this.text;
+    let close = -1;
+    if (text.startsWith('<!--', lt)) close = text.indexOf('-->', lt + 4);
+    else if (this.stack.length > 0 && text.startsWith('<![CDATA[', lt)) close = text.indexOf(']]>', lt + 9);
+    return close === -1 ? undefined : close + 3;
+  }
+
+  private closeTag(lt: number): Next {
+    CLOSE_TAG.lastIndex = lt + 2;
+    const match = CLOSE_TAG.exec(this.text);
+    const open = this.stack.pop();
+    if (!match || !open || match[1] !== open.name) return undefined;
+    const end = CLOSE_TAG.lastIndex;
+    this.closed(open, lt, end);
+    return end;
+  }
+
+  private startTag(lt: number): Next {
+    if (this.rootClosed) return undefined;
+    const text = this.text;
+    START_NAME.lastIndex = lt + 1;
+    const name = START_NAME.exec(text)?.[0];
+    if (name === undefined) return undefined;
+    let at = START_NAME.lastIndex;
+    const names: string[] = [];
+    for (;;) {
+      ATTRIBUTE.lastIndex = at;
+      const attribute = ATTRIBUTE.exec(text);
+      if (!attribute) break;
+      if (names.includes(attribute[1])) return undefined;
+      names.push(attribute[1]);
+      at = ATTRIBUTE.lastIndex;
+    }
+    TAG_END.lastIndex = at;
+    const end = TAG_END.exec(text);
+    if (!end) return undefined;
+    const contentStart = TAG_END.lastIndex;
+    const open = this.opened(name, lt, contentStart);
+    if (end[1] === '/') {
+      this.stack.pop();
+      this.closed(open, contentStart, contentStart);
+    }
+    return contentStart;
+  }
+
+  private opened(name: string, start: number, contentStart: number): Open {
+    const stack = this.stack;
     const open: Open = { name, start };
-    if (stack.length === 0) rootName = name;
+    if (stack.length === 0) this.rootName = name;
     else if (stack.length === 1) {
-      const parts = keyParts?.(rootName!, name);
+      const parts = this.keyParts?.(this.rootName!, name);
       if (parts) {
         open.keyParts = parts;
         open.keys = parts.map(() => undefined);
       }
-    } else if (stack.length === 2 && parent?.keyParts && !parent.pending) {
-      const part = parent.keyParts.indexOf(name);
+    } else if (stack.length === 2) {
+      // A child of a root's child: the first leaf of each key part's name is the key.
+      const parent = stack[1];
+      const part = parent.keyParts && !parent.pending ? parent.keyParts.indexOf(name) : -1;
       if (part !== -1 && parent.keys![part] === undefined) parent.pending = { part, innerStart: contentStart, hasElements: false };
-    } else if (stack.length === 3) {
-      const grandparent = stack[1];
-      if (grandparent.pending) grandparent.pending.hasElements = true;
+    } else if (stack.length === 3 && stack[1].pending) {
+      stack[1].pending.hasElements = true;
     }
     stack.push(open);
     return open;
   }
 
-  function closed(open: Open, contentEnd: number, end: number): void {
-    if (stack.length === 0) rootClosed = true;
-    else if (stack.length === 1) children.push({ name: open.name, start: open.start, end, ...(open.keys ? { keys: open.keys } : {}) });
-    else if (stack.length === 2) {
+  /** After `open` is popped: `contentEnd` is where its content ends, `end` where its closing tag does. */
+  private closed(open: Open, contentEnd: number, end: number): void {
+    const stack = this.stack;
+    if (stack.length === 0) this.rootClosed = true;
+    else if (stack.length === 1) this.children.push({ name: open.name, start: open.start, end, ...(open.keys ? { keys: open.keys } : {}) });
+    else if (stack.length === 2 && stack[1].pending) {
       const parent = stack[1];
-      const pending = parent.pending;
-      if (pending) {
-        if (!pending.hasElements) parent.keys![pending.part] = text.slice(pending.innerStart, contentEnd);
-        parent.pending = undefined;
-      }
+      const pending = parent.pending!;
+      if (!pending.hasElements) parent.keys![pending.part] = this.text.slice(pending.innerStart, contentEnd);
+      parent.pending = undefined;
     }
   }
 }

@@ -22,7 +22,7 @@ function names(text: string): string[] | undefined {
 function snapshotWith(type: string, fullName: string, path: string, text: string): Snapshot {
   const bytes = Buffer.from(text, 'utf8');
   const hash = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-  const component: Component = { key: `${type}:${fullName}`, type, fullName, xml: { path, hash, read: async () => bytes }, content: [], hash };
+  const component: Component = { key: `${type}:${fullName}`, type, fullName, xml: { path, hash, read: () => Promise.resolve(bytes) }, content: [], hash };
   return {
     source: { kind: 'dir', spec: 'dir:mem', label: '/mem', format: 'source' },
     apiVersion: '62.0',
@@ -80,7 +80,7 @@ describe('prune: top-level scanner', () => {
   });
 
   it('reads the raw key content of the first leaf child named after each key part', () => {
-    const text = `<Profile><layoutAssignments><layout><x/></layout><recordType/><layout>L&amp;1</layout><layout>L2</layout></layoutAssignments></Profile>`;
+    const text = '<Profile><layoutAssignments><layout><x/></layout><recordType/><layout>L&amp;1</layout><layout>L2</layout></layoutAssignments></Profile>';
     const scan = scanTopLevel(text, (_root, child) => (child === 'layoutAssignments' ? ['layout', 'recordType'] : undefined));
     expect(scan?.children[0].keys).to.deep.equal(['L&amp;1', '']);
   });
