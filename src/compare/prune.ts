@@ -236,21 +236,16 @@ export function pruneCommonElements(from: string, to: string, tableFor: (rootNam
   let first: [TopLevelElement, TopLevelElement] | undefined;
   for (const [name, as] of ga) {
     const bs = gb.get(name);
-    if (!bs || !uniquelyKeyed(as) || !uniquelyKeyed(bs)) continue;
-    // Identical elements pairwise, by count (within a uniquely keyed group an element occurs at most once anyway).
-    const unmatched = new Map<string, TopLevelElement[]>();
-    for (const element of as) {
-      const raw = a.slice(element.start, element.end);
-      const same = unmatched.get(raw);
-      if (same) same.push(element);
-      else unmatched.set(raw, [element]);
-    }
-    for (const element of bs) {
-      const match = unmatched.get(b.slice(element.start, element.end))?.shift();
-      if (!match) continue;
-      cutA.add(match);
-      cutB.add(element);
-      first ??= [match, element];
+    const ka = bs && byKey(as);
+    const kb = ka && byKey(bs);
+    if (!ka || !kb) continue;
+    // Identical elements have the same key: within uniquely keyed groups, pairs are found by key, then bytes compared.
+    for (const [id, x] of ka) {
+      const y = kb.get(id);
+      if (!y || x.end - x.start !== y.end - y.start || a.slice(x.start, x.end) !== b.slice(y.start, y.end)) continue;
+      cutA.add(x);
+      cutB.add(y);
+      first ??= [x, y];
     }
   }
   if (!first) return undefined;
@@ -278,17 +273,21 @@ function keyedGroups(scan: TopLevelScan): Map<string, TopLevelElement[]> {
   return groups;
 }
 
-/** Whether `groupByKey` would group these elements: every one has a non-empty key, no two the same. */
-function uniquelyKeyed(elements: readonly TopLevelElement[]): boolean {
-  const seen = new Set<string>();
+/**
+ * The elements by key id, as `groupByKey` groups them: undefined when it would not (an element without any key, or
+ * two with the same), in which case compare matches the group by position and it is left whole. Elements that are
+ * byte-identical have the same key, so a group with repeated elements is always left whole.
+ */
+function byKey(elements: readonly TopLevelElement[]): Map<string, TopLevelElement> | undefined {
+  const keyed = new Map<string, TopLevelElement>();
   for (const element of elements) {
     const values = element.keys!.map((raw) => (raw === undefined ? '' : leafText(raw)));
-    if (values.every((value) => value === '')) return false;
+    if (values.every((value) => value === '')) return undefined;
     const id = values.join('\u0000');
-    if (seen.has(id)) return false;
-    seen.add(id);
+    if (keyed.has(id)) return undefined;
+    keyed.set(id, element);
   }
-  return true;
+  return keyed;
 }
 
 /** The text a leaf element with this raw content has in the parsed tree (entities decoded, CDATA unwrapped, comments dropped). */
