@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import type { Component, ComponentKey, ProgressListener } from '../metadata/types.js';
+import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile } from '../metadata/types.js';
 import type { RuleSeverity } from '../pipeline/config.js';
 import { scanXml, type ScannedXml } from './xml-scan.js';
 import type { CheckContext, FileKind, Finding, RawFinding, Rule, Severity, TextFile } from './types.js';
@@ -51,12 +51,9 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
     component: (key) => snapshot.components.get(key),
     projectPath,
     textOf: async (path) => {
-      for (const component of snapshot.components.values()) {
-        for (const file of component.xml ? [component.xml, ...component.content] : component.content) {
-          if (file.path === path) return (await file.read()).toString('utf8');
-        }
-      }
-      throw new Error(`No file ${path} in the snapshot`);
+      const file = fileAt(snapshot, path);
+      if (!file) throw new Error(`No file ${path} in the snapshot`);
+      return (await file.read()).toString('utf8');
     },
     xmlOf: (component) => {
       let cached = xmlCache.get(component.key);
@@ -149,10 +146,24 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 const BINARY_TYPES = new Set(['StaticResource', 'Document', 'ContentAsset', 'Certificate', 'SiteDotCom', 'EclairGeoData']);
 
+/** Types whose files are all of one kind, whatever their name. */
+const KIND_OF_TYPE = new Map<string, FileKind>([
+  ['Flow', 'flow'],
+  ['CustomLabels', 'labels'],
+  ['CustomLabel', 'labels'],
+  ['CustomMetadata', 'custom-metadata'],
+  ['EmailTemplate', 'email'],
+  ['CustomField', 'field'],
+  ['ValidationRule', 'validation-rule'],
+  ['Workflow', 'workflow'],
+]);
+
 /** What kind of file a text rule sees, from the component's registry type and the file name. */
 export function kindOf(component: Component, path: string, isXml: boolean): FileKind {
   const type = component.type;
   if (!isXml && BINARY_TYPES.has(type)) return 'binary';
+  const kind = KIND_OF_TYPE.get(type);
+  if (kind) return kind;
   switch (type) {
     case 'ApexClass':
       return path.endsWith('.cls') ? 'apex' : 'other-xml';
@@ -162,24 +173,18 @@ export function kindOf(component: Component, path: string, isXml: boolean): File
       return path.endsWith('.js') ? 'lwc-js' : isXml ? 'other-xml' : 'other';
     case 'AuraDefinitionBundle':
       return path.endsWith('.js') ? 'aura-js' : isXml ? 'other-xml' : 'other';
-    case 'Flow':
-      return 'flow';
-    case 'CustomLabels':
-    case 'CustomLabel':
-      return 'labels';
-    case 'CustomMetadata':
-      return 'custom-metadata';
-    case 'EmailTemplate':
-      return 'email';
-    case 'CustomField':
-      return 'field';
-    case 'ValidationRule':
-      return 'validation-rule';
-    case 'Workflow':
-      return 'workflow';
     default:
       return isXml || path.endsWith('.xml') ? 'other-xml' : 'other';
   }
+}
+
+/** The first file of the snapshot at `path` (a component's XML or content file). */
+function fileAt(snapshot: Snapshot, path: string): SnapshotFile | undefined {
+  for (const component of snapshot.components.values()) {
+    const file = (component.xml ? [component.xml, ...component.content] : component.content).find((candidate) => candidate.path === path);
+    if (file) return file;
+  }
+  return undefined;
 }
 
 async function forEachLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -17,7 +17,7 @@ import { checkMessages as messages } from './messages.js';
 import { readOrgFacts } from './org-facts.js';
 import type { CheckResult, RuleSummary } from './result.js';
 import { settleFindings, validateRuleIds } from './settings.js';
-import type { OrgFacts, Rule } from './types.js';
+import type { Bound, OrgFacts, Rule } from './types.js';
 
 export type CheckRequest = {
   /** Where the command runs; the project (sfdx-project.json, federate.yml) is found from here. */
@@ -69,37 +69,15 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     warnings.push(messages.getMessage('warning.Unclassified', [base.unclassified.length, base.unclassified.slice(0, 3).map((file) => file.path).join(', ')]));
   }
 
-  let checked: Snapshot = base;
-  let overlayFile: string | undefined;
-  if (!request.raw && config) {
-    for (const name of regionChain(config, request.region)) {
-      const overlayDir = config.regions[name]?.overlay;
-      if (!overlayDir) continue;
-      request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.ApplyingOverlay', [overlayDir]) });
-      // eslint-disable-next-line no-await-in-loop
-      const overlay = await loadOverlay(join(project.dir, overlayDir), { packageDirs: project.project?.packageDirs });
-      // eslint-disable-next-line no-await-in-loop
-      const applied = await applyOverlay(checked, overlay, { stage: request.stage, env: request.env, registry: registryFor(project.hasProjectFile ? project.dir : undefined) });
-      checked = applied.snapshot;
-      if (name === request.region) overlayFile = relative(project.dir, overlay.file).split('\\').join('/');
-    }
-  }
+  const { checked, overlayFile } = !request.raw && config ? await applyRegionOverlays(base, config, request, project) : { checked: base, overlayFile: undefined };
   const ownOverlay = regionConfig?.overlay ? `${regionConfig.overlay.replace(/\/+$/, '')}/overlay.yml` : `overlays/${request.region}/overlay.yml`;
 
-  let org = request.orgFacts;
-  if (!org && request.targetOrg) {
-    request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.AskingOrg', [request.targetOrg]) });
-    const { identity, authInfo } = await identifyOrg(request.targetOrg);
-    org = await readOrgFacts(await connect(authInfo, project.apiVersion), identity.label);
-  }
+  const org = request.orgFacts ?? (request.targetOrg ? await askOrg(request.targetOrg, project.apiVersion, request.onProgress) : undefined);
 
-  const projectText = project.hasProjectFile ? readFileSync(join(project.dir, 'sfdx-project.json'), 'utf8') : undefined;
-  const configText = config && existsSync(config.file) ? readFileSync(config.file, 'utf8') : undefined;
-  const installed = new Set<string>([...(settings?.installedPackages ?? []), ...(org?.namespaces ?? [])].map((name) => name.toLowerCase()));
-  const projectNamespace = projectText ? namespaceOf(projectText) : undefined;
-  if (projectNamespace) installed.add(projectNamespace.toLowerCase());
+  const { projectText, configText } = readConfigTexts(project, config);
+  const installed = installedNamespaces(settings, org, projectText);
   const bound = regionBound(config, request.region);
-  const pathPrefix = checked.source.kind === 'dir' ? relative(project.dir, checked.source.label).split('\\').join('/') : '';
+  const pathPrefix = projectPrefixOf(checked, project.dir);
 
   const engine = await runRules({
     rules,
@@ -127,11 +105,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   const ran = new Set(engine.ran);
   const settled = settleFindings(engine.findings, settings?.accept ?? [], ran);
   const notRun = new Map(engine.notRun.map((entry) => [entry.rule, entry.reason]));
-  const summaries: RuleSummary[] = rules.map((rule: Rule) => {
-    const severity = settings?.rules[rule.id] ?? rule.defaultSeverity;
-    const status = severity === 'off' ? 'off' : !rule.bound.includes(bound) ? 'other-region' : notRun.has(rule.id) ? 'not-run' : 'ran';
-    return { id: rule.id, title: rule.title, help: rule.help, defaultSeverity: rule.defaultSeverity, severity, status, reason: notRun.get(rule.id) };
-  });
+  const summaries: RuleSummary[] = rules.map((rule: Rule) => ruleSummary(rule, settings, bound, notRun));
   for (const stale of settled.staleAcceptances) warnings.push(messages.getMessage('warning.StaleAcceptance', [stale.rule, stale.target]));
   const count = (severity: string): number => settled.findings.filter((finding) => finding.severity === severity).length;
   const errors = count('error');
@@ -160,6 +134,64 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     warnings,
     exitCode: errors > 0 ? 1 : 0,
   };
+}
+
+type Project = ReturnType<typeof resolveProject>;
+
+/** The overlays of the region's chain, in order, over the base; and the project-relative overlay file of the region itself. */
+async function applyRegionOverlays(
+  base: Snapshot,
+  config: FederateConfig,
+  request: CheckRequest,
+  project: Project
+): Promise<{ checked: Snapshot; overlayFile: string | undefined }> {
+  let checked = base;
+  let overlayFile: string | undefined;
+  for (const name of regionChain(config, request.region)) {
+    const overlayDir = config.regions[name]?.overlay;
+    if (!overlayDir) continue;
+    request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.ApplyingOverlay', [overlayDir]) });
+    // eslint-disable-next-line no-await-in-loop -- each overlay applies over the result of the previous one
+    const overlay = await loadOverlay(join(project.dir, overlayDir), { packageDirs: project.project?.packageDirs });
+    // eslint-disable-next-line no-await-in-loop -- each overlay applies over the result of the previous one
+    const applied = await applyOverlay(checked, overlay, { stage: request.stage, env: request.env, registry: registryFor(project.hasProjectFile ? project.dir : undefined) });
+    checked = applied.snapshot;
+    if (name === request.region) overlayFile = relative(project.dir, overlay.file).split('\\').join('/');
+  }
+  return { checked, overlayFile };
+}
+
+/** The texts of sfdx-project.json and federate.yml, for rules that point at a line of them. */
+function readConfigTexts(project: Project, config: FederateConfig | undefined): { projectText: string | undefined; configText: string | undefined } {
+  const projectText = project.hasProjectFile ? readFileSync(join(project.dir, 'sfdx-project.json'), 'utf8') : undefined;
+  const configText = config && existsSync(config.file) ? readFileSync(config.file, 'utf8') : undefined;
+  return { projectText, configText };
+}
+
+/** Where a folder snapshot sits in the project (`force-app`), `''` for other sources. */
+function projectPrefixOf(snapshot: Snapshot, projectDir: string): string {
+  return snapshot.source.kind === 'dir' ? relative(projectDir, snapshot.source.label).split('\\').join('/') : '';
+}
+
+/** Namespaces installed in the org (federate.yml's installedPackages, the org's packages) and the project's own, lower case. */
+function installedNamespaces(settings: RegionChecks | undefined, org: OrgFacts | undefined, projectText: string | undefined): Set<string> {
+  const installed = new Set<string>([...(settings?.installedPackages ?? []), ...(org?.namespaces ?? [])].map((name) => name.toLowerCase()));
+  const projectNamespace = projectText ? namespaceOf(projectText) : undefined;
+  if (projectNamespace) installed.add(projectNamespace.toLowerCase());
+  return installed;
+}
+
+/** Asks the org for the facts rules need (types, installed packages, API versions). */
+async function askOrg(targetOrg: string, apiVersion: string, onProgress: ProgressListener | undefined): Promise<OrgFacts> {
+  onProgress?.({ kind: 'phase', message: messages.getMessage('info.AskingOrg', [targetOrg]) });
+  const { identity, authInfo } = await identifyOrg(targetOrg);
+  return readOrgFacts(await connect(authInfo, apiVersion), identity.label);
+}
+
+function ruleSummary(rule: Rule, settings: RegionChecks | undefined, bound: Bound, notRun: ReadonlyMap<string, string>): RuleSummary {
+  const severity = settings?.rules[rule.id] ?? rule.defaultSeverity;
+  const status = severity === 'off' ? 'off' : !rule.bound.includes(bound) ? 'other-region' : notRun.has(rule.id) ? 'not-run' : 'ran';
+  return { id: rule.id, title: rule.title, help: rule.help, defaultSeverity: rule.defaultSeverity, severity, status, reason: notRun.get(rule.id) };
 }
 
 function stageOf(config: FederateConfig | undefined, name: string, region: string): CheckRequestStage {

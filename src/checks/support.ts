@@ -15,11 +15,12 @@ export function located(xml: ScannedXml, element: XmlElement): { path: string; l
 /** Every match of a global regex in a text, with its position (the line index is built on the first match only). */
 export function matchAll(text: string, regex: RegExp, each: (match: RegExpExecArray, position: Position) => void): void {
   let locate: ((offset: number) => Position) | undefined;
-  regex.lastIndex = 0;
-  for (let match = regex.exec(text); match; match = regex.exec(text)) {
+  // A copy, so that the caller's regex (often a module constant) keeps its lastIndex.
+  const pattern = new RegExp(regex.source, regex.flags);
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
     locate ??= lineIndex(text);
     each(match, locate(match.index));
-    if (match[0] === '') regex.lastIndex++;
+    if (match[0] === '') pattern.lastIndex++;
   }
 }
 

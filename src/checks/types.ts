@@ -118,6 +118,8 @@ export type CheckContext = {
   readonly changedPaths?: readonly string[];
   /** Environment (SF_AUDIENCE_URL…). */
   readonly env: NodeJS.ProcessEnv;
+  /** A snapshot path as the project (and overlay `filename`) spells it (a function property: rules pass it around). */
+  projectPath: (path: string) => string;
   /** Components by type, built once. */
   byType(type: string): readonly Component[];
   /** Types present in the snapshot. */
@@ -128,8 +130,6 @@ export type CheckContext = {
   textOf(path: string): Promise<string>;
   /** The component a key names, in the checked snapshot. */
   component(key: ComponentKey): Component | undefined;
-  /** A snapshot path as the project (and overlay `filename`) spells it. */
-  projectPath(path: string): string;
 };
 
 /** Emits a finding. */
@@ -151,10 +151,10 @@ export type Rule = {
   readonly defaultSeverity: Severity;
   /** The instances the rule applies to. */
   readonly bound: readonly Bound[];
+  /** Text rules: run over files, every file read once for every text rule. */
+  text?: TextScanner;
   /** Why the rule cannot run in this context (needs a promotion, needs --target-org); undefined when it can. */
   notRunnable?(context: CheckContext): string | undefined;
   /** Component or project rules: run once. */
   check?(context: CheckContext, emit: Emit): Promise<void> | void;
-  /** Text rules: run over files, every file read once for every text rule. */
-  text?: TextScanner;
 };

@@ -117,7 +117,7 @@ export function scanXml(text: string, path: string): ScannedXml {
     const at = match.index;
     const current = stack[stack.length - 1];
     if (token === '<') fail('a "<" that starts no tag', at);
-    if (token.startsWith('<!--') || token.startsWith('<?') || token.startsWith('<!DOCTYPE')) continue;
+    if (isCommentOrDeclaration(token)) continue;
     if (match[1] !== undefined) {
       if (!current) fail('text outside the root element', at);
       addText(current, match[1], at + 9);
@@ -150,21 +150,30 @@ export function scanXml(text: string, path: string): ScannedXml {
   return { path, text, root: top[0], locate };
 }
 
+/** A comment, a processing instruction or a DOCTYPE: tokens the scan skips. */
+function isCommentOrDeclaration(token: string): boolean {
+  return token.startsWith('<!--') || token.startsWith('<?') || token.startsWith('<!DOCTYPE');
+}
+
+// addText and trimAll build the elements of the scan in place (they are the scanner's own, not the caller's).
 function addText(element: XmlElement, text: string, at: number): void {
   if (!element.text && text.trim()) {
+    // eslint-disable-next-line no-param-reassign -- fills in the element being built by scanXml
     element.textStart = at + (text.length - text.trimStart().length);
   }
+  // eslint-disable-next-line no-param-reassign -- fills in the element being built by scanXml
   element.text += text;
 }
 
 function trimAll(element: XmlElement): void {
+  // eslint-disable-next-line no-param-reassign -- finishes the element being built by scanXml
   element.text = element.text.trim();
-  for (const child of element.children) trimAll(child);
+  for (const next of element.children) trimAll(next);
 }
 
 /** Direct children named `name`. */
 export function children(element: XmlElement, name: string): XmlElement[] {
-  return element.children.filter((child) => child.name === name);
+  return element.children.filter((candidate) => candidate.name === name);
 }
 
 /** The first direct child named `name`. */
@@ -200,7 +209,7 @@ export function addressOf(element: XmlElement): string {
     const key = ['fullName', 'parameterName', 'name'].find((field) => at.children.some((c) => c.name === field && c.children.length === 0));
     const keyValue = key ? childText(at, key) : undefined;
     const siblings = at.parent.children.filter((c) => c.name === at.name).length;
-    segments.unshift(keyValue !== undefined && at.children.length > 0 && siblings >= 1 && at !== element ? `${at.name}[${key}=${escapeKey(keyValue)}]` : at.name);
+    segments.unshift(key !== undefined && keyValue !== undefined && at.children.length > 0 && siblings >= 1 && at !== element ? `${at.name}[${key}=${escapeKey(keyValue)}]` : at.name);
   }
   return segments.join('/');
 }

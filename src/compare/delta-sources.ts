@@ -90,6 +90,7 @@ export async function writeDeltaSources(changeset: Changeset, to: Snapshot, outp
         throw messages.createError('error.DeltaSourcesFailed', [to.source.label, `${join(target, entry)} already exists`], [], ExitCode.BadInput);
       }
     }
+    // eslint-disable-next-line no-await-in-loop -- one at a time: a failed move stops before the next one
     for (const entry of await readdir(temp)) await rename(join(temp, entry), join(target, entry));
     return { files: written };
   } finally {
@@ -134,21 +135,10 @@ export function planDelta(changeset: Changeset, to: Snapshot, registry: Registry
     plans.set(component.xml.path, { kind: 'prune', file: component.xml, component, keep });
     return keep;
   };
-  const neededParents: Component[] = [];
 
   const deployed = changeset.changes.filter((change) => change.kind !== 'removed');
   // Whole components first, so that a pruned plan never replaces a whole copy.
-  for (const change of deployed) {
-    const component = to.components.get(change.key);
-    if (!component || (change.kind === 'changed' && isPruned(component, registry))) continue;
-    if (component.xml) whole(component.xml);
-    for (const file of component.content) whole(file);
-    const parent = component.parent ? to.components.get(component.parent) : undefined;
-    if (parent?.xml && change.kind !== 'renamed') {
-      if (notAddressable(component, registry)) neededParents.push(parent);
-      else if (component.type === 'CustomField' && component.xml) plans.set(component.xml.path, { kind: 'copy', file: component.xml, parentIfMasterDetail: parent.xml });
-    }
-  }
+  const neededParents = planWholeComponents(deployed, to, registry, plans);
   for (const change of deployed) {
     const component = to.components.get(change.key);
     if (component && change.kind === 'changed' && isPruned(component, registry)) {
@@ -165,6 +155,29 @@ export function planDelta(changeset: Changeset, to: Snapshot, registry: Registry
   }
   for (const parent of neededParents) if (!plans.has(parent.xml!.path)) whole(parent.xml!);
   return plans;
+}
+
+/**
+ * Plans the components copied whole (all but changed components whose XML is pruned); returns the parents whose
+ * whole XML a child needs (a child the registry says is not addressable on its own).
+ */
+function planWholeComponents(deployed: readonly Change[], to: Snapshot, registry: RegistryAccess, plans: Map<string, Plan>): Component[] {
+  const neededParents: Component[] = [];
+  const whole = (file: SnapshotFile): void => {
+    plans.set(file.path, { kind: 'copy', file });
+  };
+  for (const change of deployed) {
+    const component = to.components.get(change.key);
+    if (!component || (change.kind === 'changed' && isPruned(component, registry))) continue;
+    if (component.xml) whole(component.xml);
+    for (const file of component.content) whole(file);
+    const parent = component.parent ? to.components.get(component.parent) : undefined;
+    if (parent?.xml && change.kind !== 'renamed') {
+      if (notAddressable(component, registry)) neededParents.push(parent);
+      else if (component.type === 'CustomField' && component.xml) plans.set(component.xml.path, { kind: 'copy', file: component.xml, parentIfMasterDetail: parent.xml });
+    }
+  }
+  return neededParents;
 }
 
 /** Whether a changed component's XML is written pruned rather than whole. */
@@ -199,12 +212,14 @@ function selectByPath(keep: Selection, path: string, table: ReadonlyMap<string, 
   try {
     first = parseAddress(path)[0];
   } catch {
+    // eslint-disable-next-line no-param-reassign -- keep is the selection being built by planDelta
     keep.unkeyedChanged = true;
     return;
   }
   if (!first) return;
   const spec = [...table.values()].find((entry) => entry.element === first.name);
   if (!spec || first.keys.length === 0) {
+    // eslint-disable-next-line no-param-reassign -- keep is the selection being built by planDelta
     keep.unkeyedChanged = true;
     return;
   }
@@ -219,6 +234,7 @@ function selectChild(keep: Selection, change: Change, parent: Component, registr
     add(keep, spec.element, [name]);
     return;
   }
+  // eslint-disable-next-line no-param-reassign -- keep is the selection being built by planDelta
   keep.unkeyedChanged = true;
 }
 

@@ -25,7 +25,7 @@ const rule: Rule = {
           ...stageFieldLocation(context, stage.name, 'instanceUrl'),
           fix: textFix(`Set stages.${stage.name}.instanceUrl in federate.yml to the China My Domain, e.g. https://${counterpart}.`),
         });
-      } else if (!host && loginHost && isGlobalSalesforceHost(loginHost)) {
+      } else if (!host && loginUrl && loginHost && isGlobalSalesforceHost(loginHost)) {
         const at = lineMatching(context.projectText, /"sfdcLoginUrl"/);
         emit({
           message: `Stage ${stage.name} (region ${context.region}) has no instanceUrl, so logins fall back to sfdx-project.json sfdcLoginUrl ${loginUrl}, the global instance.`,
@@ -39,7 +39,7 @@ const rule: Rule = {
     }
     const audience = context.env.SF_AUDIENCE_URL;
     const audienceHost = audience ? hostOf(audience) : undefined;
-    if (audienceHost && isGlobalSalesforceHost(audienceHost) && context.stage) {
+    if (audience && audienceHost && isGlobalSalesforceHost(audienceHost) && context.stage) {
       emit({
         message: `SF_AUDIENCE_URL is ${audience}, a global host, while checking the China stage ${context.stage.name}: a JWT login would be refused.`,
         fix: textFix('Set SF_AUDIENCE_URL to the China My Domain or https://login.sfcrmproducts.cn in the CI job of this stage.'),

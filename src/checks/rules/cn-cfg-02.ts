@@ -18,7 +18,7 @@ const rule: Rule = {
     for (const stage of regionStages(context)) {
       const host = stage.instanceUrl ? hostOf(stage.instanceUrl) : undefined;
       const match = host ? LIGHTNING.exec(host) : null;
-      if (!match) continue;
+      if (!host || !match) continue;
       emit({
         message: `Stage ${stage.name} uses the Lightning host ${host} as its instance URL; logins to it fail.`,
         ...stageFieldLocation(context, stage.name, 'instanceUrl'),
@@ -29,7 +29,7 @@ const rule: Rule = {
       const value = context.env[variable];
       const host = value ? hostOf(value) : undefined;
       const match = host ? LIGHTNING.exec(host) : null;
-      if (match && context.stage) {
+      if (host && match && context.stage) {
         emit({
           message: `${variable} is the Lightning host ${host}; logins to it fail.`,
           fix: textFix(`Set ${variable} to https://${match[1]}.my.sfcrmproducts.cn (the My Domain).`),

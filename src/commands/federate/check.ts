@@ -23,6 +23,7 @@ export default class FederateCheck extends SfCommand<FederateCheckResult> {
     region: Flags.string({ char: 'r', summary: messages.getMessage('flags.region.summary'), required: true }),
     source: Flags.string({ char: 's', summary: messages.getMessage('flags.source.summary') }),
     stage: Flags.string({ summary: messages.getMessage('flags.stage.summary') }),
+    // eslint-disable-next-line sf-plugin/dash-o -- this is target-org, kept a string: runCheck resolves the org itself (and only when a rule needs it)
     'target-org': Flags.string({ char: 'o', summary: messages.getMessage('flags.target-org.summary') }),
     format: Flags.option({ summary: messages.getMessage('flags.format.summary'), options: ['human', 'sarif'] as const, default: 'human' })(),
     'output-file': Flags.file({ char: 'f', summary: messages.getMessage('flags.output-file.summary') }),

@@ -84,16 +84,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
       throw messages.createError('error.NoProjectAtRef', [at, root ? `${root}/` : 'the top of the repository'], [ref, ref], ExitCode.BadInput);
     }
   }
-  if (options.sourceDirs?.length) {
-    const narrowed = options.sourceDirs.map((dir) => dir.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '') || '.');
-    for (const dir of narrowed) {
-      // eslint-disable-next-line no-await-in-loop
-      if ((await pathKind(repo, commit, join(root, dir))) !== 'tree') {
-        throw messages.createError('error.MissingPathAtRef', [join(root, dir), at], [commit], ExitCode.BadInput);
-      }
-    }
-    packageDirs = narrowed;
-  }
+  if (options.sourceDirs?.length) packageDirs = await narrowSourceDirs(repo, commit, root, at, options.sourceDirs);
 
   const forceIgnore = await readText(join(root, '.forceignore'));
   const denies = forceIgnoreFilter(forceIgnore);
@@ -157,6 +148,18 @@ export function mountSide(side: GitSide, files: Iterable<readonly [string, TreeF
   return tree;
 }
 
+/** --source-dir folders, normalised (`./a/` → `a`); each must be a folder of the tree at the commit. */
+async function narrowSourceDirs(repo: GitRepo, commit: string, root: string, at: string, sourceDirs: readonly string[]): Promise<string[]> {
+  const narrowed = sourceDirs.map((dir) => dir.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '') || '.');
+  for (const dir of narrowed) {
+    // eslint-disable-next-line no-await-in-loop -- checked one at a time: the first missing folder is the error
+    if ((await pathKind(repo, commit, join(root, dir))) !== 'tree') {
+      throw messages.createError('error.MissingPathAtRef', [join(root, dir), at], [commit], ExitCode.BadInput);
+    }
+  }
+  return narrowed;
+}
+
 /** A FileStore over a mounted git tree: hashes are blob ids from the listing; bytes are read only when asked. */
 export function gitFileStore(side: GitSide, tree: GitTreeContainer): FileStore {
   const reader = blobReader(side.repo);
@@ -164,14 +167,14 @@ export function gitFileStore(side: GitSide, tree: GitTreeContainer): FileStore {
     tree,
     root: tree.root,
     useFsForceIgnore: false,
-    list: (treeDir) => {
+    list: (treeDir): string[] => {
       const prefix = treeDir.endsWith('/') ? treeDir : `${treeDir}/`;
       return [...tree.allFiles()].filter((path) => path.startsWith(prefix));
     },
-    file: async (treePath) => {
+    file: (treePath): Promise<SnapshotFile> => {
       const known = tree.fileAt(treePath);
-      if (!known) throw metadataMessages.createError('error.UnreadableFile', [treePath, 'not in the tree'], [], ExitCode.BadInput);
-      return gitFile(side, reader, posix.relative(tree.root, treePath), known);
+      if (!known) return Promise.reject(metadataMessages.createError('error.UnreadableFile', [treePath, 'not in the tree'], [], ExitCode.BadInput));
+      return Promise.resolve(gitFile(side, reader, posix.relative(tree.root, treePath), known));
     },
   };
 }
@@ -184,7 +187,7 @@ export function gitFile(side: GitSide, reader: BlobReader, path: string, known: 
   return {
     path,
     hash: known.blob,
-    read: async () => {
+    read: async (): Promise<Buffer> => {
       const bytes = await reader.read(known.blob);
       if (!bytes) {
         throw messages.createError('error.GitFailed', [`cat-file blob ${known.blob}`, side.repo.top, `${join(side.root, path)} is missing from the object store`], [], ExitCode.External);

@@ -61,8 +61,8 @@ export async function requireRepo(dir: string, sourceText: string): Promise<GitR
   return repo;
 }
 
-export async function isShallow(repo: GitRepo): Promise<boolean> {
-  return existsSync(join(repo.gitDir, 'shallow'));
+export function isShallow(repo: GitRepo): Promise<boolean> {
+  return Promise.resolve(existsSync(join(repo.gitDir, 'shallow')));
 }
 
 /** Resolves a ref to a commit id, or undefined when the ref names no commit. */

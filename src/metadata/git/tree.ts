@@ -13,9 +13,9 @@ export type TreeFile = { readonly blob: string };
  * (`prefetch`) so that resolution does not spawn git per file, and a miss falls back to one `git cat-file`.
  */
 export class GitTreeContainer extends TreeContainer {
+  public syncReads = 0;
   private readonly files = new Map<string, TreeFile>();
   private readonly dirs = new Map<string, Set<string>>();
-  public syncReads = 0;
 
   /**
    * @param root Absolute virtual folder the tree is mounted at (never a real folder: nothing may fall back to disk).
