@@ -6,6 +6,10 @@ import type { Finding, OrgFacts } from '../../src/checks/types.js';
 import { parseFederateConfig } from '../../src/pipeline/config.js';
 import { apex, DEFAULT, runOn, xml, type RunOptions } from './support.js';
 
+/** The overlay snippet of a finding's fix, as the patch and exclude entries the assertions look at. */
+type Snippet = { patches: Array<Record<string, unknown> & { path: string }>; exclude: Array<{ component: string }> };
+const snippetOf = (finding: Finding): Snippet => parse(finding.fix!.snippet!) as Snippet;
+
 type Case = { readonly files: Record<string, string>; readonly options?: RunOptions; readonly check?: (findings: readonly Finding[], result: EngineResult) => void };
 
 const remoteSite = (name: string, url: string, extra = ''): Record<string, string> => ({
@@ -111,7 +115,7 @@ const CASES: Record<string, { finding: Case; clean: Case }> = {
       files: { [`${DEFAULT}/samlssoconfigs/Sso.samlssoconfig-meta.xml`]: xml('SamlSsoConfig', '    <issuer>https://idp.example.com</issuer>\n    <name>Sso</name>\n    <salesforceLoginUrl>https://acme.my.salesforce.com?so=00D</salesforceLoginUrl>') },
       check: ([finding]) => {
         expect(finding).to.include({ severity: 'error', line: 5 });
-        expect(parse(finding.fix!.snippet!).patches[0]).to.include({ path: 'salesforceLoginUrl', set: 'https://acme.my.sfcrmproducts.cn?so=00D' });
+        expect(snippetOf(finding).patches[0]).to.include({ path: 'salesforceLoginUrl', set: 'https://acme.my.sfcrmproducts.cn?so=00D' });
       },
     },
     clean: { files: { [`${DEFAULT}/samlssoconfigs/Sso.samlssoconfig-meta.xml`]: xml('SamlSsoConfig', '    <issuer>https://idp.example.cn</issuer>\n    <name>Sso</name>\n    <salesforceLoginUrl>https://acme.my.sfcrmproducts.cn</salesforceLoginUrl>') } },
@@ -121,7 +125,7 @@ const CASES: Record<string, { finding: Case; clean: Case }> = {
       files: remoteSite('Stripe', 'https://api.stripe.com'),
       check: ([finding]) => {
         expect(finding).to.include({ severity: 'warn', component: 'RemoteSiteSetting:Stripe', line: 5, column: 10 });
-        expect(parse(finding.fix!.snippet!).patches[0]).to.include({ component: 'RemoteSiteSetting:Stripe', path: 'isActive', set: 'false' });
+        expect(snippetOf(finding).patches[0]).to.include({ component: 'RemoteSiteSetting:Stripe', path: 'isActive', set: 'false' });
       },
     },
     clean: { files: { ...remoteSite('WeChat', 'https://api.weixin.qq.com'), ...remoteSite('Pay', 'https://pay.example.cn') } },
@@ -137,8 +141,8 @@ const CASES: Record<string, { finding: Case; clean: Case }> = {
       },
       check: (findings) => {
         expect(findings.map((finding) => finding.component)).to.deep.equal(['NamedCredential:Crm', 'NamedCredential:Payments']);
-        expect(parse(findings[0].fix!.snippet!).patches[0].path).to.equal('namedCredentialParameters[parameterName=Url]/parameterValue');
-        expect(parse(findings[1].fix!.snippet!).patches[0]).to.include({ component: 'NamedCredential:Payments', path: 'endpoint' });
+        expect(snippetOf(findings[0]).patches[0].path).to.equal('namedCredentialParameters[parameterName=Url]/parameterValue');
+        expect(snippetOf(findings[1]).patches[0]).to.include({ component: 'NamedCredential:Payments', path: 'endpoint' });
       },
     },
     clean: { files: namedCredential('Payments', '    <endpoint>https://payments.example.cn</endpoint>\n    <label>Payments</label>') },
@@ -148,7 +152,7 @@ const CASES: Record<string, { finding: Case; clean: Case }> = {
       files: namedCredential('Payments', '    <allowMergeFieldsInBody>true</allowMergeFieldsInBody>\n    <endpoint>https://payments.example.com</endpoint>\n    <label>Payments</label>'),
       check: ([finding]) => {
         expect(finding).to.include({ severity: 'error', line: 3 });
-        expect(parse(finding.fix!.snippet!).patches[0]).to.include({ path: 'allowMergeFieldsInBody', set: 'false' });
+        expect(snippetOf(finding).patches[0]).to.include({ path: 'allowMergeFieldsInBody', set: 'false' });
       },
     },
     clean: { files: namedCredential('Payments', '    <allowMergeFieldsInBody>true</allowMergeFieldsInBody>\n    <endpoint>https://payments.example.cn</endpoint>\n    <label>Payments</label>') },
@@ -220,7 +224,7 @@ const CASES: Record<string, { finding: Case; clean: Case }> = {
       files: { [`${DEFAULT}/genAiPromptTemplates/Summary.genAiPromptTemplate-meta.xml`]: xml('GenAiPromptTemplate', '    <developerName>Summary</developerName>\n    <masterLabel>Summary</masterLabel>') },
       check: ([finding]) => {
         expect(finding).to.include({ severity: 'warn', component: 'GenAiPromptTemplate:Summary' });
-        expect(parse(finding.fix!.snippet!).exclude[0].component).to.equal('GenAiPromptTemplate:Summary');
+        expect(snippetOf(finding).exclude[0].component).to.equal('GenAiPromptTemplate:Summary');
       },
     },
     clean: { files: apex('A', 'public class A {}') },
@@ -292,7 +296,7 @@ const CASES: Record<string, { finding: Case; clean: Case }> = {
       },
       check: ([finding]) => {
         expect(finding).to.include({ severity: 'warn', component: 'Workflow:Case', line: 8, column: 24 });
-        expect(parse(finding.fix!.snippet!).patches[0].path).to.equal('alerts[fullName=Escalated]/recipients/recipient');
+        expect(snippetOf(finding).patches[0].path).to.equal('alerts[fullName=Escalated]/recipients/recipient');
       },
     },
     clean: {
@@ -376,10 +380,10 @@ describe('readiness rules (the China catalog)', () => {
       it('raises a finding with a location and a fix', async () => {
         const result = await runOn(finding.files, { only: id, ...finding.options });
         const findings = result.findings.filter((entry) => entry.rule === id);
-        expect(findings, JSON.stringify(result)).to.not.be.empty;
+        expect(findings, JSON.stringify(result)).to.have.length.above(0);
         for (const entry of findings) {
-          expect(entry.fix?.text, `${id} fix`).to.be.a('string').and.not.empty;
-          expect(entry.message).to.be.a('string').and.not.empty;
+          expect(entry.fix?.text, `${id} fix`).to.be.a('string').and.have.length.above(0);
+          expect(entry.message).to.be.a('string').and.have.length.above(0);
         }
         finding.check?.(findings, result);
       });

@@ -6,7 +6,7 @@ import { execaSync } from 'execa';
 import type { DiffResult } from '../../src/compare/result.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { FIXTURES } from '../org/support.js';
-import { PLUGIN_DIR, sfSandbox, type SfSandbox } from './sf.js';
+import { PLUGIN_DIR, sfSandbox, type SfRun, type SfSandbox } from './sf.js';
 
 // The real sf binary (pinned @salesforce/cli, isolated HOME, plugin linked) against two emulated orgs on 127.0.0.1:
 // log in with `sf org login access-token`, then `sf federate diff --from org:… --to org:…`.
@@ -18,7 +18,7 @@ describe('e2e: sf org login access-token + sf federate diff between two orgs (re
   let project: string;
   const outputs: string[] = [];
 
-  const run = async (args: string[], env: Record<string, string> = {}) => {
+  const run = async (args: string[], env: Record<string, string> = {}): Promise<SfRun> => {
     const result = await sf.run(args, { cwd: project, env });
     outputs.push(result.stdout, result.stderr);
     return result;

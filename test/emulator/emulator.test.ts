@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuthInfo, Connection } from '@salesforce/core';
-import { ComponentSet, DestructiveChangesType } from '@salesforce/source-deploy-retrieve';
+import { ComponentSet, ComponentStatus, DestructiveChangesType, type DeployResult } from '@salesforce/source-deploy-retrieve';
 import { expect } from 'chai';
 import { FIXTURES } from '../org/support.js';
 import { isolateHome, loginInProcess, type IsolatedHome } from './login.js';
@@ -36,7 +36,7 @@ describe('org emulator', () => {
 
   const greeting = (): string => join(work, 'force-app', 'main', 'default', 'classes', 'Greeting.cls');
   const stored = (): string => readFileSync(join(org.metadataDir, 'classes', 'Greeting.cls'), 'utf8');
-  const deploy = async (paths: string[], apiOptions: Record<string, unknown> = {}, set?: ComponentSet) => {
+  const deploy = async (paths: string[], apiOptions: Record<string, unknown> = {}, set?: ComponentSet): Promise<DeployResult> => {
     const components = set ?? ComponentSet.fromSource(paths);
     components.apiVersion = '62.0';
     const operation = await components.deploy({ usernameOrConnection: connection, apiOptions });
@@ -63,7 +63,7 @@ describe('org emulator', () => {
 
   it('answers the login checks: Organization query, ScratchOrgInfo and SandboxProcess refused, no SourceMember', async () => {
     const headers = { Authorization: `Bearer ${org.accessToken}` };
-    const q = (soql: string, tooling = false) => fetch(`${org.instanceUrl}/services/data/v62.0/${tooling ? 'tooling/' : ''}query?q=${encodeURIComponent(soql)}`, { headers });
+    const q = (soql: string, tooling = false): Promise<Response> => fetch(`${org.instanceUrl}/services/data/v62.0/${tooling ? 'tooling/' : ''}query?q=${encodeURIComponent(soql)}`, { headers });
     const organization = (await (await q('SELECT Name, InstanceName, IsSandbox FROM Organization')).json()) as { records: Array<{ Id: string; IsSandbox: boolean }> };
     expect(organization.records[0]).to.include({ Id: org.orgId, IsSandbox: false });
     expect((await q('SELECT Id FROM ScratchOrgInfo limit 1')).status).to.equal(400);
@@ -84,7 +84,7 @@ describe('org emulator', () => {
     writeFileSync(greeting(), readFileSync(greeting(), 'utf8').replace('Hello, validated', 'Hello, deployed'));
     const deployed = await deploy([greeting()]);
     expect(deployed.response.status).to.equal('Succeeded');
-    expect(deployed.getFileResponses().some((f) => f.fullName === 'Greeting' && f.state === 'Changed')).to.equal(true);
+    expect(deployed.getFileResponses().some((f) => f.fullName === 'Greeting' && f.state === ComponentStatus.Changed)).to.equal(true);
     expect(stored()).to.include('Hello, deployed');
   });
 
@@ -95,7 +95,7 @@ describe('org emulator', () => {
     org.fail({ kind: 'componentFailure', type: 'ApexClass', fullName: 'Greeting', problem: 'Unexpected token', line: 3, column: 7 });
     const result = await deploy([greeting(), rss]);
     expect(result.response.status).to.equal('Failed');
-    const failure = result.getFileResponses().find((f) => f.state === 'Failed');
+    const failure = result.getFileResponses().find((f) => f.state === ComponentStatus.Failed);
     expect(failure).to.include({ fullName: 'Greeting', lineNumber: 3, columnNumber: 7, error: 'Unexpected token (3:7)' });
     expect(readFileSync(join(org.metadataDir, 'remoteSiteSettings', 'Analytics.remoteSite'), 'utf8')).to.include('analytics.example.com'); // rolled back
   });
@@ -114,7 +114,7 @@ describe('org emulator', () => {
     writeFileSync(meta, '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>62.0</apiVersion>\n    <status>Active</stat>\n</ApexClass>\n');
     const result = await deploy([greeting()]);
     expect(result.response.status).to.equal('Failed');
-    const failure = result.getFileResponses().find((f) => f.state === 'Failed') as { lineNumber?: number } | undefined;
+    const failure = result.getFileResponses().find((f) => f.state === ComponentStatus.Failed) as { lineNumber?: number } | undefined;
     expect(failure?.lineNumber).to.equal(4);
   });
 

@@ -56,11 +56,11 @@ export function isolateHome(): IsolatedHome {
     process.env[key] = value;
   }
   StateAggregator.clearInstance();
-  ConfigAggregator.clearInstance?.();
+  void ConfigAggregator.clearInstance?.();
   return {
     home,
     env: { ...process.env, ...env },
-    restore: () => {
+    restore: (): void => {
       StateAggregator.clearInstance();
       for (const [key, value] of saved) {
         if (value === undefined) delete process.env[key];

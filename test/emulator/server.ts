@@ -83,7 +83,7 @@ const soapParser = new XMLParser({
   removeNSPrefix: true,
   ignoreAttributes: true,
   parseTagValue: false,
-  isArray: (name) => ['types', 'members', 'queries', 'packageNames', 'specificFiles'].includes(name),
+  isArray: (name: string): boolean => ['types', 'members', 'queries', 'packageNames', 'specificFiles'].includes(name),
 });
 
 function randomWord(length: number): string {
@@ -321,24 +321,68 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     };
   };
 
-  const restCall = async (method: string, path: string, url: URL, body: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    if (path === '/services/oauth2/userinfo') {
-      return json(res, 200, {
-        sub: `https://login.salesforce.com/id/${orgId}/${userId}`,
-        user_id: userId,
-        organization_id: orgId,
-        preferred_username: username,
-        nickname: 'admin',
-        name: 'Emulated Admin',
-        email: username,
-        email_verified: true,
-        zoneinfo: 'Europe/London',
-        locale: 'en_US',
-        language: 'en_US',
-        user_type: 'STANDARD',
-        utcOffset: 0,
-      });
+  /* eslint-disable camelcase -- the OAuth userinfo answer: its field names are the protocol's */
+  const userInfo = (): Record<string, unknown> => ({
+    sub: `https://login.salesforce.com/id/${orgId}/${userId}`,
+    user_id: userId,
+    organization_id: orgId,
+    preferred_username: username,
+    nickname: 'admin',
+    name: 'Emulated Admin',
+    email: username,
+    email_verified: true,
+    zoneinfo: 'Europe/London',
+    locale: 'en_US',
+    language: 'en_US',
+    user_type: 'STANDARD',
+    utcOffset: 0,
+  });
+  /* eslint-enable camelcase */
+
+  /** A SOQL query (REST or tooling): the Organization row; login checks' objects refused; nothing else. */
+  const queryAnswer = (soql: string, base: string): { status: number; body: unknown } => {
+    if (/\bFROM\s+Organization\b/i.test(soql)) {
+      return {
+        status: 200,
+        body: {
+          totalSize: 1,
+          done: true,
+          records: [
+            {
+              attributes: { type: 'Organization', url: `${base}/sobjects/Organization/${orgId}` },
+              Id: orgId,
+              Name: instance === 'china' ? 'Emulated China Org' : 'Emulated Global Org',
+              InstanceName: instance === 'china' ? 'CHN2' : 'NA224',
+              IsSandbox: false,
+              TrialExpirationDate: null,
+              NamespacePrefix: null,
+              OrganizationType: 'Enterprise Edition',
+            },
+          ],
+        },
+      };
     }
+    const object = /\bFROM\s+(\w+)/i.exec(soql)?.[1] ?? '';
+    if (/^(ScratchOrgInfo|SandboxProcess|SourceMember|ActiveScratchOrg)$/i.test(object)) {
+      return { status: 400, body: [{ errorCode: 'INVALID_TYPE', message: `sObject type '${object}' is not supported.` }] };
+    }
+    return { status: 200, body: { totalSize: 0, done: true, records: [] } };
+  };
+
+  /** POST metadata/deployRequest: a multipart body with the zip (`file`) and the options (`entity_content`). */
+  const restDeployRequest = async (body: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const parts = multipart(body, req.headers['content-type'] ?? '');
+    const file = parts.find((part) => part.name === 'file');
+    const entity = parts.find((part) => part.name === 'entity_content');
+    const deployOptions = entity ? ((JSON.parse(entity.data.toString('utf8')) as { deployOptions?: Record<string, unknown> }).deployOptions ?? {}) : {};
+    if (!file) return json(res, 400, [{ errorCode: 'INVALID_INPUT', message: 'No zip file in the request' }]);
+    const id = await startDeploy(file.data, deployOptions);
+    const job = jobs.get(id) as Job & { kind: 'deploy' };
+    return json(res, 201, { id, deployOptions, deployResult: restDeployResult(deployResult(id, job, false)) });
+  };
+
+  const restCall = async (method: string, path: string, url: URL, body: Buffer, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    if (path === '/services/oauth2/userinfo') return json(res, 200, userInfo());
     if (path === '/services/data') {
       const versions = [];
       for (let v = 31; v <= maxVersion; v++) versions.push({ label: `v${v}`, url: `/services/data/v${v}.0`, version: `${v}.0` });
@@ -363,45 +407,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return json(res, 200, { attributes: { type: 'User', url: `${base}/sobjects/User/${userId}` }, Id: userId, Username: username, Email: username, Name: 'Emulated Admin', IsActive: true });
     }
     if (rest === '/query' || rest === '/tooling/query') {
-      const soql = url.searchParams.get('q') ?? '';
-      if (/\bFROM\s+Organization\b/i.test(soql)) {
-        return json(res, 200, {
-          totalSize: 1,
-          done: true,
-          records: [
-            {
-              attributes: { type: 'Organization', url: `${base}/sobjects/Organization/${orgId}` },
-              Id: orgId,
-              Name: instance === 'china' ? 'Emulated China Org' : 'Emulated Global Org',
-              InstanceName: instance === 'china' ? 'CHN2' : 'NA224',
-              IsSandbox: false,
-              TrialExpirationDate: null,
-              NamespacePrefix: null,
-              OrganizationType: 'Enterprise Edition',
-            },
-          ],
-        });
-      }
-      const object = /\bFROM\s+(\w+)/i.exec(soql)?.[1] ?? '';
-      if (/^(ScratchOrgInfo|SandboxProcess|SourceMember|ActiveScratchOrg)$/i.test(object)) {
-        return json(res, 400, [{ errorCode: 'INVALID_TYPE', message: `sObject type '${object}' is not supported.` }]);
-      }
-      return json(res, 200, { totalSize: 0, done: true, records: [] });
+      const answer = queryAnswer(url.searchParams.get('q') ?? '', base);
+      return json(res, answer.status, answer.body);
     }
     if (/^\/tooling\/sobjects\/SourceMember\/describe$/.test(rest) || /^\/sobjects\/(ScratchOrgInfo|SandboxProcess)/.test(rest)) {
       return json(res, 404, [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]);
     }
     if (rest === '/limits') return json(res, 200, { DailyApiRequests: { Max: 15_000, Remaining: 14_999 } });
-    if (rest === '/metadata/deployRequest' && method === 'POST') {
-      const parts = multipart(body, req.headers['content-type'] ?? '');
-      const file = parts.find((part) => part.name === 'file');
-      const entity = parts.find((part) => part.name === 'entity_content');
-      const deployOptions = entity ? ((JSON.parse(entity.data.toString('utf8')) as { deployOptions?: Record<string, unknown> }).deployOptions ?? {}) : {};
-      if (!file) return json(res, 400, [{ errorCode: 'INVALID_INPUT', message: 'No zip file in the request' }]);
-      const id = await startDeploy(file.data, deployOptions);
-      const job = jobs.get(id) as Job & { kind: 'deploy' };
-      return json(res, 201, { id, deployOptions, deployResult: restDeployResult(deployResult(id, job, false)) });
-    }
+    if (rest === '/metadata/deployRequest' && method === 'POST') return restDeployRequest(body, req, res);
     const deployStatus = /^\/metadata\/deployRequest\/(\w+)$/.exec(rest);
     if (deployStatus) {
       const job = jobs.get(deployStatus[1]);

@@ -47,8 +47,8 @@ export function fakeId(prefix: string): string {
 /** Top-level registry types, as a describeMetadata answer lists them. */
 export function describedTypes(refused: ReadonlySet<string>): MetadataType[] {
   const all = Object.values(registry.getRegistry().types);
-  const childNames = new Set(all.flatMap((type) => Object.values(type.children?.types ?? {}).map((child) => child.name)));
-  return all.filter((type) => !childNames.has(type.name) && !type.folderContentType && !refused.has(type.name) && type.isAddressable !== false);
+  const childTypeNames = new Set(all.flatMap((type) => Object.values(type.children?.types ?? {}).map((child) => child.name)));
+  return all.filter((type) => !childTypeNames.has(type.name) && !type.folderContentType && !refused.has(type.name) && type.isAddressable !== false);
 }
 
 export function typeByName(name: string): MetadataType | undefined {
@@ -138,42 +138,12 @@ export class MetadataStore {
       const parent = parentOf(name);
       for (const member of members) {
         if (parent) {
-          // A child type (CustomField, CustomLabel…): the parent's file, holding only the asked children.
-          const stored = this.components().filter((c) => c.type === parent.name);
-          const matches = member === '*' ? stored : stored.filter((c) => c.fullName === parentName(parent, member));
-          let found = false;
-          for (const component of matches) {
-            const xml = component.xml ? readFileSync(component.xml, 'utf8') : '';
-            const element = childElement(meta);
-            const names = childNames(xml, element).filter((child) => member === '*' || child === childName(parent, member));
-            if (names.length === 0) continue;
-            found = true;
-            const file = component.files[0];
-            const byElement = childExtracts.get(file) ?? new Map<string, string[]>();
-            byElement.set(element, [...(byElement.get(element) ?? []), ...names]);
-            childExtracts.set(file, byElement);
-            for (const child of names) {
-              fileProperties.push(fileProperty(name, parent.name === 'CustomLabels' ? child : `${component.fullName}.${child}`, file));
-            }
-          }
+          const found = this.extractChildren(name, meta, parent, member, childExtracts, fileProperties);
           if (!found && member !== '*') messages.push(missing(name, member));
           continue;
         }
-        const candidates = this.components().filter((c) => c.type === name);
-        let chosen: StoredComponent[];
-        if (member === '*') {
-          // The real API's wildcard leaves out standard objects and components in folders.
-          chosen = meta.folderType && !meta.folderContentType ? [] : candidates.filter((c) => name !== 'CustomObject' || c.fullName.includes('__'));
-        } else if (meta.folderType && !meta.folderContentType && (member.endsWith('/') || !member.includes('/'))) {
-          // A folder is asked for under its content type (Report), as `Sales/` (SDR) or `Sales`.
-          const folderType = typeByName(meta.folderType)?.name;
-          const folderName = member.replace(/\/$/, '');
-          chosen = this.components().filter((c) => c.type === folderType && c.fullName === folderName);
-          if (chosen.length === 0) messages.push(missing(name, member));
-        } else {
-          chosen = candidates.filter((c) => c.fullName === member);
-          if (chosen.length === 0) messages.push(missing(name, member));
-        }
+        const chosen = this.chosenFor(name, meta, member);
+        if (member !== '*' && chosen.length === 0) messages.push(missing(name, member));
         for (const component of chosen) {
           if (included.get(component.type)?.has(component.fullName)) continue;
           for (const file of component.files) addFile(file, readFileSync(join(this.root, file)));
@@ -189,6 +159,74 @@ export class MetadataStore {
     zip.file('unpackaged/package.xml', packageXml(packageTypes, apiVersion));
     const buffer = await zip.generateAsync({ type: 'nodebuffer' });
     return { zip: buffer, fileProperties, messages };
+  }
+
+  /** Stores a deployment: pre-deletions, then the components (their files copied from the staging folder), then post-deletions. */
+  private apply(
+    pre: ReadonlyArray<{ type: string; fullName: string }>,
+    applied: readonly SourceComponent[],
+    post: ReadonlyArray<{ type: string; fullName: string }>,
+    staging: string
+  ): void {
+    for (const component of pre) this.remove(component.type, component.fullName);
+    for (const component of applied) {
+      for (const file of [...(component.xml ? [component.xml] : []), ...safeWalk(component)]) {
+        const target = join(this.root, relative(staging, file));
+        mkdirSync(dirname(target), { recursive: true });
+        cpSync(file, target);
+      }
+    }
+    for (const component of post) this.remove(component.type, component.fullName);
+    if (!existsSync(join(this.root, 'package.xml'))) writeFileSync(join(this.root, 'package.xml'), packageXml([], '62.0'));
+    this.index = undefined;
+  }
+
+  /**
+   * A child type (CustomField, CustomLabel…) is retrieved as the parent's file holding only the asked children: records
+   * them in `childExtracts` (parent file → element → child names). Returns whether any child matched.
+   */
+  private extractChildren(
+    name: string,
+    meta: MetadataType,
+    parent: MetadataType,
+    member: string,
+    childExtracts: Map<string, Map<string, string[]>>,
+    fileProperties: Array<Record<string, string>>
+  ): boolean {
+    const stored = this.components().filter((c) => c.type === parent.name);
+    const matches = member === '*' ? stored : stored.filter((c) => c.fullName === parentName(parent, member));
+    let found = false;
+    for (const component of matches) {
+      const xml = component.xml ? readFileSync(component.xml, 'utf8') : '';
+      const element = childElement(meta);
+      const names = childNames(xml, element).filter((child) => member === '*' || child === childName(parent, member));
+      if (names.length === 0) continue;
+      found = true;
+      const file = component.files[0];
+      const byElement = childExtracts.get(file) ?? new Map<string, string[]>();
+      byElement.set(element, [...(byElement.get(element) ?? []), ...names]);
+      childExtracts.set(file, byElement);
+      for (const child of names) {
+        fileProperties.push(fileProperty(name, parent.name === 'CustomLabels' ? child : `${component.fullName}.${child}`, file));
+      }
+    }
+    return found;
+  }
+
+  /** The stored components a package member of a (non-child) type names. */
+  private chosenFor(name: string, meta: MetadataType, member: string): StoredComponent[] {
+    if (member === '*') {
+      // The real API's wildcard leaves out standard objects and components in folders.
+      if (meta.folderType && !meta.folderContentType) return [];
+      return this.components().filter((c) => c.type === name && (name !== 'CustomObject' || c.fullName.includes('__')));
+    }
+    if (meta.folderType && !meta.folderContentType && (member.endsWith('/') || !member.includes('/'))) {
+      // A folder is asked for under its content type (Report), as `Sales/` (SDR) or `Sales`.
+      const folderType = typeByName(meta.folderType)?.name;
+      const folderName = member.replace(/\/$/, '');
+      return this.components().filter((c) => c.type === folderType && c.fullName === folderName);
+    }
+    return this.components().filter((c) => c.type === name && c.fullName === member);
   }
 
   /**
@@ -209,15 +247,7 @@ export class MetadataStore {
     const base = posix.dirname(manifest) === '.' ? '' : `${posix.dirname(manifest)}/`;
     const staging = mkdtempSync(join(tmpdir(), 'sf-federate-emulator-deploy-'));
     try {
-      for (const name of names) {
-        if (!name.startsWith(base)) continue;
-        const rel = name.slice(base.length);
-        if (rel.startsWith('..') || posix.isAbsolute(rel)) continue;
-        const target = join(staging, rel);
-        mkdirSync(dirname(target), { recursive: true });
-        // eslint-disable-next-line no-await-in-loop
-        writeFileSync(target, await zip.files[name].async('nodebuffer'));
-      }
+      await unzipInto(zip, names, base, staging);
       const destructive = (file: string): Array<{ type: string; fullName: string }> =>
         existsSync(join(staging, file)) ? manifestMembers(readFileSync(join(staging, file), 'utf8')) : [];
       const pre = [...destructive('destructiveChangesPre.xml'), ...destructive('destructiveChanges.xml')];
@@ -235,20 +265,7 @@ export class MetadataStore {
         const fileName = toPosix(relative(staging, component.xml ?? safeWalk(component)[0] ?? staging));
         const failure = checkComponent(component) ?? failures.find((rule) => matchesRule(rule, component.type.name, component.fullName));
         if (failure) {
-          failed.push({
-            changed: false,
-            created: false,
-            deleted: false,
-            success: false,
-            componentType: component.type.name,
-            fullName: component.fullName,
-            fileName: `${base}${fileName}`,
-            problem: failure.problem ?? `${component.type.name} ${component.fullName}: failed to deploy`,
-            problemType: 'Error',
-            lineNumber: failure.line ?? 1,
-            columnNumber: failure.column ?? 1,
-            createdDate: now,
-          });
+          failed.push(failureMessage(component, failure, `${base}${fileName}`, now));
         } else {
           const created = !existing.has(`${component.type.name}:${component.fullName}`);
           successes.push({
@@ -278,19 +295,7 @@ export class MetadataStore {
       successes.push({ changed: true, created: false, deleted: false, success: true, componentType: '', fullName: 'package.xml', fileName: `${base}package.xml`, createdDate: now });
       const total = incoming.length + deletions.length;
       const status = failed.length === 0 ? 'Succeeded' : options.rollbackOnError || applied.length === 0 ? 'Failed' : 'SucceededPartial';
-      if (!options.checkOnly && status !== 'Failed') {
-        for (const component of pre) this.remove(component.type, component.fullName);
-        for (const component of applied) {
-          for (const file of [...(component.xml ? [component.xml] : []), ...safeWalk(component)]) {
-            const target = join(this.root, relative(staging, file));
-            mkdirSync(dirname(target), { recursive: true });
-            cpSync(file, target);
-          }
-        }
-        for (const component of post) this.remove(component.type, component.fullName);
-        if (!existsSync(join(this.root, 'package.xml'))) writeFileSync(join(this.root, 'package.xml'), packageXml([], '62.0'));
-        this.index = undefined;
-      }
+      if (!options.checkOnly && status !== 'Failed') this.apply(pre, applied, post, staging);
       const deployed = status === 'Failed' ? 0 : applied.length + deletions.length;
       return { status, successes: status === 'Failed' ? [] : successes, failures: failed, total, deployed };
     } finally {
@@ -389,7 +394,7 @@ export function packageXml(types: ReadonlyArray<{ name: string; members: readonl
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n${body}    <version>${version}</version>\n</Package>\n`;
 }
 
-const manifestParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name) => name === 'types' || name === 'members' });
+const manifestParser = new XMLParser({ ignoreAttributes: true, parseTagValue: false, isArray: (name: string): boolean => name === 'types' || name === 'members' });
 
 export function manifestMembers(xml: string): Array<{ type: string; fullName: string }> {
   const parsed = manifestParser.parse(xml) as { Package?: { types?: Array<{ name: string; members?: string[] }> } };
@@ -397,6 +402,37 @@ export function manifestMembers(xml: string): Array<{ type: string; fullName: st
 }
 
 /** Malformed XML fails like the real API would: with the line and column of the problem. */
+/** Writes the zip's files below `base` (package.xml's folder) into the staging folder; entries escaping it are skipped. */
+async function unzipInto(zip: JSZip, names: readonly string[], base: string, staging: string): Promise<void> {
+  for (const name of names) {
+    if (!name.startsWith(base)) continue;
+    const rel = name.slice(base.length);
+    if (rel.startsWith('..') || posix.isAbsolute(rel)) continue;
+    const target = join(staging, rel);
+    mkdirSync(dirname(target), { recursive: true });
+    // eslint-disable-next-line no-await-in-loop -- one entry in memory at a time
+    writeFileSync(target, await zip.files[name].async('nodebuffer'));
+  }
+}
+
+/** The deploy message of a component that fails (the rule's problem and position, or a generic one at 1:1). */
+function failureMessage(component: SourceComponent, failure: DeployFailureRule, fileName: string, now: string): Record<string, unknown> {
+  return {
+    changed: false,
+    created: false,
+    deleted: false,
+    success: false,
+    componentType: component.type.name,
+    fullName: component.fullName,
+    fileName,
+    problem: failure.problem ?? `${component.type.name} ${component.fullName}: failed to deploy`,
+    problemType: 'Error',
+    lineNumber: failure.line ?? 1,
+    columnNumber: failure.column ?? 1,
+    createdDate: now,
+  };
+}
+
 function checkComponent(component: SourceComponent): DeployFailureRule | undefined {
   for (const file of [...(component.xml ? [component.xml] : []), ...safeWalk(component)]) {
     if (!file.endsWith('.xml') && !file.endsWith('-meta.xml') && !/\.(object|labels|profile|permissionset|layout|workflow|flow|app|tab)$/.test(file)) continue;

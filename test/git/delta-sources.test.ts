@@ -9,9 +9,10 @@ import { writeDeltaSources } from '../../src/compare/delta-sources.js';
 import { readSourcePair } from '../../src/metadata/git/pair.js';
 import { registryFor } from '../../src/metadata/registry.js';
 import { readSource } from '../../src/metadata/sources/index.js';
+import type { SourceSpec } from '../../src/metadata/sources/source.js';
 import { DEFAULT_DIR as D, PROJECT_JSON, TestRepo, apexClass, customObject, field, labels, lwc, profile, xml } from './repo-helper.js';
 
-const spec = (value: string) => ({ kind: 'git' as const, value, guessed: false });
+const spec = (value: string): SourceSpec => ({ kind: 'git' as const, value, guessed: false });
 
 function workflow(object: string, rules: Record<string, string>): Record<string, string> {
   const body = Object.entries(rules)

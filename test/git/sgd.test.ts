@@ -24,7 +24,7 @@ type Difference = { readonly side: 'package' | 'destructive'; readonly only: 'ou
 const ALLOWED: ReadonlyArray<{ readonly why: string; readonly explains: (difference: Difference, ours: Members, registry: RegistryAccess) => boolean }> = [
   {
     why: 'sgd also lists the container (Workflow:Case, SharingRules:Account) of a changed in-file child; sf-federate lists only the children that changed (WorkflowRule:Case.X), which the Metadata API deploys on their own — listing the container would deploy every rule it holds',
-    explains: (difference, ours, registry) => {
+    explains: (difference, ours, registry): boolean => {
       if (difference.side !== 'package' || difference.only !== 'sgd') return false;
       const [type, name] = splitMember(difference.member);
       const childTypes = inFileChildTypes(registry, type);
@@ -76,10 +76,10 @@ describe('same answer as sfdx-git-delta', function () {
   });
 
   const ranges: Array<[string, (h: GeneratedHistory) => [string, string]]> = [
-    ['import..change 2', (h) => [h.initial, h.commits[1].sha]],
-    ['change 2..change 6', (h) => [h.commits[1].sha, h.commits[5].sha]],
-    ['change 3..change 4', (h) => [h.commits[2].sha, h.commits[3].sha]],
-    ['import..change 6', (h) => [h.initial, h.commits[5].sha]],
+    ['import..change 2', (h): [string, string] => [h.initial, h.commits[1].sha]],
+    ['change 2..change 6', (h): [string, string] => [h.commits[1].sha, h.commits[5].sha]],
+    ['change 3..change 4', (h): [string, string] => [h.commits[2].sha, h.commits[3].sha]],
+    ['import..change 6', (h): [string, string] => [h.initial, h.commits[5].sha]],
   ];
 
   for (const [name, range] of ranges) {

@@ -11,10 +11,11 @@ import { registryFor } from '../../src/metadata/registry.js';
 import { readSource, settleSourceSpec } from '../../src/metadata/sources/index.js';
 import { readSourcePair } from '../../src/metadata/git/pair.js';
 import { assertNoMergeInProgress, gitSourceKind, mergeBaseSpec } from '../../src/metadata/sources/git.js';
+import type { SourceSpec } from '../../src/metadata/sources/source.js';
 import type { Snapshot } from '../../src/metadata/types.js';
 import { DEFAULT_DIR as D, PROJECT_JSON, TestRepo, apexClass, customObject, field, labels, lwc, xml } from './repo-helper.js';
 
-const spec = (value: string) => ({ kind: 'git' as const, value, guessed: false });
+const spec = (value: string): SourceSpec => ({ kind: 'git' as const, value, guessed: false });
 const keys = (snapshot: Snapshot): string[] => [...snapshot.components.keys()].sort();
 
 async function expectError(promise: Promise<unknown>, name: string): Promise<SfError> {
@@ -237,7 +238,7 @@ describe('git sources: bad input', () => {
       const error = await expectError(readGitSource(spec('HEAD~1'), { apiVersion: '62.0', projectDir: clone }), 'ShallowCloneError');
       expect(error.message).to.contain('HEAD~1').and.to.contain('shallow');
       expect(error.actions!.join('\n')).to.contain('git fetch --unshallow').and.to.contain('fetch-depth: 0');
-      await expectError(mergeBaseSpec(spec('HEAD'), spec(first(repo)), clone), 'ShallowCloneError');
+      await expectError(mergeBaseSpec(spec('HEAD'), spec(rootCommit(repo)), clone), 'ShallowCloneError');
     } finally {
       rmSync(clone, { recursive: true, force: true });
     }
@@ -285,7 +286,7 @@ describe('git sources: bad input', () => {
   });
 });
 
-function first(repo: TestRepo): string {
+function rootCommit(repo: TestRepo): string {
   return repo.git('rev-list', '--max-parents=0', 'HEAD').trim();
 }
 

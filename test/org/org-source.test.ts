@@ -4,14 +4,15 @@ import { AuthInfo } from '@salesforce/core';
 import { expect } from 'chai';
 import { readOrgSource } from '../../src/metadata/sources/org.js';
 import { readSource, parseSourceSpec, settleSourceSpec } from '../../src/metadata/sources/index.js';
+import type { SourceSpec } from '../../src/metadata/sources/source.js';
 import type { Snapshot } from '../../src/metadata/types.js';
 import { isolateHome, loginInProcess, type IsolatedHome } from '../emulator/login.js';
 import { startEmulator, type Emulator } from '../emulator/server.js';
 import { allText, errorSurface, FIXTURES, progressLog, removeDir, tempProject } from './support.js';
 
 const API = '62.0';
-const spec = (alias: string) => parseSourceSpec(`org:${alias}`);
-const retrieves = (emulator: Emulator, since: number) => emulator.requests.slice(since).filter((r) => r.operation === 'retrieve');
+const spec = (alias: string): SourceSpec => parseSourceSpec(`org:${alias}`);
+const retrieves = (emulator: Emulator, since: number): Array<Emulator['requests'][number]> => emulator.requests.slice(since).filter((r) => r.operation === 'retrieve');
 const FAST = { retryDelayMs: 10, pollMs: 20 };
 
 async function expectError(promise: Promise<unknown>): Promise<Error & { name: string; exitCode?: number; actions?: string[] }> {
@@ -85,7 +86,7 @@ describe('org sources (through @salesforce/core and SDR against the emulator)', 
     expect(fromOrg.apiVersion).to.equal(API);
   });
 
-  it('recognises the China org and tells the two orgs apart', async () => {
+  it('recognises the China org and tells the two orgs apart', () => {
     const [g, c] = [wholeGlobal, wholeChina];
     expect(c.source.instance).to.equal('china');
     expect(g.components.has('RemoteSiteSetting:Analytics')).to.equal(true);
@@ -95,7 +96,7 @@ describe('org sources (through @salesforce/core and SDR against the emulator)', 
     expect(g.components.get('CustomField:Invoice__c.Amount__c')!.hash).to.equal(c.components.get('CustomField:Invoice__c.Amount__c')!.hash);
   });
 
-  it('uses wildcards where the type allows them and names standard objects and folders', async () => {
+  it('uses wildcards where the type allows them and names standard objects and folders', () => {
     const detail = wholeGlobalRequests.filter((r) => r.operation === 'retrieve').map((r) => r.detail).join(',');
     expect(detail).to.include('ApexClass:*');
     expect(detail).to.include('CustomObject:*|Account'); // the wildcard leaves out standard objects
