@@ -161,74 +161,6 @@ export class MetadataStore {
     return { zip: buffer, fileProperties, messages };
   }
 
-  /** Stores a deployment: pre-deletions, then the components (their files copied from the staging folder), then post-deletions. */
-  private apply(
-    pre: ReadonlyArray<{ type: string; fullName: string }>,
-    applied: readonly SourceComponent[],
-    post: ReadonlyArray<{ type: string; fullName: string }>,
-    staging: string
-  ): void {
-    for (const component of pre) this.remove(component.type, component.fullName);
-    for (const component of applied) {
-      for (const file of [...(component.xml ? [component.xml] : []), ...safeWalk(component)]) {
-        const target = join(this.root, relative(staging, file));
-        mkdirSync(dirname(target), { recursive: true });
-        cpSync(file, target);
-      }
-    }
-    for (const component of post) this.remove(component.type, component.fullName);
-    if (!existsSync(join(this.root, 'package.xml'))) writeFileSync(join(this.root, 'package.xml'), packageXml([], '62.0'));
-    this.index = undefined;
-  }
-
-  /**
-   * A child type (CustomField, CustomLabel…) is retrieved as the parent's file holding only the asked children: records
-   * them in `childExtracts` (parent file → element → child names). Returns whether any child matched.
-   */
-  private extractChildren(
-    name: string,
-    meta: MetadataType,
-    parent: MetadataType,
-    member: string,
-    childExtracts: Map<string, Map<string, string[]>>,
-    fileProperties: Array<Record<string, string>>
-  ): boolean {
-    const stored = this.components().filter((c) => c.type === parent.name);
-    const matches = member === '*' ? stored : stored.filter((c) => c.fullName === parentName(parent, member));
-    let found = false;
-    for (const component of matches) {
-      const xml = component.xml ? readFileSync(component.xml, 'utf8') : '';
-      const element = childElement(meta);
-      const names = childNames(xml, element).filter((child) => member === '*' || child === childName(parent, member));
-      if (names.length === 0) continue;
-      found = true;
-      const file = component.files[0];
-      const byElement = childExtracts.get(file) ?? new Map<string, string[]>();
-      byElement.set(element, [...(byElement.get(element) ?? []), ...names]);
-      childExtracts.set(file, byElement);
-      for (const child of names) {
-        fileProperties.push(fileProperty(name, parent.name === 'CustomLabels' ? child : `${component.fullName}.${child}`, file));
-      }
-    }
-    return found;
-  }
-
-  /** The stored components a package member of a (non-child) type names. */
-  private chosenFor(name: string, meta: MetadataType, member: string): StoredComponent[] {
-    if (member === '*') {
-      // The real API's wildcard leaves out standard objects and components in folders.
-      if (meta.folderType && !meta.folderContentType) return [];
-      return this.components().filter((c) => c.type === name && (name !== 'CustomObject' || c.fullName.includes('__')));
-    }
-    if (meta.folderType && !meta.folderContentType && (member.endsWith('/') || !member.includes('/'))) {
-      // A folder is asked for under its content type (Report), as `Sales/` (SDR) or `Sales`.
-      const folderType = typeByName(meta.folderType)?.name;
-      const folderName = member.replace(/\/$/, '');
-      return this.components().filter((c) => c.type === folderType && c.fullName === folderName);
-    }
-    return this.components().filter((c) => c.type === name && c.fullName === member);
-  }
-
   /**
    * Applies (or, for checkOnly, only checks) a deployment zip: package.xml at its root (or one folder down), optional
    * destructiveChanges.xml / destructiveChangesPre.xml / destructiveChangesPost.xml.
@@ -301,6 +233,74 @@ export class MetadataStore {
     } finally {
       rmSync(staging, { recursive: true, force: true });
     }
+  }
+
+  /** Stores a deployment: pre-deletions, then the components (their files copied from the staging folder), then post-deletions. */
+  private apply(
+    pre: ReadonlyArray<{ type: string; fullName: string }>,
+    applied: readonly SourceComponent[],
+    post: ReadonlyArray<{ type: string; fullName: string }>,
+    staging: string
+  ): void {
+    for (const component of pre) this.remove(component.type, component.fullName);
+    for (const component of applied) {
+      for (const file of [...(component.xml ? [component.xml] : []), ...safeWalk(component)]) {
+        const target = join(this.root, relative(staging, file));
+        mkdirSync(dirname(target), { recursive: true });
+        cpSync(file, target);
+      }
+    }
+    for (const component of post) this.remove(component.type, component.fullName);
+    if (!existsSync(join(this.root, 'package.xml'))) writeFileSync(join(this.root, 'package.xml'), packageXml([], '62.0'));
+    this.index = undefined;
+  }
+
+  /**
+   * A child type (CustomField, CustomLabel…) is retrieved as the parent's file holding only the asked children: records
+   * them in `childExtracts` (parent file → element → child names). Returns whether any child matched.
+   */
+  private extractChildren(
+    name: string,
+    meta: MetadataType,
+    parent: MetadataType,
+    member: string,
+    childExtracts: Map<string, Map<string, string[]>>,
+    fileProperties: Array<Record<string, string>>
+  ): boolean {
+    const stored = this.components().filter((c) => c.type === parent.name);
+    const matches = member === '*' ? stored : stored.filter((c) => c.fullName === parentName(parent, member));
+    let found = false;
+    for (const component of matches) {
+      const xml = component.xml ? readFileSync(component.xml, 'utf8') : '';
+      const element = childElement(meta);
+      const names = childNames(xml, element).filter((child) => member === '*' || child === childName(parent, member));
+      if (names.length === 0) continue;
+      found = true;
+      const file = component.files[0];
+      const byElement = childExtracts.get(file) ?? new Map<string, string[]>();
+      byElement.set(element, [...(byElement.get(element) ?? []), ...names]);
+      childExtracts.set(file, byElement);
+      for (const child of names) {
+        fileProperties.push(fileProperty(name, parent.name === 'CustomLabels' ? child : `${component.fullName}.${child}`, file));
+      }
+    }
+    return found;
+  }
+
+  /** The stored components a package member of a (non-child) type names. */
+  private chosenFor(name: string, meta: MetadataType, member: string): StoredComponent[] {
+    if (member === '*') {
+      // The real API's wildcard leaves out standard objects and components in folders.
+      if (meta.folderType && !meta.folderContentType) return [];
+      return this.components().filter((c) => c.type === name && (name !== 'CustomObject' || c.fullName.includes('__')));
+    }
+    if (meta.folderType && !meta.folderContentType && (member.endsWith('/') || !member.includes('/'))) {
+      // A folder is asked for under its content type (Report), as `Sales/` (SDR) or `Sales`.
+      const folderType = typeByName(meta.folderType)?.name;
+      const folderName = member.replace(/\/$/, '');
+      return this.components().filter((c) => c.type === folderType && c.fullName === folderName);
+    }
+    return this.components().filter((c) => c.type === name && c.fullName === member);
   }
 
   private remove(type: string, fullName: string): void {
