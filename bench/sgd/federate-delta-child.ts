@@ -5,14 +5,22 @@
  *
  *   node --import tsx bench/sgd/federate-delta-child.ts REPO FROM TO OUT [--copy-sources]
  */
-import { resolve } from 'node:path';
-import { compareSnapshots } from '../../src/compare/compare.js';
-import { writeDeltaSources } from '../../src/compare/delta-sources.js';
-import { buildManifests, writeManifests } from '../../src/compare/manifests.js';
-import { stageOutput } from '../../src/compare/output-dir.js';
-import { readSourcePair } from '../../src/metadata/git/pair.js';
-import { readProjectFile } from '../../src/metadata/project.js';
-import { registryFor } from '../../src/metadata/registry.js';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// The compiled plugin (lib/, what `sf federate diff` runs) when it is built, as sgd runs compiled code too; the
+// TypeScript sources through tsx otherwise (slower to start: every module is compiled on the fly).
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const built = existsSync(join(root, 'lib', 'compare', 'compare.js'));
+const load = <T>(path: string): Promise<T> => import(join(root, built ? 'lib' : 'src', `${path}.${built ? 'js' : 'ts'}`)) as Promise<T>;
+const { compareSnapshots } = await load<typeof import('../../src/compare/compare.js')>('compare/compare');
+const { writeDeltaSources } = await load<typeof import('../../src/compare/delta-sources.js')>('compare/delta-sources');
+const { buildManifests, writeManifests } = await load<typeof import('../../src/compare/manifests.js')>('compare/manifests');
+const { stageOutput } = await load<typeof import('../../src/compare/output-dir.js')>('compare/output-dir');
+const { readSourcePair } = await load<typeof import('../../src/metadata/git/pair.js')>('metadata/git/pair');
+const { readProjectFile } = await load<typeof import('../../src/metadata/project.js')>('metadata/project');
+const { registryFor } = await load<typeof import('../../src/metadata/registry.js')>('metadata/registry');
 
 async function main(): Promise<void> {
   const [repoArg, from, to, outArg, flag] = process.argv.slice(2);
@@ -48,6 +56,7 @@ async function main(): Promise<void> {
       components: [a.components.size, b.components.size],
       phases,
       maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
+      code: built ? 'lib' : 'src',
     })}\n`
   );
 }
