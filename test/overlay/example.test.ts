@@ -113,3 +113,24 @@ describe('overlay apply --json result', () => {
     }
   });
 });
+
+describe('overlay capture --json result', () => {
+  it('matches schemas/overlay-capture-result.schema.json, and the schema rejects a wrong rule kind', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'sf-federate-capture-result-'));
+    try {
+      cpSync(EXAMPLES, join(work, 'examples'), { recursive: true });
+      const project = join(work, 'examples', 'global');
+      const result = await runOverlayCapture({ cwd: project, region: 'china', from: 'dir:.', to: `dir:${join(work, 'examples', 'china')}`, dryRun: true });
+      const plain = JSON.parse(JSON.stringify(result)) as { rules: Array<{ kind: string }> };
+      expect(plain.rules.length).to.be.greaterThan(0);
+      const validate = schemaValidator('overlay-capture-result.schema.json');
+      const ok = validate(plain);
+      expect(validate.errors ?? []).to.deep.equal([]);
+      expect(ok).to.equal(true);
+      plain.rules[0].kind = 'rename';
+      expect(validate(plain)).to.equal(false);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
