@@ -1,18 +1,12 @@
 /*
- * Logging in to an emulated org, for tests: in-process through @salesforce/core, or through the real sf binary.
- * Both write the auth files under an isolated HOME so that no test touches the user's own logins.
+ * Logging in to an emulated org, for tests, in-process through @salesforce/core, under an isolated HOME so that no
+ * test touches the user's own logins. Tests that drive the real sf binary use test/e2e/sf.ts (sfSandbox).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { AuthInfo, ConfigAggregator, StateAggregator } from '@salesforce/core';
-import { execa, type Result } from 'execa';
 import type { Emulator } from './server.js';
-
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The pinned sf CLI's entry point, always run with this process's Node (22), never the machine's. */
-export const SF_RUN_JS = join(repoRoot, 'node_modules', '@salesforce', 'cli', 'bin', 'run.js');
 
 /** Environment every sf process of a test gets: its own HOME, no updater, no telemetry, no progress bars. */
 export function sfEnv(home: string): NodeJS.ProcessEnv {
@@ -84,29 +78,6 @@ export async function loginInProcess(emulator: Pick<Emulator, 'accessToken' | 'i
   // Forget what was loaded, so that readers find the org the way a fresh sf process does: from the files.
   StateAggregator.clearInstance();
   return username;
-}
-
-/** Runs the real sf binary with the isolated environment; never throws on a non-zero exit. */
-export function runSf(args: readonly string[], env: NodeJS.ProcessEnv, extraEnv: Record<string, string> = {}, cwd?: string): Promise<Result> {
-  return execa(process.execPath, [SF_RUN_JS, ...args], {
-    env: { ...env, ...extraEnv },
-    extendEnv: false,
-    reject: false,
-    cwd: cwd ?? tmpdir(),
-    timeout: 120_000,
-    stdin: 'ignore',
-  });
-}
-
-/** `SF_ACCESS_TOKEN=… sf org login access-token --instance-url … --alias … --no-prompt` with the real sf binary. */
-export async function loginWithSf(emulator: Pick<Emulator, 'accessToken' | 'instanceUrl'>, alias: string, env: NodeJS.ProcessEnv): Promise<Result> {
-  const result = await runSf(['org', 'login', 'access-token', '--instance-url', emulator.instanceUrl, '--alias', alias, '--no-prompt', '--json'], env, {
-    SF_ACCESS_TOKEN: emulator.accessToken,
-  });
-  if (result.exitCode !== 0) {
-    throw new Error(`sf org login access-token failed (${String(result.exitCode)}): ${String(result.stdout)}\n${String(result.stderr)}`.replaceAll(emulator.accessToken, '<token>'));
-  }
-  return result;
 }
 
 /** The line a person pastes to log in to an emulator by hand. */
