@@ -8,7 +8,7 @@ import { assertNoMergeInProgress, closeGit, mergeBaseSpec } from '../metadata/so
 import { readSourcePair } from '../metadata/git/pair.js';
 import type { ReadOptions } from '../metadata/sources/source.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
-import { resolveProject } from '../metadata/project-context.js';
+import { resolveProject, type ProjectContext } from '../metadata/project-context.js';
 import { loadFederateConfig } from '../pipeline/config.js';
 import { regionDiff } from '../overlay/region-diff.js';
 import { compareSnapshots } from './compare.js';
@@ -48,6 +48,15 @@ export type DiffRequest = {
  */
 export async function runDiff(request: DiffRequest): Promise<DiffResult> {
   const project = resolveProject(request.cwd, request.apiVersion);
+  try {
+    return await diffInProject(request, project);
+  } finally {
+    // Only now: git snapshots read their blobs lazily, through compare and --copy-sources, from one git process.
+    await closeGit(request.repoDir ? resolve(request.cwd, request.repoDir) : project.dir);
+  }
+}
+
+async function diffInProject(request: DiffRequest, project: ProjectContext): Promise<DiffResult> {
   const warnings: string[] = [...project.warnings];
   request.onProgress?.({ kind: 'phase', message: 'Reading sources' });
   if (request.copySources && !request.outputDir) throw messages.createError('error.CopySourcesNeedsOutput', [], [], ExitCode.BadInput);
@@ -81,13 +90,7 @@ export async function runDiff(request: DiffRequest): Promise<DiffResult> {
   // A work tree in the middle of a merge holds conflict markers: refuse it rather than diff half-merged files.
   const folders = [fromSpec, toSpec].filter((spec) => spec.kind === 'dir').map((spec) => resolve(project.dir, spec.value));
   await Promise.all(folders.filter((folder) => existsSync(folder)).map((folder) => assertNoMergeInProgress(folder)));
-  let snapshots: [Snapshot, Snapshot];
-  try {
-    snapshots = await readBoth(fromSpec, toSpec, options, Boolean(region));
-  } finally {
-    await closeGit(options.repoDir ?? project.dir);
-  }
-  const [from, to] = snapshots;
+  const [from, to] = await readBoth(fromSpec, toSpec, options, Boolean(region));
   for (const snapshot of [from, to]) {
     if (snapshot.unclassified.length) {
       warnings.push(`${snapshot.unclassified.length} file(s) in ${snapshot.source.spec} are not metadata the registry knows: ${snapshot.unclassified.slice(0, 3).map((file) => file.path).join(', ')}${snapshot.unclassified.length > 3 ? ', …' : ''}`);

@@ -105,7 +105,7 @@ describe('e2e: sf federate diff (real sf CLI, plugin linked)', function () {
     git('commit', '-qam', 'change');
     const outputDir = join(work, 'git-delta');
     const run = await sf.run(['federate', 'diff', '--from', 'git:HEAD~1', '--to', 'git:HEAD', '--output-dir', outputDir, '--copy-sources', '--json'], { cwd: repo });
-    expect(run.exitCode, run.stderr).to.equal(0);
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).to.equal(0);
     const result = run.json?.result as DiffResult;
     expect(result.changes.map((change) => `${change.kind} ${change.key}`).sort()).to.deep.equal(['changed CustomLabel:Support_Site_URL', 'removed RemoteSiteSetting:Stripe_API']);
     const pruned = readFileSync(join(outputDir, 'force-app', 'main', 'default', 'labels', 'CustomLabels.labels-meta.xml'), 'utf8');
