@@ -8,7 +8,7 @@ import { registryFor } from '../metadata/registry.js';
 import { componentKey, mapLimit } from '../metadata/snapshot.js';
 import type { Component, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
 import { canonicalize, compareStrings, elementName, parseXmlDocument, rootElement, type CanonicalElement } from '../metadata/xml.js';
-import { pruneCommonElements } from './prune.js';
+import { scanAndPrune } from './prune.js';
 import type { Change, Changeset, ElementChange } from './types.js';
 import { canonicalXml, diffRoots, type ChildDiff } from './xml-diff.js';
 
@@ -175,17 +175,19 @@ type Canonical = { element: CanonicalElement; table: ElementKeyTable };
 
 /**
  * Both sides of a changed XML file. Equal bytes are never parsed, at element level: keyed top-level elements equal
- * on both sides are cut out first (prune.ts), which changes nothing in the comparison. Errors are those of the whole
- * files: when a cut text does not parse, the whole ones are parsed and report where they fail.
+ * on both sides are cut out first (prune.ts), which changes nothing in the comparison. The scanner that finds them
+ * also vouches that both texts are well-formed, so they are parsed without the validator's extra pass. Errors are
+ * those of the whole files: when the scanner gives up or a cut text does not parse, the whole ones are validated and
+ * parsed, and report where they fail.
  */
 async function readCanonicalPair(from: SnapshotFile, to: SnapshotFile, context: Context): Promise<[Canonical, Canonical]> {
   const whereFrom = displayPath(context.from, from);
   const whereTo = displayPath(context.to, to);
   const [a, b] = await Promise.all([readXml(from, whereFrom), readXml(to, whereTo)]);
-  const pruned = pruneCommonElements(a, b, (root) => elementKeysFor(context.registry, root));
-  if (pruned) {
+  const scanned = scanAndPrune(a, b, (root) => elementKeysFor(context.registry, root));
+  if (scanned) {
     try {
-      return [canonicalOf(pruned.from, whereFrom, context), canonicalOf(pruned.to, whereTo, context)];
+      return [canonicalOf(scanned.from, whereFrom, context, true), canonicalOf(scanned.to, whereTo, context, true)];
     } catch {
       // The whole files below report the error with its place in the file.
     }
@@ -202,8 +204,8 @@ async function readXml(file: SnapshotFile, where: string): Promise<string> {
   }
 }
 
-function canonicalOf(text: string, where: string, context: Context): Canonical {
-  const root = rootElement(parseXmlDocument(text, where));
+function canonicalOf(text: string, where: string, context: Context, wellFormed = false): Canonical {
+  const root = rootElement(parseXmlDocument(text, where, { wellFormed }));
   const table = elementKeysFor(context.registry, elementName(root)!);
   return { element: normalize(canonicalize(root), table), table };
 }

@@ -13,6 +13,7 @@ import { metadataMessages } from '../metadata/messages.js';
 import { mapLimit } from '../metadata/snapshot.js';
 import type { Component, Snapshot, SnapshotFile } from '../metadata/types.js';
 import { buildXmlDocument, childElements, elementName, parseXmlDocument, rootElement, textOf, type XmlNode } from '../metadata/xml.js';
+import { cut, leafText, scanTopLevel, withoutBom, type TopLevelElement } from './prune.js';
 import type { Change, Changeset } from './types.js';
 
 export type DeltaSourceOptions = {
@@ -53,11 +54,12 @@ export async function writeDeltaSources(changeset: Changeset, to: Snapshot, outp
   const temp = await mkdtemp(join(target, '.delta-sources-'));
   try {
     const folderRoot = to.source.kind === 'dir' && to.source.format === 'source' ? to.source.label : undefined;
-    const made = new Set<string>();
-    const ensureDir = async (dir: string): Promise<void> => {
-      if (made.has(dir)) return;
-      await mkdir(dir, { recursive: true });
-      made.add(dir);
+    // One mkdir per folder, awaited by every file that goes there.
+    const made = new Map<string, Promise<unknown>>();
+    const ensureDir = (dir: string): Promise<unknown> => {
+      let making = made.get(dir);
+      if (!making) made.set(dir, (making = mkdir(dir, { recursive: true })));
+      return making;
     };
     const copyOne = async (path: string): Promise<void> => {
       const plan = plans.get(path)!;
@@ -244,8 +246,37 @@ function add(keep: Selection, element: string, values: readonly string[]): void 
   keep.entries.set(element, set);
 }
 
-/** The file with only the selected keyed entries and every unkeyed element; undefined when nothing is left to deploy. */
+/**
+ * The file with only the selected keyed entries and every unkeyed element; undefined when nothing is left to deploy.
+ * The entries are cut out of the text as it is (prune.ts's scanner): what is kept keeps its bytes, and nothing is
+ * parsed. Compare has read this file (its hash changed), so it is well-formed; a text outside the scanner's subset
+ * (DOCTYPE, processing instructions…) is parsed and written back instead.
+ */
 function prune(bytes: Buffer, file: SnapshotFile, component: Component, keep: Selection, registry: RegistryAccess, snapshot: Snapshot): string | undefined {
+  const text = withoutBom(bytes.toString('utf8'));
+  const tops = new Map<string, Map<string, ElementKey>>();
+  const topFor = (rootName: string): Map<string, ElementKey> => {
+    let top = tops.get(rootName);
+    if (!top) tops.set(rootName, (top = topLevelKeys(registry, rootName)));
+    return top;
+  };
+  const scan = scanTopLevel(text, (rootName, child) => topFor(rootName).get(child)?.key);
+  if (!scan) return pruneParsed(bytes, file, component, keep, registry, snapshot);
+  const top = topFor(scan.rootName);
+  const drop = new Set<TopLevelElement>();
+  let keptEntries = 0;
+  for (const child of scan.children) {
+    if (!top.has(child.name)) continue;
+    const values = (child.keys ?? []).map((raw) => (raw === undefined ? '' : leafText(raw)));
+    if (keep.entries.get(child.name)?.has(values.join('\0'))) keptEntries++;
+    else drop.add(child);
+  }
+  if (keptEntries === 0 && !keep.unkeyedChanged) return undefined;
+  return cut(text, scan.children, drop);
+}
+
+/** `prune` through the parser, for texts the scanner does not read. */
+function pruneParsed(bytes: Buffer, file: SnapshotFile, component: Component, keep: Selection, registry: RegistryAccess, snapshot: Snapshot): string | undefined {
   const where = snapshot.source.kind === 'dir' ? posix.join(snapshot.source.label, file.path) : `${snapshot.source.spec}:${file.path}`;
   const doc = parseXmlDocument(bytes, where);
   const root = rootElement(doc);

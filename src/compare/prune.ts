@@ -105,6 +105,14 @@ class TopLevelScanner {
   }
 
   private closeTag(lt: number): Next {
+    const top = this.stack[this.stack.length - 1];
+    // Most closing tags are `</name>` for the open element: no regular expression needed.
+    if (top && this.text.startsWith(top.name, lt + 2) && this.text.charCodeAt(lt + 2 + top.name.length) === 0x3e /* > */) {
+      this.stack.pop();
+      const end = lt + 3 + top.name.length;
+      this.closed(top, lt, end);
+      return end;
+    }
     CLOSE_TAG.lastIndex = lt + 2;
     const match = CLOSE_TAG.exec(this.text);
     const open = this.stack.pop();
@@ -121,6 +129,11 @@ class TopLevelScanner {
     const name = START_NAME.exec(text)?.[0];
     if (name === undefined) return undefined;
     let at = START_NAME.lastIndex;
+    if (text.charCodeAt(at) === 0x3e /* > */) {
+      // `<name>`: most tags have no attributes.
+      this.opened(name, lt, at + 1);
+      return at + 1;
+    }
     const names: string[] = [];
     for (;;) {
       ATTRIBUTE.lastIndex = at;
@@ -214,6 +227,16 @@ export type PrunedPair = {
  * `tableFor` gives the element-key table for a root element name.
  */
 export function pruneCommonElements(from: string, to: string, tableFor: (rootName: string) => ElementKeyTable): PrunedPair | undefined {
+  const pair = scanAndPrune(from, to, tableFor);
+  return pair && pair.pruned > 0 ? pair : undefined;
+}
+
+/**
+ * `pruneCommonElements`, but also when nothing was cut (`pruned: 0`, the texts as they are, without a byte order
+ * mark). Defined only when the scanner read both texts whole, which also says they are well-formed: a text in the
+ * scanner's subset is one the validator accepts (a property test checks it), so it can be parsed unvalidated.
+ */
+export function scanAndPrune(from: string, to: string, tableFor: (rootName: string) => ElementKeyTable): PrunedPair | undefined {
   if (!enabled) return undefined;
   const a = withoutBom(from);
   const b = withoutBom(to);
@@ -227,7 +250,9 @@ export function pruneCommonElements(from: string, to: string, tableFor: (rootNam
   const sa = scanTopLevel(a, keyParts);
   if (!sa) return undefined;
   const sb = scanTopLevel(b, keyParts);
-  if (!sb || sa.rootName !== sb.rootName) return undefined;
+  if (!sb) return undefined;
+  const whole = { from: a, to: b, pruned: 0 };
+  if (sa.rootName !== sb.rootName) return whole;
 
   const ga = keyedGroups(sa);
   const gb = keyedGroups(sb);
@@ -248,17 +273,18 @@ export function pruneCommonElements(from: string, to: string, tableFor: (rootNam
       first ??= [x, y];
     }
   }
-  if (!first) return undefined;
+  if (!first) return whole;
   // Each side keeps a child element: an element without any is compared as a text leaf.
   if (cutA.size === sa.children.length || cutB.size === sb.children.length) {
     cutA.delete(first[0]);
     cutB.delete(first[1]);
-    if (cutA.size === 0) return undefined;
+    if (cutA.size === 0) return whole;
   }
   return { from: cut(a, sa.children, cutA), to: cut(b, sb.children, cutB), pruned: cutA.size };
 }
 
-function withoutBom(text: string): string {
+/** The text without a leading byte order mark. */
+export function withoutBom(text: string): string {
   return text.charCodeAt(0) === 0xfe_ff ? text.slice(1) : text;
 }
 
@@ -291,12 +317,13 @@ function byKey(elements: readonly TopLevelElement[]): Map<string, TopLevelElemen
 }
 
 /** The text a leaf element with this raw content has in the parsed tree (entities decoded, CDATA unwrapped, comments dropped). */
-function leafText(raw: string): string {
+export function leafText(raw: string): string {
   if (!raw.includes('&') && !raw.includes('<')) return raw;
   return textOf(rootElement(parseXmlDocument(`<k>${raw}</k>`, 'key'))) ?? '';
 }
 
-function cut(text: string, children: readonly TopLevelElement[], drop: ReadonlySet<TopLevelElement>): string {
+/** The text without the `drop` elements of a scan of it (and the whitespace before each). */
+export function cut(text: string, children: readonly TopLevelElement[], drop: ReadonlySet<TopLevelElement>): string {
   const parts: string[] = [];
   let at = 0;
   for (const child of children) {

@@ -58,11 +58,13 @@ export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 /**
  * Parses metadata XML into an ordered document. Malformed XML is refused with error.MalformedXml naming the file,
  * line and column. Whitespace between elements is dropped (it is formatting); text of leaf elements is kept as is.
+ * `wellFormed`: the caller already knows the text is well-formed (compare/prune.ts's scanner read it whole), so the
+ * validator's pass over it, as long as the parse itself, is skipped.
  */
-export function parseXmlDocument(bytes: Buffer | string, path: string): XmlDocument {
+export function parseXmlDocument(bytes: Buffer | string, path: string, options: { readonly wellFormed?: boolean } = {}): XmlDocument {
   let text = typeof bytes === 'string' ? bytes : bytes.toString('utf8');
   if (text.charCodeAt(0) === 0xfe_ff) text = text.slice(1);
-  const verdict = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  const verdict = options.wellFormed === true || XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (verdict !== true) {
     throw messages.createError('error.MalformedXml', [path, verdict.err.line, verdict.err.col, verdict.err.msg], [], ExitCode.BadInput);
   }
@@ -97,10 +99,10 @@ export function isElement(node: XmlNode): boolean {
   return elementName(node) !== undefined;
 }
 
-/** The tag name of an element node; undefined for text, CDATA and comments. */
+/** The tag name of an element node; undefined for text, CDATA, comments and processing instructions (`?name`). */
 export function elementName(node: XmlNode): string | undefined {
   for (const key of Object.keys(node)) {
-    if (key !== ATTRS && key !== TEXT && key !== CDATA && key !== COMMENT) return key;
+    if (key !== ATTRS && key !== TEXT && key !== CDATA && key !== COMMENT && key.charCodeAt(0) !== 0x3f /* ? */) return key;
   }
   return undefined;
 }

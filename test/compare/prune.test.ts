@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import fc from 'fast-check';
+import { XMLValidator } from 'fast-xml-parser';
 import { compareSnapshots } from '../../src/compare/compare.js';
 import { pruneCommonElements, scanTopLevel, setPruning } from '../../src/compare/prune.js';
 import type { Changeset } from '../../src/compare/types.js';
@@ -290,5 +291,28 @@ describe('prune: compare with pruning equals compare without', function () {
       { numRuns: 200 }
     );
     expect(pruned).to.be.greaterThan(20);
+  });
+});
+
+describe('prune: a text the scanner reads whole is well-formed', () => {
+  // compare parses scanned texts without the validator (xml.ts `wellFormed`): that is only sound if the scanner never
+  // accepts a text the validator refuses. Texts are made of XML-ish pieces, valid or not, in any order.
+  const piece = fc.constantFrom(
+    '<Profile>', '</Profile>', '<a>', '</a>', '<b x="1">', '<b x=\'2\'>', '</b>', '<c/>', '<c y="1"/>', 'text', ' ', '\n', '&amp;', '&#38;',
+    '&', '&bogus', '<!-- c -->', '<!--', '-->', '<![CDATA[x<y]]>', '<![CDATA[', ']]>', '<?pi?>', '<', '>', '"', '<d e="1" e="2"/>', '<f g/>',
+    '<h i=1/>', '</', '<a:b>', '</a:b>', '<1>'
+  );
+  it('never accepts what the validator refuses', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(fc.boolean(), fc.array(piece, { minLength: 1, maxLength: 14 }), (declared, pieces) => {
+        const text = `${declared ? DECL : ''}<Profile>${pieces.join('')}</Profile>`;
+        if (!scanTopLevel(text)) return;
+        accepted++;
+        expect(XMLValidator.validate(text, { allowBooleanAttributes: false }), text).to.equal(true);
+      }),
+      { numRuns: 3000 }
+    );
+    expect(accepted, 'texts the scanner accepted').to.be.greaterThan(100);
   });
 });

@@ -185,6 +185,39 @@ describe('delta sources (--copy-sources)', function () {
     expect(readFileSync(join(out, D, 'lwc/card/card.html'), 'utf8')).to.equal('<template><p>changed</p></template>\n');
   });
 
+  it('cuts unchanged entries out of the text as it is, and parses what the scanner does not read', async () => {
+    const other = new TestRepo();
+    temps.push(other.dir);
+    const profileText = (bEditable: boolean): string =>
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Profile xmlns="http://soap.sforce.com/2006/04/metadata">\n    <!-- kept as written -->\n    <custom>true</custom>\n' +
+      '    <fieldPermissions>\n        <editable>false</editable>\n        <field>Thing__c.A__c</field>\n        <readable>true</readable>\n    </fieldPermissions>\n' +
+      `    <fieldPermissions><editable>${String(bEditable)}</editable><field>Thing__c.B__c</field><readable>true</readable></fieldPermissions>\n` +
+      '    <userLicense>Salesforce &amp; Partners</userLicense>\n</Profile>\n';
+    const translationText = (hello: string): string =>
+      '<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet type="text/xsl" href="t.xsl"?>\n<Translations xmlns="http://soap.sforce.com/2006/04/metadata">\n' +
+      `    <customLabels>\n        <label>${hello}</label>\n        <name>Hello</name>\n    </customLabels>\n    <customLabels>\n        <label>Au revoir</label>\n        <name>Bye</name>\n    </customLabels>\n</Translations>\n`;
+    other.commit({
+      'sfdx-project.json': PROJECT_JSON,
+      [`${D}/profiles/Sales.profile-meta.xml`]: profileText(false),
+      [`${D}/translations/fr.translation-meta.xml`]: translationText('Salut'),
+    });
+    other.commit({ [`${D}/profiles/Sales.profile-meta.xml`]: profileText(true), [`${D}/translations/fr.translation-meta.xml`]: translationText('Bonjour') });
+    const registry = registryFor(other.dir);
+    const [from, to] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), { apiVersion: '62.0', projectDir: other.dir });
+    const out = temp('sf-federate-delta-bytes-');
+    await writeDeltaSources(await compareSnapshots(from, to, { registry }), to, out, { registry });
+
+    // The unchanged entry is cut with the whitespace before it; every other byte is the file's own.
+    const expected = profileText(true).replace(/\n {4}<fieldPermissions>\n {8}<editable>false[\s\S]*?<\/fieldPermissions>/, '');
+    expect(readFileSync(join(out, D, 'profiles/Sales.profile-meta.xml'), 'utf8')).to.equal(expected);
+    // A processing instruction is outside the scanner's subset: the parser prunes that file instead.
+    const translationXml = readFileSync(join(out, D, 'translations/fr.translation-meta.xml'), 'utf8');
+    expect(translationXml).to.contain('<label>Bonjour</label>').and.to.not.contain('Au revoir');
+    const { members, metadataDir } = await convertLikeDeploy(out, other.dir);
+    temps.push(metadataDir);
+    expect(members).to.deep.equal(['Profile:Sales', 'Translations:fr']);
+  });
+
   it('writes nothing when a file of the delta is not valid XML', async () => {
     const other = new TestRepo();
     temps.push(other.dir);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { selectElements } from '../../src/metadata/address.js';
-import { buildXmlDocument, canonicalize, parseXmlDocument, serializeCanonical, setText, textOf } from '../../src/metadata/xml.js';
+import { buildXmlDocument, canonicalize, elementName, parseXmlDocument, rootElement, serializeCanonical, setText, textOf } from '../../src/metadata/xml.js';
 import { FIXTURES } from '../compare/support.js';
 
 const D = join(FIXTURES, 'project/force-app/main/default');
@@ -30,6 +30,11 @@ describe('metadata xml', () => {
     const b = canonicalize(parseXmlDocument(Buffer.from('<R a="1" b="2"><x>  spaced  </x><e></e></R>'), 'b.xml')[0]);
     expect(serializeCanonical(a)).to.equal('<R a="1" b="2"><x>  spaced  </x><e></e></R>');
     expect(serializeCanonical(b)).to.equal(serializeCanonical(a));
+  });
+
+  it('finds the root element after a processing instruction (which is not an element)', () => {
+    const doc = parseXmlDocument('<?xml version="1.0"?>\n<?xml-stylesheet href="t.xsl"?>\n<Translations><a>1</a></Translations>', 't.xml');
+    expect(elementName(rootElement(doc))).to.equal('Translations');
   });
 
   it('refuses malformed XML with file, line and column', () => {

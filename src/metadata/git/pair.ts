@@ -41,6 +41,8 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
 
   const keep = [new Set<string>(), new Set<string>()];
   const done = [new Set<string>(), new Set<string>()];
+  // Components already walked, by type and name: many changed files (field translations…) share one parent.
+  const walked = [new Set<string>(), new Set<string>()];
   let queue = sides.map((side) => [...changed].filter((path) => side.files.has(path)));
   while (queue[0].length || queue[1].length) {
     const next: [string[], string[]] = [[], []];
@@ -55,6 +57,9 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
         keep[index].add(path);
         if (!components) continue;
         for (const component of components) {
+          const id = `${component.type.name}:${component.fullName}`;
+          if (walked[index].has(id)) continue;
+          walked[index].add(id);
           const { own, needed } = componentFiles(component, tree);
           for (const file of own) {
             keep[index].add(file);

@@ -117,6 +117,25 @@ function hasProjectFile(dir: string): boolean {
  */
 function forceIgnoreFilter(contents: string | undefined): (path: string) => boolean {
   if (contents === undefined) return () => false;
+  // Both sides of a comparison usually hold the same .forceignore: one matcher, and each path asked once.
+  let filter = forceIgnoreFilters.get(contents);
+  if (!filter) {
+    const denies = newForceIgnoreFilter(contents);
+    const answers = new Map<string, boolean>();
+    filter = (path: string): boolean => {
+      let denied = answers.get(path);
+      if (denied === undefined) answers.set(path, (denied = denies(path)));
+      return denied;
+    };
+    forceIgnoreFilters.clear();
+    forceIgnoreFilters.set(contents, filter);
+  }
+  return filter;
+}
+
+const forceIgnoreFilters = new Map<string, (path: string) => boolean>();
+
+function newForceIgnoreFilter(contents: string): (path: string) => boolean {
   const dir = mkdtempSync(posix.join(tmpdir(), 'sf-federate-forceignore-'));
   let forceIgnore: ForceIgnore;
   try {
