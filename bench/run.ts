@@ -1,5 +1,5 @@
 /**
- * Benchmark harness: `npm run bench [-- --only diff,git-delta --files 12000,50000 --seed 1]`.
+ * Benchmark harness: `npm run bench [-- --only diff,git-delta --files 12000,50000 --seed 1 --repeat 3]`.
  *
  * Runs every scenario in bench/scenarios/*.ts (each exports `{ name, description, run(ctx) }` as default or as
  * `scenario`), prints one table (scenario, case, tool, wall time, peak RSS, ratio to the case's baseline) and writes
@@ -16,7 +16,7 @@ import { measure } from './lib/measure.js';
 import type { Row, Scenario, ScenarioContext } from './lib/types.js';
 
 export type { Row, Scenario, ScenarioContext } from './lib/types.js';
-export { measure, tsNode, type MeasureOptions, type Measurement } from './lib/measure.js';
+export { measure, nodeTs, tsNode, type MeasureOptions, type Measurement } from './lib/measure.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(BENCH_DIR, '..');
@@ -33,7 +33,7 @@ export type Machine = {
   load?: [number, number];
 };
 
-export type Results = { startedAt: string; finishedAt: string; machine: Machine; options: { only?: string[]; files?: number[]; seed: number }; rows: Row[] };
+export type Results = { startedAt: string; finishedAt: string; machine: Machine; options: { only?: string[]; files?: number[]; seed: number; repeat: number }; rows: Row[] };
 
 /** A scenario file: its scenario, or why it could not be loaded (reported only if it was asked for). */
 export type LoadedScenario = { readonly file: string; readonly name: string; readonly scenario?: Scenario; readonly error?: string };
@@ -61,7 +61,7 @@ export async function loadScenarios(dir = join(BENCH_DIR, 'scenarios')): Promise
   return loaded;
 }
 
-export function makeContext(options: { seed: number; files?: number[]; outDir: string; log?: (message: string) => void }): ScenarioContext {
+export function makeContext(options: { seed: number; files?: number[]; outDir: string; repeat?: number; log?: (message: string) => void }): ScenarioContext {
   const cacheDir = join(options.outDir, 'cache');
   const cache = new TreeCache(cacheDir);
   const defaultFiles = options.files?.[0] ?? DEFAULT_FILES;
@@ -72,6 +72,7 @@ export function makeContext(options: { seed: number; files?: number[]; outDir: s
     cacheDir,
     seed: options.seed,
     files: options.files,
+    repeat: options.repeat ?? 1,
     sizes: (defaults) => (options.files?.length ? options.files : defaults),
     org: (request) => cache.org(request?.seed ?? options.seed, request?.files ?? defaultFiles),
     mutated: (request) => cache.mutated(request.seed ?? options.seed, request.files ?? defaultFiles, request),
@@ -104,7 +105,7 @@ export function formatTable(rows: readonly Row[]): string {
   const lines: string[][] = [header];
   for (const row of rows) {
     const baseline = rows.find((other) => other.baseline && other.scenario === row.scenario && other.case === row.case);
-    const ratio = baseline && baseline !== row && baseline.wallMs > 0 && row.ok !== false ? `${(row.wallMs / baseline.wallMs).toFixed(2)}× ${baseline.tool}` : baseline === row ? 'peer' : '';
+    const ratio = baseline && baseline !== row && baseline.wallMs > 0 && row.wallMs > 0 && row.ok !== false ? speedup(row.wallMs, baseline.wallMs, baseline.tool) : baseline === row ? 'peer' : '';
     lines.push([
       row.scenario ?? '',
       row.case,
@@ -119,6 +120,11 @@ export function formatTable(rows: readonly Row[]): string {
   const widths = header.map((_, column) => Math.max(...lines.map((line) => line[column].length)));
   const render = (line: string[]): string => line.map((cell, column) => (column >= 3 && column <= 5 ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ').trimEnd();
   return [render(lines[0]), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.slice(1).map(render)].join('\n');
+}
+
+/** `2.1× faster than X` (wall time), or `1.3× slower than X`. */
+function speedup(wallMs: number, baselineMs: number, baseline: string): string {
+  return wallMs <= baselineMs ? `${(baselineMs / wallMs).toFixed(1)}× faster than ${baseline}` : `${(wallMs / baselineMs).toFixed(1)}× slower than ${baseline}`;
 }
 
 function round2(value: number): number {
@@ -138,6 +144,7 @@ async function main(argv: readonly string[]): Promise<void> {
       seed: { type: 'string', default: '1' },
       list: { type: 'boolean', default: false },
       out: { type: 'string' },
+      repeat: { type: 'string', default: '1' },
     },
   });
   const scenarios = await loadScenarios();
@@ -155,9 +162,11 @@ async function main(argv: readonly string[]): Promise<void> {
   });
   const seed = Number(values.seed);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be a whole number, got ${values.seed}`);
+  const repeat = Number(values.repeat);
+  if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat takes a whole number ≥ 1, got ${values.repeat}`);
   const outDir = join(BENCH_DIR, 'out');
   mkdirSync(outDir, { recursive: true });
-  const context = makeContext({ seed, files, outDir });
+  const context = makeContext({ seed, files, outDir, repeat });
   const startedAt = new Date().toISOString();
   const loadAtStart = loadavg()[0];
   const rows: Row[] = [];
@@ -176,7 +185,7 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     process.stderr.write(`  done in ${formatMs(Date.now() - started)}\n`);
   }
-  const results: Results = { startedAt, finishedAt: new Date().toISOString(), machine: { ...machine(), load: [round2(loadAtStart), round2(loadavg()[0])] }, options: { only, files, seed }, rows };
+  const results: Results = { startedAt, finishedAt: new Date().toISOString(), machine: { ...machine(), load: [round2(loadAtStart), round2(loadavg()[0])] }, options: { only, files, seed, repeat }, rows };
   const outFile = values.out ? resolve(values.out) : join(outDir, 'results.json');
   writeFileSync(outFile, JSON.stringify(results, null, 2) + '\n');
   const m = results.machine;

@@ -52,6 +52,8 @@ export type ScenarioContext = {
   readonly seed: number;
   /** --files as given (`--files 12000,50000`), or undefined: then use your own default sizes through `sizes`. */
   readonly files?: readonly number[];
+  /** --repeat (default 1): how many times a scenario that supports it runs each tool; it reports the median. */
+  readonly repeat: number;
   /** The sizes to run: --files when given, else `defaults`. */
   sizes(defaults: readonly number[]): readonly number[];
   /** A generated org (files default: first of --files, else 50,000; seed default: --seed). */

@@ -1,65 +1,68 @@
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { tsNode } from '../lib/measure.js';
+import { nodeTs, tsNode } from '../lib/measure.js';
+import type { Measurement } from '../lib/measure.js';
 import type { Row, Scenario, ScenarioContext } from '../lib/types.js';
 
 /**
  * Issue #3: the delta between two commits of a repository of ~12,000 and ~50,000 metadata files, the range touching
- * a quarter of the files. sf-federate (manifests; manifests + --copy-sources) against sfdx-git-delta 6.31.0
- * (manifests; --generate-delta), each in its own process, in the same run. sgd is the baseline of each case.
+ * a quarter of the files. sfdx-git-delta 6.31.0 (manifests; --generate-delta) is the baseline of each case, against
+ * sf-federate run the same way (as a library, in its own process: federate-delta-child.ts) and as users run it
+ * (`node bin/run.js federate diff`, CLI start-up included). With `--repeat N` every tool runs N times, in turns, and
+ * the row is the median run.
+ *
+ * Both library children run compiled JavaScript under plain Node (no tsx hooks on every module they load) with
+ * SF_DISABLE_LOG_FILE=true: both load @salesforce/core, whose log file is written by a worker thread started on the
+ * first log call; that is the host's cost (under `sf` both tools pay it alike), not the delta's. The CLI row keeps
+ * the default, as a user gets it.
  */
 const FRACTION = 0.25;
+const LIBRARY_ENV = { SF_DISABLE_LOG_FILE: 'true' };
 
 type FederateSummary = { changes: number; package: number; destructive: number; files: number; components: [number, number]; phases: Record<string, number> };
 type SgdSummary = { package: number; destructiveChanges: number };
+type CliResult = { status?: number; result?: { summary?: { total?: number } } };
+
+type Tool = {
+  readonly name: string;
+  readonly baseline?: boolean;
+  readonly command: readonly string[];
+  readonly env?: Record<string, string>;
+  /** The row's note and details from the tool's stdout, or undefined when the output says it failed. */
+  readonly read: (stdout: string) => { note: string; details: unknown } | undefined;
+};
 
 export const scenario: Scenario = {
   name: 'git-delta',
   description: 'delta between two commits (a quarter of the files changed): sf-federate vs sfdx-git-delta, manifests and delta sources',
   async run(context: ScenarioContext): Promise<Row[]> {
     const rows: Row[] = [];
+    const built = existsSync(join(context.repoRoot, 'lib', 'compare', 'compare.js'));
+    if (!built) context.log('lib/ is not built (npm run build): the library child runs the TypeScript sources through tsx, and the CLI row is left out');
     for (const files of context.sizes([12_000, 50_000])) {
       context.log(`generating (or reusing) a ${files}-file repository with one commit changing ${FRACTION * 100}% of the files`);
+      // eslint-disable-next-line no-await-in-loop
       const history = await context.history({ files, commits: 1, fractionPerCommit: FRACTION });
       const repo = history.root;
       const from = history.initial;
       const to = history.commits[0].sha;
       const changes = history.commits[0].changes;
       const touched = changes.added.length + changes.modified.length + changes.deleted.length;
-      const sgdChild = join(context.repoRoot, 'bench', 'sgd', 'run-sgd.ts');
-      const ourChild = join(context.repoRoot, 'bench', 'sgd', 'federate-delta-child.ts');
       const out = join(context.outDir, 'git-delta-output');
 
       for (const copy of [false, true]) {
         const label = `${history.files} files, ${touched} changed (${FRACTION * 100}%)${copy ? ', delta sources' : ', manifests'}`;
-        rmSync(out, { recursive: true, force: true });
-        context.log(`sfdx-git-delta${copy ? ' --generate-delta' : ''}`);
-        const sgd = await context.measure(tsNode(sgdChild, '--repo', repo, '--from', from, '--to', to, '--output', out, '--quiet', ...(copy ? ['--generate-delta'] : [])), { cwd: repo, allowFailure: true });
-        const sgdSummary = parse<SgdSummary>(sgd.stdout);
-        rows.push({
-          case: label,
-          tool: `sfdx-git-delta 6.31.0${copy ? ' --generate-delta' : ''}`,
-          wallMs: sgd.wallMs,
-          peakRssMb: sgd.peakRssMb,
-          baseline: true,
-          ok: sgd.exitCode === 0 && sgdSummary !== undefined,
-          note: sgdSummary ? `${sgdSummary.package} package / ${sgdSummary.destructiveChanges} destructive members` : tail(sgd.stderr),
-          details: sgdSummary,
-        });
-
-        rmSync(out, { recursive: true, force: true });
-        context.log(`sf-federate${copy ? ' --copy-sources' : ''}`);
-        const ours = await context.measure(tsNode(ourChild, repo, from, to, out, ...(copy ? ['--copy-sources'] : [])), { cwd: repo, allowFailure: true });
-        const summary = parse<FederateSummary>(ours.stdout);
-        rows.push({
-          case: label,
-          tool: `sf-federate diff git:→git:${copy ? ' --copy-sources' : ''}`,
-          wallMs: ours.wallMs,
-          peakRssMb: ours.peakRssMb,
-          ok: ours.exitCode === 0 && summary !== undefined,
-          note: summary ? `${summary.package} package / ${summary.destructive} destructive members, ${summary.files} files written` : tail(ours.stderr),
-          details: summary,
-        });
+        const tools = toolsFor(context, { repo, from, to, out, copy, built });
+        const runs = new Map<Tool, Measurement[]>(tools.map((tool) => [tool, []]));
+        for (let round = 1; round <= context.repeat; round++) {
+          for (const tool of tools) {
+            rmSync(out, { recursive: true, force: true });
+            context.log(`${label}: ${tool.name}${context.repeat > 1 ? ` (run ${round}/${context.repeat})` : ''}`);
+            // eslint-disable-next-line no-await-in-loop
+            runs.get(tool)!.push(await context.measure(tool.command, { cwd: repo, env: tool.env, allowFailure: true }));
+          }
+        }
+        for (const tool of tools) rows.push(rowOf(label, tool, runs.get(tool)!));
       }
       rmSync(out, { recursive: true, force: true });
     }
@@ -67,9 +70,70 @@ export const scenario: Scenario = {
   },
 };
 
-function parse<T>(stdout: string): T | undefined {
+function toolsFor(context: ScenarioContext, run: { repo: string; from: string; to: string; out: string; copy: boolean; built: boolean }): Tool[] {
+  const { repo, from, to, out, copy, built } = run;
+  const sgdChild = join(context.repoRoot, 'bench', 'sgd', 'run-sgd.ts');
+  const ourChild = join(context.repoRoot, 'bench', 'sgd', 'federate-delta-child.ts');
+  const tools: Tool[] = [
+    {
+      name: `sfdx-git-delta 6.31.0${copy ? ' --generate-delta' : ''}`,
+      baseline: true,
+      command: nodeTs(sgdChild, '--repo', repo, '--from', from, '--to', to, '--output', out, '--quiet', ...(copy ? ['--generate-delta'] : [])),
+      env: LIBRARY_ENV,
+      read: (stdout) => {
+        const summary = lastJson<SgdSummary>(stdout);
+        return summary && { note: `${summary.package} package / ${summary.destructiveChanges} destructive members`, details: summary };
+      },
+    },
+    {
+      name: `sf-federate git:→git:${copy ? ' --copy-sources' : ''} (library)`,
+      command: (built ? nodeTs : tsNode)(ourChild, repo, from, to, out, ...(copy ? ['--copy-sources'] : [])),
+      env: LIBRARY_ENV,
+      read: (stdout) => {
+        const summary = lastJson<FederateSummary>(stdout);
+        return summary && { note: `${summary.package} package / ${summary.destructive} destructive members, ${summary.files} files written`, details: summary };
+      },
+    },
+  ];
+  if (built) {
+    tools.push({
+      name: `node bin/run.js federate diff${copy ? ' --copy-sources' : ''}`,
+      command: [process.execPath, join(context.repoRoot, 'bin', 'run.js'), 'federate', 'diff', '--from', `git:${from}`, '--to', `git:${to}`, '--output-dir', out, ...(copy ? ['--copy-sources'] : []), '--json'],
+      read: (stdout) => {
+        const parsed = parseJson<CliResult>(stdout);
+        return parsed?.status === 0 ? { note: `${parsed.result?.summary?.total ?? '?'} changes, exit 0`, details: { total: parsed.result?.summary?.total } } : undefined;
+      },
+    });
+  }
+  return tools;
+}
+
+/** The median run by wall time (the lower middle of an even count); its CPU and memory go with it. */
+function rowOf(label: string, tool: Tool, runs: readonly Measurement[]): Row {
+  const sorted = [...runs].sort((a, b) => a.wallMs - b.wallMs);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  const read = median.exitCode === 0 ? tool.read(median.stdout) : undefined;
+  const walls = runs.map((run) => Math.round(run.wallMs));
+  return {
+    case: label,
+    tool: tool.name,
+    wallMs: median.wallMs,
+    cpuMs: median.cpuMs,
+    peakRssMb: Math.max(...runs.map((run) => run.peakRssMb)),
+    ...(tool.baseline ? { baseline: true } : {}),
+    ok: read !== undefined && runs.every((run) => run.exitCode === 0),
+    note: read ? `${read.note}${runs.length > 1 ? `; runs ${walls.join(' / ')} ms` : ''}` : tail(median.stderr),
+    details: { runs: walls, result: read?.details },
+  };
+}
+
+function lastJson<T>(stdout: string): T | undefined {
+  return parseJson<T>(stdout.trim().split('\n').pop() ?? '');
+}
+
+function parseJson<T>(text: string): T | undefined {
   try {
-    return JSON.parse(stdout.trim().split('\n').pop() ?? '') as T;
+    return JSON.parse(text) as T;
   } catch {
     return undefined;
   }

@@ -2,15 +2,15 @@ import { posix } from 'node:path';
 import { SfError } from '@salesforce/core';
 import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../exit-codes.js';
-import { elementKeysFor, normalize, type ElementKeyTable } from '../metadata/elements.js';
+import { elementKeysFor, type ElementKeyTable } from '../metadata/elements.js';
 import { metadataMessages as messages } from '../metadata/messages.js';
 import { registryFor } from '../metadata/registry.js';
 import { componentKey, mapLimit } from '../metadata/snapshot.js';
 import type { Component, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
-import { canonicalize, compareStrings, elementName, parseXmlDocument, rootElement, type CanonicalElement } from '../metadata/xml.js';
-import { scanAndPrune } from './prune.js';
+import { compareStrings, type CanonicalElement } from '../metadata/xml.js';
 import type { Change, Changeset, ElementChange } from './types.js';
-import { canonicalXml, diffRoots, type ChildDiff } from './xml-diff.js';
+import { diffRoots, type ChildDiff } from './xml-diff.js';
+import { canonicalOf, diffXmlPair, type Canonical, type XmlPairDiff } from './xml-pair.js';
 
 export type CompareOptions = {
   /** Report components whose bytes differ but whose metadata does not, as changes with `formattingOnly: true`. */
@@ -116,11 +116,7 @@ async function compareComponent(before: Component, after: Component, context: Co
   let formattingOnly = false;
 
   if (before.xml && after.xml) {
-    if (before.xml.hash !== after.xml.hash) {
-      const [a, b] = await readCanonicalPair(before.xml, after.xml, context);
-      if (canonicalXml(a.element) === canonicalXml(b.element)) formattingOnly = true;
-      else ({ elements, children } = diffRoots(a.element, b.element, a.table));
-    }
+    if (before.xml.hash !== after.xml.hash) ({ elements, children, formattingOnly } = await diffXml(before, after, context));
   } else {
     // The XML file exists on one side only: it is reported as a file change.
     const onlyXml = after.xml ?? before.xml;
@@ -168,31 +164,15 @@ async function addedChildren(component: Component, context: Context): Promise<Ch
 
 async function readCanonical(file: SnapshotFile, snapshot: Snapshot, context: Context): Promise<Canonical> {
   const where = displayPath(snapshot, file);
-  return canonicalOf(await readXml(file, where), where, context);
+  return canonicalOf(await readXml(file, where), where, (rootName) => elementKeysFor(context.registry, rootName));
 }
 
-type Canonical = { element: CanonicalElement; table: ElementKeyTable };
-
-/**
- * Both sides of a changed XML file. Equal bytes are never parsed, at element level: keyed top-level elements equal
- * on both sides are cut out first (prune.ts), which changes nothing in the comparison. The scanner that finds them
- * also vouches that both texts are well-formed, so they are parsed without the validator's extra pass. Errors are
- * those of the whole files: when the scanner gives up or a cut text does not parse, the whole ones are validated and
- * parsed, and report where they fail.
- */
-async function readCanonicalPair(from: SnapshotFile, to: SnapshotFile, context: Context): Promise<[Canonical, Canonical]> {
-  const whereFrom = displayPath(context.from, from);
-  const whereTo = displayPath(context.to, to);
-  const [a, b] = await Promise.all([readXml(from, whereFrom), readXml(to, whereTo)]);
-  const scanned = scanAndPrune(a, b, (root) => elementKeysFor(context.registry, root));
-  if (scanned) {
-    try {
-      return [canonicalOf(scanned.from, whereFrom, context, true), canonicalOf(scanned.to, whereTo, context, true)];
-    } catch {
-      // The whole files below report the error with its place in the file.
-    }
-  }
-  return [canonicalOf(a, whereFrom, context), canonicalOf(b, whereTo, context)];
+/** The element-level difference of a changed XML file (xml-pair.ts). */
+async function diffXml(before: Component, after: Component, context: Context): Promise<XmlPairDiff> {
+  const whereFrom = displayPath(context.from, before.xml!);
+  const whereTo = displayPath(context.to, after.xml!);
+  const [a, b] = await Promise.all([readXml(before.xml!, whereFrom), readXml(after.xml!, whereTo)]);
+  return diffXmlPair({ from: a, to: b, whereFrom, whereTo }, (rootName: string): ElementKeyTable => elementKeysFor(context.registry, rootName));
 }
 
 async function readXml(file: SnapshotFile, where: string): Promise<string> {
@@ -202,12 +182,6 @@ async function readXml(file: SnapshotFile, where: string): Promise<string> {
     if (error instanceof SfError && error.exitCode === ExitCode.BadInput) throw error;
     throw messages.createError('error.UnreadableFile', [where, (error as Error).message], [], ExitCode.BadInput);
   }
-}
-
-function canonicalOf(text: string, where: string, context: Context, wellFormed = false): Canonical {
-  const root = rootElement(parseXmlDocument(text, where, { wellFormed }));
-  const table = elementKeysFor(context.registry, elementName(root)!);
-  return { element: normalize(canonicalize(root), table), table };
 }
 
 /** A file as a user finds it: the absolute path for a folder, `spec:path` otherwise. */

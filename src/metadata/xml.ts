@@ -39,6 +39,9 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   processEntities: true,
   htmlEntities: false,
+  // No callbacks read the tag path: without this, the parser builds a path string for every value it reads
+  // (almost half its time on small files).
+  jPath: false,
 });
 
 const builder = new XMLBuilder({

@@ -43,7 +43,7 @@ describe('bench harness', function () {
     ]);
     const lines = table.split('\n');
     expect(lines[2]).to.include('peer-tool').and.include('1.00 s').and.include('peer');
-    expect(lines[3]).to.include('ours').and.include('500 ms').and.include('80 MB').and.include('0.50× peer-tool');
+    expect(lines[3]).to.include('ours').and.include('500 ms').and.include('80 MB').and.include('2.0× faster than peer-tool');
     expect(lines[4]).to.include('FAILED').and.include('broke');
   });
 

@@ -1,0 +1,65 @@
+import { normalize, type ElementKeyTable } from '../metadata/elements.js';
+import { canonicalize, elementName, parseXmlDocument, rootElement, type CanonicalElement } from '../metadata/xml.js';
+import { scanAndPrune } from './prune.js';
+import type { ElementChange } from './types.js';
+import { canonicalXml, diffRoots, type ChildDiff } from './xml-diff.js';
+
+/*
+ * The element-level difference of two versions of one XML file, from their texts and element-key tables alone:
+ * the part of compare that costs CPU. (Worker threads for it were tried: on two cores they made a 12,000-file delta
+ * slower and heavier, since reading and structuring stay on the main thread.)
+ */
+
+/** Both texts of a changed XML file, and how a user finds each one (for errors). */
+export type XmlPair = {
+  readonly from: string;
+  readonly to: string;
+  readonly whereFrom: string;
+  readonly whereTo: string;
+};
+
+export type XmlPairDiff = {
+  /** The bytes differ, the metadata does not. */
+  readonly formattingOnly: boolean;
+  readonly elements: ElementChange[];
+  readonly children: ChildDiff[];
+};
+
+/** The element-key table of a root element name (`Profile`, `CustomLabels`…). */
+export type TableLookup = (rootName: string) => ElementKeyTable;
+
+export function diffXmlPair(pair: XmlPair, tableFor: TableLookup): XmlPairDiff {
+  const [a, b] = canonicalPair(pair, tableFor);
+  if (canonicalXml(a.element) === canonicalXml(b.element)) return { formattingOnly: true, elements: [], children: [] };
+  const { elements, children } = diffRoots(a.element, b.element, a.table);
+  return { formattingOnly: false, elements, children };
+}
+
+export type Canonical = { readonly element: CanonicalElement; readonly table: ElementKeyTable };
+
+/** A file's canonical, normalized element tree. `wellFormed`: skip the validator (see xml.ts). */
+export function canonicalOf(text: string, where: string, tableFor: TableLookup, wellFormed = false): Canonical {
+  const root = rootElement(parseXmlDocument(text, where, { wellFormed }));
+  const table = tableFor(elementName(root)!);
+  return { element: normalize(canonicalize(root), table), table };
+}
+
+/**
+ * Both sides, canonical. Equal bytes are never parsed, at element level: keyed top-level elements equal on both
+ * sides are cut out first (prune.ts), which changes nothing in the comparison. The scanner that finds them also
+ * vouches that both texts are well-formed, so they are parsed without the validator's extra pass. Errors are those of
+ * the whole files: when the scanner gives up or a cut text does not parse, the whole ones are validated and parsed,
+ * and report where they fail.
+ */
+function canonicalPair(pair: XmlPair, tableFor: TableLookup): [Canonical, Canonical] {
+  const scanned = scanAndPrune(pair.from, pair.to, tableFor);
+  if (scanned) {
+    try {
+      return [canonicalOf(scanned.from, pair.whereFrom, tableFor, true), canonicalOf(scanned.to, pair.whereTo, tableFor, true)];
+    } catch {
+      // The whole files below report the error with its place in the file.
+    }
+  }
+  return [canonicalOf(pair.from, pair.whereFrom, tableFor), canonicalOf(pair.to, pair.whereTo, tableFor)];
+}
+
