@@ -43,7 +43,6 @@ export type TopLevelScan = {
 export type KeyParts = (rootName: string, childName: string) => readonly string[] | undefined;
 
 const NAME = '[A-Za-z_][A-Za-z0-9_.\\-]*(?::[A-Za-z_][A-Za-z0-9_.\\-]*)?';
-const START_NAME = new RegExp(NAME, 'y');
 const CLOSE_TAG = new RegExp(`(${NAME})[ \\t\\r\\n]*>`, 'y');
 const ATTRIBUTE = new RegExp(`[ \\t\\r\\n]+(${NAME})[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:"[^"<]*"|'[^'<]*')`, 'y');
 const TAG_END = /[ \t\r\n]*(\/?)>/y;
@@ -70,6 +69,7 @@ class TopLevelScanner {
   private readonly stack: Open[] = [];
   private rootName: string | undefined;
   private rootClosed = false;
+  private readonly partsByName = new Map<string, readonly string[] | null>();
 
   public constructor(private readonly text: string, private readonly keyParts?: KeyParts) {}
 
@@ -125,10 +125,9 @@ class TopLevelScanner {
   private startTag(lt: number): Next {
     if (this.rootClosed) return undefined;
     const text = this.text;
-    START_NAME.lastIndex = lt + 1;
-    const name = START_NAME.exec(text)?.[0];
-    if (name === undefined) return undefined;
-    let at = START_NAME.lastIndex;
+    let at = nameEnd(text, lt + 1);
+    if (at === -1) return undefined;
+    const name = text.slice(lt + 1, at);
     if (text.charCodeAt(at) === 0x3e /* > */) {
       // `<name>`: most tags have no attributes.
       this.opened(name, lt, at + 1);
@@ -160,7 +159,9 @@ class TopLevelScanner {
     const open: Open = { name, start };
     if (stack.length === 0) this.rootName = name;
     else if (stack.length === 1) {
-      const parts = this.keyParts?.(this.rootName!, name);
+      // Asked once per element name: a profile has tens of thousands of root children of a handful of names.
+      let parts = this.partsByName.get(name);
+      if (parts === undefined) this.partsByName.set(name, (parts = this.keyParts?.(this.rootName!, name) ?? null));
       if (parts) {
         open.keyParts = parts;
         open.keys = parts.map(() => undefined);
@@ -203,6 +204,30 @@ function validText(text: string, from: number, to: number, outside: boolean, amp
     if (!ENTITY.test(text) || ENTITY.lastIndex > to) return false;
   }
   return true;
+}
+
+/**
+ * Where the element name starting at `from` ends (what the NAME pattern matches: an ASCII name, optionally with one
+ * `prefix:`), or -1 when there is none. A loop over char codes: this runs for every tag of every changed file.
+ */
+function nameEnd(text: string, from: number): number {
+  let at = from;
+  if (!isNameStart(text.charCodeAt(at))) return -1;
+  at++;
+  while (isNameChar(text.charCodeAt(at))) at++;
+  if (text.charCodeAt(at) === 0x3a /* : */ && isNameStart(text.charCodeAt(at + 1))) {
+    at += 2;
+    while (isNameChar(text.charCodeAt(at))) at++;
+  }
+  return at;
+}
+
+function isNameStart(code: number): boolean {
+  return (code >= 0x61 && code <= 0x7a) || (code >= 0x41 && code <= 0x5a) || code === 0x5f; // a-z A-Z _
+}
+
+function isNameChar(code: number): boolean {
+  return isNameStart(code) || (code >= 0x30 && code <= 0x39) || code === 0x2e || code === 0x2d; // 0-9 . -
 }
 
 let enabled = true;
@@ -307,9 +332,18 @@ function keyedGroups(scan: TopLevelScan): Map<string, TopLevelElement[]> {
 function byKey(elements: readonly TopLevelElement[]): Map<string, TopLevelElement> | undefined {
   const keyed = new Map<string, TopLevelElement>();
   for (const element of elements) {
-    const values = element.keys!.map((raw) => (raw === undefined ? '' : leafText(raw)));
-    if (values.every((value) => value === '')) return undefined;
-    const id = values.join('\u0000');
+    const keys = element.keys!;
+    let id: string;
+    if (keys.length === 1) {
+      // One key part (a field, an object…): its text is the id, without arrays.
+      const raw = keys[0];
+      id = raw === undefined ? '' : leafText(raw);
+      if (id === '') return undefined;
+    } else {
+      const values = keys.map((raw) => (raw === undefined ? '' : leafText(raw)));
+      if (values.every((value) => value === '')) return undefined;
+      id = values.join('\u0000');
+    }
     if (keyed.has(id)) return undefined;
     keyed.set(id, element);
   }
