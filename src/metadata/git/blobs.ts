@@ -10,81 +10,58 @@ type Pending = {
 };
 
 /**
- * Reads objects from a repository through one long-lived `git cat-file --batch` process: one process for a whole
- * run, however many blobs are read. Requests are answered in order; the process holds no terminal and does not keep
- * Node alive while nothing is asked of it.
+ * One `git cat-file --batch` process and what it owes: the requests written to it and the part of its answer received
+ * so far. Kept per process because close() starts a new one while the old may still be answering or about to exit:
+ * the old one's output and end must only touch the requests sent to it.
  */
-export class BlobReader {
-  private child?: ChildProcess;
+class Batch {
+  /** Set once git ended or could not start: the batch takes no more requests. */
+  public ended = false;
+  private readonly child: ChildProcess;
   private readonly queue: Pending[] = [];
   private chunks: Buffer[] = [];
   private buffered = 0;
   /** Size of the object being received, once its header line was read. */
   private expecting?: number;
-  private failure?: Error;
+  private stderr = '';
 
-  public constructor(private readonly repo: GitRepo) {}
-
-  /** The bytes of an object (`<blob id>` or `<commit>:<path>`), undefined when the repository does not have it. */
-  public read(name: string): Promise<Buffer | undefined> {
-    if (name.includes('\n')) return Promise.resolve(undefined);
-    const child = this.start();
-    return new Promise<Buffer | undefined>((resolve, reject) => {
-      if (this.failure) {
-        reject(this.failure);
-        return;
-      }
-      this.queue.push({ name, resolve, reject });
-      this.setActive(true);
-      child.stdin!.write(`${name}\n`);
-    });
-  }
-
-  /** Synchronous read for the few places SDR's resolver reads a file synchronously; one git process per call. */
-  public readSync(name: string): Buffer | undefined {
-    const result = spawnSync('git', ['cat-file', 'blob', name], { cwd: this.repo.top, env: { ...process.env, ...GIT_ENV }, maxBuffer: 1024 * 1024 * 1024 });
-    return result.status === 0 ? result.stdout : undefined;
-  }
-
-  /** Ends the git process. Pending reads fail. */
-  public close(): void {
-    this.child?.stdin?.end();
-    this.child = undefined;
-  }
-
-  private start(): ChildProcess {
-    if (this.child) return this.child;
-    const child = spawn('git', ['cat-file', '--batch'], { cwd: this.repo.top, env: { ...process.env, ...GIT_ENV }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stderr = '';
+  public constructor(private readonly repo: GitRepo) {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: repo.top, env: { ...process.env, ...GIT_ENV }, stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
     child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
+      this.stderr += chunk.toString();
     });
-    child.on('close', () => {
-      if (this.child === child) this.child = undefined;
-      if (this.queue.length) {
-        this.fail(messages.createError('error.GitFailed', ['cat-file --batch', this.repo.top, firstLine(stderr) || 'git ended early'], [], ExitCode.External));
-      }
-    });
-    child.on('error', (error: Error) => this.fail(messages.createError('error.GitFailed', ['cat-file --batch', this.repo.top, error.message], [], ExitCode.External)));
+    child.on('close', () => this.fail(firstLine(this.stderr) || 'git ended early'));
+    child.on('error', (error: Error) => this.fail(error.message));
     child.stdin.on('error', () => undefined);
     this.child = child;
-    return child;
   }
 
-  private fail(error: Error): void {
-    this.failure = error;
+  public request(pending: Pending): void {
+    this.queue.push(pending);
+    this.setActive(true);
+    this.child.stdin!.write(`${pending.name}\n`);
+  }
+
+  /** Ends git's input: it answers what it was sent, then exits. */
+  public close(): void {
+    this.child.stdin?.end();
+  }
+
+  private fail(reason: string): void {
+    this.ended = true;
+    if (!this.queue.length) return;
+    const error = messages.createError('error.GitFailed', ['cat-file --batch', this.repo.top, reason], [], ExitCode.External);
     for (const pending of this.queue.splice(0)) pending.reject(error);
-    this.failure = undefined;
     this.chunks = [];
     this.buffered = 0;
     this.expecting = undefined;
+    this.setActive(false);
   }
 
   /** Lets Node exit while the git process idles; holds it while reads are pending. */
   private setActive(active: boolean): void {
     const child = this.child;
-    if (!child) return;
     const handles = [child, child.stdin, child.stdout, child.stderr] as unknown as Array<{ ref?: () => void; unref?: () => void } | null>;
     for (const handle of handles) (active ? handle?.ref : handle?.unref)?.call(handle);
   }
@@ -94,7 +71,7 @@ export class BlobReader {
     this.buffered += chunk.length;
     for (;;) {
       if (this.expecting === undefined) {
-        const data = this.take(this.buffered);
+        const data = this.take();
         const newline = data.indexOf(10);
         if (newline < 0) {
           this.put(data);
@@ -103,27 +80,31 @@ export class BlobReader {
         const header = data.subarray(0, newline).toString();
         this.put(data.subarray(newline + 1));
         if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-          this.queue.shift()?.resolve(undefined);
-          if (!this.queue.length) this.setActive(false);
+          this.answer(undefined);
           continue;
         }
         this.expecting = Number(header.split(' ')[2]);
       }
       if (this.buffered < this.expecting + 1) return;
-      const data = this.take(this.buffered);
+      const data = this.take();
       const bytes = Buffer.from(data.subarray(0, this.expecting));
       this.put(data.subarray(this.expecting + 1));
       this.expecting = undefined;
-      this.queue.shift()?.resolve(bytes);
-      if (!this.queue.length) this.setActive(false);
+      this.answer(bytes);
     }
   }
 
-  private take(length: number): Buffer {
+  private answer(bytes: Buffer | undefined): void {
+    this.queue.shift()?.resolve(bytes);
+    if (!this.queue.length) this.setActive(false);
+  }
+
+  /** All that was received and not yet used, as one buffer; none of it is kept until put() gives some back. */
+  private take(): Buffer {
     const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
     this.chunks = [];
     this.buffered = 0;
-    return length === data.length ? data : data.subarray(0, length);
+    return data;
   }
 
   private put(rest: Buffer): void {
@@ -131,6 +112,41 @@ export class BlobReader {
       this.chunks = [rest];
       this.buffered = rest.length;
     }
+  }
+}
+
+/**
+ * Reads objects from a repository through one long-lived `git cat-file --batch` process: one process for a whole
+ * run, however many blobs are read. Requests are answered in order; the process holds no terminal and does not keep
+ * Node alive while nothing is asked of it.
+ */
+export class BlobReader {
+  private batch?: Batch;
+
+  public constructor(private readonly repo: GitRepo) {}
+
+  /** The bytes of an object (`<blob id>` or `<commit>:<path>`), undefined when the repository does not have it. */
+  public read(name: string): Promise<Buffer | undefined> {
+    if (name.includes('\n')) return Promise.resolve(undefined);
+    // A process that ended on its own (or never started) takes no more requests: the next read starts another.
+    if (!this.batch || this.batch.ended) this.batch = new Batch(this.repo);
+    const batch = this.batch;
+    return new Promise<Buffer | undefined>((resolve, reject) => batch.request({ name, resolve, reject }));
+  }
+
+  /** Synchronous read for the few places SDR's resolver reads a file synchronously; one git process per call. */
+  public readSync(name: string): Buffer | undefined {
+    const result = spawnSync('git', ['cat-file', 'blob', name], { cwd: this.repo.top, env: { ...process.env, ...GIT_ENV }, maxBuffer: 1024 * 1024 * 1024 });
+    return result.status === 0 ? result.stdout : undefined;
+  }
+
+  /**
+   * Ends the git process; a later read starts another. Reads already sent are still answered, and fail only if git
+   * ends before answering them.
+   */
+  public close(): void {
+    this.batch?.close();
+    this.batch = undefined;
   }
 }
 
