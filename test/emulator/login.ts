@@ -50,7 +50,10 @@ export function isolateHome(): IsolatedHome {
     process.env[key] = value;
   }
   StateAggregator.clearInstance();
-  void ConfigAggregator.clearInstance?.();
+  // clearInstance() is async: it empties the cache under ConfigAggregator's mutex. Not awaited, so that this stays
+  // synchronous for its callers; the mutex is FIFO and ConfigAggregator.create() takes it too, so a create() made
+  // after this returns still sees the emptied cache. Only the synchronous getInstance(), in this same tick, would not.
+  void ConfigAggregator.clearInstance();
   return {
     home,
     env: { ...process.env, ...env },
