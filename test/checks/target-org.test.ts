@@ -10,13 +10,13 @@ describe('federate check --target-org (org emulator over HTTP, real @salesforce/
   let home: IsolatedHome;
   let emulator: Emulator;
   before(async () => {
-    home = isolateHome();
+    home = await isolateHome();
     emulator = await startEmulator({ instance: 'china', apiVersion: '61.0', refuseTypes: ['GenAiPromptTemplate'] });
     await loginInProcess(emulator, 'china-prod');
   });
   after(async () => {
     await emulator?.stop();
-    home?.restore();
+    await home?.restore();
   });
 
   it('flags types the org does not describe and API versions above its highest', async () => {

@@ -16,7 +16,7 @@ describe('org emulator', () => {
   let work: string;
 
   before(async () => {
-    home = isolateHome();
+    home = await isolateHome();
     org = await startEmulator({ sourceDir: join(FIXTURES, 'global', 'force-app') });
     const username = await loginInProcess(org, 'emu');
     connection = await Connection.create({ authInfo: await AuthInfo.create({ username }), connectionOptions: { version: '62.0' } });
@@ -31,7 +31,7 @@ describe('org emulator', () => {
   });
   after(async () => {
     await org?.stop();
-    home?.restore();
+    await home?.restore();
   });
 
   const greeting = (): string => join(work, 'force-app', 'main', 'default', 'classes', 'Greeting.cls');

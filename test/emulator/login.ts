@@ -34,14 +34,14 @@ export type IsolatedHome = {
   /** Environment for child sf processes that share this HOME. */
   readonly env: NodeJS.ProcessEnv;
   /** Puts HOME and the changed variables back and removes the folder. */
-  restore(): void;
+  restore(): Promise<void>;
 };
 
 /**
  * Points this process (and @salesforce/core's state) at a fresh HOME. Call restore() in `after`: mocha runs every
  * test file in one process.
  */
-export function isolateHome(): IsolatedHome {
+export async function isolateHome(): Promise<IsolatedHome> {
   const home = mkdtempSync(join(tmpdir(), 'sf-federate-home-'));
   const env = sfEnv(home);
   const saved = new Map<string, string | undefined>();
@@ -50,20 +50,18 @@ export function isolateHome(): IsolatedHome {
     process.env[key] = value;
   }
   StateAggregator.clearInstance();
-  // clearInstance() is async: it empties the cache under ConfigAggregator's mutex. Not awaited, so that this stays
-  // synchronous for its callers; the mutex is FIFO and ConfigAggregator.create() takes it too, so a create() made
-  // after this returns still sees the emptied cache. Only the synchronous getInstance(), in this same tick, would not.
-  void ConfigAggregator.clearInstance();
+  await ConfigAggregator.clearInstance();
   return {
     home,
     env: { ...process.env, ...env },
-    restore: (): void => {
-      StateAggregator.clearInstance();
+    restore: async (): Promise<void> => {
       for (const [key, value] of saved) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }
+      // Config and state read under the temporary HOME must not outlive it: later test files would see a deleted folder.
       StateAggregator.clearInstance();
+      await ConfigAggregator.clearInstance();
       rmSync(home, { recursive: true, force: true });
     },
   };

@@ -37,7 +37,7 @@ describe('org sources (through @salesforce/core and SDR against the emulator)', 
   const seen: string[] = [];
 
   before(async () => {
-    home = isolateHome();
+    home = await isolateHome();
     [global, china] = await Promise.all([
       startEmulator({ sourceDir: join(FIXTURES, 'global', 'force-app'), instance: 'global' }),
       startEmulator({ sourceDir: join(FIXTURES, 'china', 'force-app'), instance: 'china' }),
@@ -64,7 +64,7 @@ describe('org sources (through @salesforce/core and SDR against the emulator)', 
   after(async () => {
     await Promise.all([global?.stop(), china?.stop()]);
     removeDir(wholeProject);
-    home?.restore();
+    await home?.restore();
   });
 
   const read = async (alias: string, extra: Record<string, unknown> = {}, tuning: Record<string, unknown> = {}): Promise<Snapshot> => {
