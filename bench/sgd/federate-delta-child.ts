@@ -15,7 +15,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const built = existsSync(join(root, 'lib', 'compare', 'compare.js'));
 const load = <T>(path: string): Promise<T> => import(join(root, built ? 'lib' : 'src', `${path}.${built ? 'js' : 'ts'}`)) as Promise<T>;
 const { compareSnapshots } = await load<typeof import('../../src/compare/compare.js')>('compare/compare');
-const { writeDeltaSources } = await load<typeof import('../../src/compare/delta-sources.js')>('compare/delta-sources');
+const { isPruned, writeDeltaSources } = await load<typeof import('../../src/compare/delta-sources.js')>('compare/delta-sources');
 const { buildManifests, writeManifests } = await load<typeof import('../../src/compare/manifests.js')>('compare/manifests');
 const { stageOutput } = await load<typeof import('../../src/compare/output-dir.js')>('compare/output-dir');
 const { readSourcePair } = await load<typeof import('../../src/metadata/git/pair.js')>('metadata/git/pair');
@@ -37,12 +37,16 @@ async function main(): Promise<void> {
   const registry = registryFor(repo);
   const options = { apiVersion, projectDir: repo };
   const [a, b] = await timed('read', () => readSourcePair({ kind: 'git', value: from, guessed: false }, { kind: 'git', value: to, guessed: false }, options));
-  const changeset = await timed('compare', () => compareSnapshots(a, b, { registry }));
+  // As runDiff does: what compare cut out of the files written pruned is not read and scanned again.
+  const prunedTexts = new Map<string, string>();
+  const copy = flag === '--copy-sources';
+  const onPrunedTo = copy ? (component: Parameters<typeof isPruned>[0], text: string): void => void (isPruned(component, registry) && prunedTexts.set(component.xml!.path, text)) : undefined;
+  const changeset = await timed('compare', () => compareSnapshots(a, b, { registry, onPrunedTo }));
   const manifests = buildManifests(changeset, { apiVersion, registry });
   const files = await timed('write', () =>
     stageOutput(resolve(outArg), async (staging) => {
       const written = await writeManifests(staging, manifests);
-      const sources = flag === '--copy-sources' ? (await writeDeltaSources(changeset, b, staging, { registry })).files : [];
+      const sources = copy ? (await writeDeltaSources(changeset, b, staging, { registry, prunedTexts })).files : [];
       return [...written, ...sources];
     })
   );

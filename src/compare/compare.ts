@@ -18,6 +18,11 @@ export type CompareOptions = {
   readonly onProgress?: ProgressListener;
   /** The project's registry (`registryFor(projectDir)`), so that presets and customizations apply; default: SDR's own. */
   readonly registry?: RegistryAccess;
+  /**
+   * Called with each changed component of `to` whose XML was compared after cutting out the keyed entries equal on
+   * both sides (prune.ts), and that text: delta sources (`--copy-sources`) start pruning from it.
+   */
+  readonly onPrunedTo?: (component: Component, text: string) => void;
 };
 
 /** Components compared at once: file reads overlap, parsed XML of few components is held at a time. */
@@ -33,7 +38,7 @@ const COMPARE_CONCURRENCY = 8;
  */
 export async function compareSnapshots(from: Snapshot, to: Snapshot, options: CompareOptions = {}): Promise<Changeset> {
   const registry = options.registry ?? registryFor();
-  const context: Context = { registry, strict: options.strict === true, from, to };
+  const context: Context = { registry, strict: options.strict === true, from, to, onPrunedTo: options.onPrunedTo };
   const changes: Change[] = [];
   const work: Array<() => Promise<Change[]>> = [];
 
@@ -78,6 +83,7 @@ type Context = {
   readonly strict: boolean;
   readonly from: Snapshot;
   readonly to: Snapshot;
+  readonly onPrunedTo?: (component: Component, text: string) => void;
 };
 
 function identity(component: Component): Pick<Change, 'key' | 'type' | 'fullName' | 'parent'> {
@@ -172,7 +178,9 @@ async function diffXml(before: Component, after: Component, context: Context): P
   const whereFrom = displayPath(context.from, before.xml!);
   const whereTo = displayPath(context.to, after.xml!);
   const [a, b] = await Promise.all([readXml(before.xml!, whereFrom), readXml(after.xml!, whereTo)]);
-  return diffXmlPair({ from: a, to: b, whereFrom, whereTo }, (rootName: string): ElementKeyTable => elementKeysFor(context.registry, rootName));
+  const diff = diffXmlPair({ from: a, to: b, whereFrom, whereTo }, (rootName: string): ElementKeyTable => elementKeysFor(context.registry, rootName));
+  if (diff.prunedTo !== undefined) context.onPrunedTo?.(after, diff.prunedTo);
+  return diff;
 }
 
 async function readXml(file: SnapshotFile, where: string): Promise<string> {

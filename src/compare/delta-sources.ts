@@ -19,6 +19,12 @@ import type { Change, Changeset } from './types.js';
 export type DeltaSourceOptions = {
   /** The project's registry (`registryFor(projectDir)`), so presets and customizations apply. */
   readonly registry: RegistryAccess;
+  /**
+   * Texts of changed `to` files that compare already scanned, with the keyed entries equal on both sides cut out
+   * (`CompareOptions.onPrunedTo`), by path: pruning starts from them instead of reading and scanning the whole file
+   * again. Cutting those entries first changes nothing, since an entry equal on both sides is never selected.
+   */
+  readonly prunedTexts?: ReadonlyMap<string, string>;
 };
 
 /**
@@ -66,8 +72,8 @@ export async function writeDeltaSources(changeset: Changeset, to: Snapshot, outp
       const destination = join(temp, ...path.split('/'));
       await ensureDir(dirname(destination));
       if (plan.kind === 'prune') {
-        const bytes = await readOrFail(plan.file, to);
-        const pruned = prune(bytes, plan.file, plan.component, plan.keep, options.registry, to);
+        const text = options.prunedTexts?.get(path) ?? withoutBom((await readOrFail(plan.file, to)).toString('utf8'));
+        const pruned = prune(text, plan.file, plan.component, plan.keep, options.registry, to);
         if (pruned !== undefined) await writeFile(destination, pruned);
       } else if (folderRoot && !plan.parentIfMasterDetail) {
         // A folder's bytes are copied as a stream, never held whole nor parsed.
@@ -183,7 +189,7 @@ function planWholeComponents(deployed: readonly Change[], to: Snapshot, registry
 }
 
 /** Whether a changed component's XML is written pruned rather than whole. */
-function isPruned(component: Component, registry: RegistryAccess): boolean {
+export function isPruned(component: Component, registry: RegistryAccess): boolean {
   if (!component.xml) return false;
   if (PRUNED_TYPES.has(component.type)) return true;
   for (const spec of elementKeysFor(registry, component.type).values()) if (spec.childType) return true;
@@ -252,8 +258,7 @@ function add(keep: Selection, element: string, values: readonly string[]): void 
  * parsed. Compare has read this file (its hash changed), so it is well-formed; a text outside the scanner's subset
  * (DOCTYPE, processing instructions…) is parsed and written back instead.
  */
-function prune(bytes: Buffer, file: SnapshotFile, component: Component, keep: Selection, registry: RegistryAccess, snapshot: Snapshot): string | undefined {
-  const text = withoutBom(bytes.toString('utf8'));
+function prune(text: string, file: SnapshotFile, component: Component, keep: Selection, registry: RegistryAccess, snapshot: Snapshot): string | undefined {
   const tops = new Map<string, Map<string, ElementKey>>();
   const topFor = (rootName: string): Map<string, ElementKey> => {
     let top = tops.get(rootName);
@@ -261,7 +266,7 @@ function prune(bytes: Buffer, file: SnapshotFile, component: Component, keep: Se
     return top;
   };
   const scan = scanTopLevel(text, (rootName, child) => topFor(rootName).get(child)?.key);
-  if (!scan) return pruneParsed(bytes, file, component, keep, registry, snapshot);
+  if (!scan) return pruneParsed(text, file, component, keep, registry, snapshot);
   const top = topFor(scan.rootName);
   const drop = new Set<TopLevelElement>();
   let keptEntries = 0;
@@ -276,9 +281,9 @@ function prune(bytes: Buffer, file: SnapshotFile, component: Component, keep: Se
 }
 
 /** `prune` through the parser, for texts the scanner does not read. */
-function pruneParsed(bytes: Buffer, file: SnapshotFile, component: Component, keep: Selection, registry: RegistryAccess, snapshot: Snapshot): string | undefined {
+function pruneParsed(text: string, file: SnapshotFile, component: Component, keep: Selection, registry: RegistryAccess, snapshot: Snapshot): string | undefined {
   const where = snapshot.source.kind === 'dir' ? posix.join(snapshot.source.label, file.path) : `${snapshot.source.spec}:${file.path}`;
-  const doc = parseXmlDocument(bytes, where);
+  const doc = parseXmlDocument(text, where);
   const root = rootElement(doc);
   const rootName = elementName(root)!;
   const top = topLevelKeys(registry, rootName === component.type ? component.type : rootName);

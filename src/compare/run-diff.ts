@@ -7,12 +7,12 @@ import { readSource, parseSourceSpec, type SourceSpec } from '../metadata/source
 import { assertNoMergeInProgress, closeGit, mergeBaseSpec } from '../metadata/sources/git.js';
 import { readSourcePair } from '../metadata/git/pair.js';
 import type { ReadOptions } from '../metadata/sources/source.js';
-import type { ProgressListener, Snapshot } from '../metadata/types.js';
+import type { Component, ProgressListener, Snapshot } from '../metadata/types.js';
 import { resolveProject, type ProjectContext } from '../metadata/project-context.js';
 import { loadFederateConfig } from '../pipeline/config.js';
 import { regionDiff } from '../overlay/region-diff.js';
 import { compareSnapshots } from './compare.js';
-import { writeDeltaSources } from './delta-sources.js';
+import { isPruned, writeDeltaSources } from './delta-sources.js';
 import { buildManifests, writeManifests } from './manifests.js';
 import { toDiffResult, type DiffResult } from './result.js';
 import { stageOutput } from './output-dir.js';
@@ -98,18 +98,25 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
   }
 
   request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.Comparing', [from.components.size, to.components.size]) });
+  const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
+  // What compare already cut out of the files --copy-sources writes pruned: those are not read and scanned again.
+  const prunedTexts = new Map<string, string>();
+  const onPrunedTo = request.copySources
+    ? (component: Component, text: string): void => {
+        if (component.xml && isPruned(component, registry)) prunedTexts.set(component.xml.path, text);
+      }
+    : undefined;
   const changeset: Changeset = region
     ? await regionDiff(from, to, region, { projectDir: project.dir, stage: request.stage, strict: request.strict })
-    : await compareSnapshots(from, to, { strict: request.strict, onProgress: request.onProgress });
+    : await compareSnapshots(from, to, { strict: request.strict, onProgress: request.onProgress, registry, onPrunedTo });
 
-  const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
   const manifests = buildManifests(changeset, { apiVersion: project.apiVersion, registry });
   let written: { outputDir: string; files: string[] } | undefined;
   if (outputDir) {
     guardOutputDir(outputDir, [from, to]);
     const files = await stageOutput(outputDir, async (staging) => {
       const manifestFiles = await writeManifests(staging, manifests);
-      const sourceFiles = request.copySources ? (await writeDeltaSources(changeset, to, staging, { registry })).files : [];
+      const sourceFiles = request.copySources ? (await writeDeltaSources(changeset, to, staging, { registry, prunedTexts })).files : [];
       return [...manifestFiles, ...sourceFiles];
     });
     written = { outputDir, files };

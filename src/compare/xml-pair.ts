@@ -23,16 +23,19 @@ export type XmlPairDiff = {
   readonly formattingOnly: boolean;
   readonly elements: ElementChange[];
   readonly children: ChildDiff[];
+  /** The `to` text without the keyed top-level entries equal on both sides, when some were cut (prune.ts). */
+  readonly prunedTo?: string;
 };
 
 /** The element-key table of a root element name (`Profile`, `CustomLabels`…). */
 export type TableLookup = (rootName: string) => ElementKeyTable;
 
 export function diffXmlPair(pair: XmlPair, tableFor: TableLookup): XmlPairDiff {
-  const [a, b] = canonicalPair(pair, tableFor);
-  if (canonicalXml(a.element) === canonicalXml(b.element)) return { formattingOnly: true, elements: [], children: [] };
+  const [a, b, prunedTo] = canonicalPair(pair, tableFor);
+  const pruned = prunedTo === undefined ? {} : { prunedTo };
+  if (canonicalXml(a.element) === canonicalXml(b.element)) return { formattingOnly: true, elements: [], children: [], ...pruned };
   const { elements, children } = diffRoots(a.element, b.element, a.table);
-  return { formattingOnly: false, elements, children };
+  return { formattingOnly: false, elements, children, ...pruned };
 }
 
 export type Canonical = { readonly element: CanonicalElement; readonly table: ElementKeyTable };
@@ -51,11 +54,12 @@ export function canonicalOf(text: string, where: string, tableFor: TableLookup, 
  * the whole files: when the scanner gives up or a cut text does not parse, the whole ones are validated and parsed,
  * and report where they fail.
  */
-function canonicalPair(pair: XmlPair, tableFor: TableLookup): [Canonical, Canonical] {
+function canonicalPair(pair: XmlPair, tableFor: TableLookup): [Canonical, Canonical, string?] {
   const scanned = scanAndPrune(pair.from, pair.to, tableFor);
   if (scanned) {
     try {
-      return [canonicalOf(scanned.from, pair.whereFrom, tableFor, true), canonicalOf(scanned.to, pair.whereTo, tableFor, true)];
+      const both: [Canonical, Canonical] = [canonicalOf(scanned.from, pair.whereFrom, tableFor, true), canonicalOf(scanned.to, pair.whereTo, tableFor, true)];
+      return scanned.pruned > 0 ? [...both, scanned.to] : both;
     } catch {
       // The whole files below report the error with its place in the file.
     }

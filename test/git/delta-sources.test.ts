@@ -5,7 +5,7 @@ import { SfError } from '@salesforce/core';
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
 import { expect } from 'chai';
 import { compareSnapshots } from '../../src/compare/compare.js';
-import { writeDeltaSources } from '../../src/compare/delta-sources.js';
+import { isPruned, writeDeltaSources } from '../../src/compare/delta-sources.js';
 import { readSourcePair } from '../../src/metadata/git/pair.js';
 import { registryFor } from '../../src/metadata/registry.js';
 import { readSource } from '../../src/metadata/sources/index.js';
@@ -216,6 +216,36 @@ describe('delta sources (--copy-sources)', function () {
     const { members, metadataDir } = await convertLikeDeploy(out, other.dir);
     temps.push(metadataDir);
     expect(members).to.deep.equal(['Profile:Sales', 'Translations:fr']);
+  });
+
+  it('starts pruning from the texts compare already cut, without reading those files again, to the same bytes', async () => {
+    const registry = registryFor(repo.dir);
+    const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
+    const prunedTexts = new Map<string, string>();
+    const changeset = await compareSnapshots(from, to, {
+      registry,
+      onPrunedTo: (component, text) => {
+        if (isPruned(component, registry)) prunedTexts.set(component.xml!.path, text);
+      },
+    });
+    // The profile, the labels, the workflow, the sharing rules and the translation each had an equal entry cut.
+    expect([...prunedTexts.keys()].sort()).to.deep.equal(
+      ['labels/CustomLabels.labels', 'profiles/Sales.profile', 'sharingRules/Thing__c.sharingRules', 'translations/fr.translation', 'workflows/Thing__c.workflow'].map((file) => `${D}/${file}-meta.xml`)
+    );
+    const whole = temp('sf-federate-delta-whole-');
+    await writeDeltaSources(changeset, to, whole, { registry });
+
+    // Those files cannot be read any more: the texts from compare must be what is pruned.
+    const unreadable = new Map(
+      [...to.components].map(([key, component]) => [
+        key,
+        component.xml && prunedTexts.has(component.xml.path) ? { ...component, xml: { ...component.xml, read: (): Promise<Buffer> => Promise.reject(new Error('read again')) } } : component,
+      ])
+    );
+    const reused = temp('sf-federate-delta-reused-');
+    const { files } = await writeDeltaSources(changeset, { ...to, components: unreadable }, reused, { registry, prunedTexts });
+    for (const file of files) expect(readFileSync(join(reused, file), 'utf8'), file).to.equal(readFileSync(join(whole, file), 'utf8'));
+    expect(files).to.include.members([...prunedTexts.keys()]);
   });
 
   it('writes nothing when a file of the delta is not valid XML', async () => {
