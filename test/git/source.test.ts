@@ -186,6 +186,49 @@ describe('git sources: the changed-paths-only pair', () => {
     expect(moved.toPaths).to.deep.equal(['force-app/main/Class9.cls-meta.xml', 'force-app/main/Class9.cls']);
   });
 
+  it('leaves forceignored files out as the whole trees do, with one .forceignore on both sides or two different ones', async () => {
+    const other = new TestRepo();
+    try {
+      const tests = `${D}/lwc/card/__tests__/card.test.js`;
+      other.commit({
+        'sfdx-project.json': PROJECT_JSON,
+        '.forceignore': '**/__tests__/**\n**/Ignored.cls*\n',
+        ...lwc('card'),
+        [tests]: 'it("a", () => {});\n',
+        ...apexClass('Ignored'),
+        ...apexClass('A'),
+      });
+      other.git('tag', 'one');
+      // Same .forceignore: an ignored file of a changed bundle, an ignored class and a real change.
+      other.commit({ [tests]: 'it("b", () => {});\n', [`${D}/lwc/card/card.js`]: 'export default class Card {}', ...apexClass('Ignored', 'public class Ignored { Integer x; }'), ...apexClass('A', 'public class A { Integer y; }') });
+      other.git('tag', 'two');
+      // Another .forceignore: Ignored is no longer ignored, the tests of the bundle still are.
+      other.commit({ '.forceignore': '**/__tests__/**\n' });
+      other.git('tag', 'three');
+
+      const registry = registryFor(other.dir);
+      const opts = { apiVersion: '62.0', projectDir: other.dir };
+      for (const [from, to, expected] of [
+        ['one', 'two', ['changed ApexClass:A', 'changed LightningComponentBundle:card']],
+        ['one', 'three', ['changed ApexClass:A', 'added ApexClass:Ignored', 'changed LightningComponentBundle:card']],
+      ] as const) {
+        // eslint-disable-next-line no-await-in-loop -- two ranges, one after the other
+        const [a, b] = await readSourcePair(spec(from), spec(to), opts);
+        // eslint-disable-next-line no-await-in-loop
+        const [fullA, fullB] = await Promise.all([readGitSource(spec(from), opts), readGitSource(spec(to), opts)]);
+        // eslint-disable-next-line no-await-in-loop
+        const [narrowed, whole] = await Promise.all([compareSnapshots(a, b, { registry }), compareSnapshots(fullA, fullB, { registry })]);
+        expect(narrowed.changes, `${from}..${to}`).to.deep.equal(whole.changes);
+        expect(narrowed.changes.map((change) => `${change.kind} ${change.key}`)).to.deep.equal(expected);
+        const card = b.components.get('LightningComponentBundle:card')!;
+        expect(card.content.map((file) => file.path)).to.not.include(tests);
+        expect(card.hash).to.equal(fullB.components.get('LightningComponentBundle:card')!.hash);
+      }
+    } finally {
+      other.remove();
+    }
+  });
+
   it('never reads a blob that is the same on both sides', async () => {
     // Both refs hold the same malformed XML file; parsing it would fail with MalformedXml.
     const other = new TestRepo();

@@ -31,11 +31,18 @@ export function changedPaths(left: ReadonlyMap<string, TreeFile>, right: Readonl
 }
 
 async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptions): Promise<[Snapshot, Snapshot]> {
-  const changed = changedPaths(left.files, right.files);
+  // With one .forceignore on both sides (the usual case), a path is asked of it only when it is read: the changed
+  // paths and the files of the components they belong to. Otherwise each side's listing is filtered whole first, so
+  // that a path ignored on one side only is a change.
+  const same = left.forceIgnoreText === right.forceIgnoreText;
+  const denied = same ? left.denies : (): boolean => false;
+  const listings = same ? [left.listing, right.listing] : [left.files, right.files];
+  const changed = changedPaths(listings[0], listings[1]);
+  for (const path of changed) if (denied(path)) changed.delete(path);
   options.onProgress?.({ kind: 'phase', message: `${changed.size} path(s) differ between ${left.info.label} and ${right.info.label}` });
   const sides = [left, right] as const;
   const cache = new Map<string, Buffer>();
-  const trees = sides.map((side) => mountSide(side, side.files, cache));
+  const trees = sides.map((side, index) => mountSide(side, listings[index], cache));
   const resolvers = sides.map((side, index) => new MetadataResolver(side.registry, trees[index], false));
   await Promise.all(sides.map((side, index) => prefetchForResolution(side, trees[index], [...changed].map((path) => posix.join(trees[index].root, path)))));
 
@@ -43,7 +50,7 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
   const done = [new Set<string>(), new Set<string>()];
   // Components already walked, by type and name: many changed files (field translations…) share one parent.
   const walked = [new Set<string>(), new Set<string>()];
-  let queue = sides.map((side) => [...changed].filter((path) => side.files.has(path)));
+  let queue = listings.map((listing) => [...changed].filter((path) => listing.has(path)));
   while (queue[0].length || queue[1].length) {
     const next: [string[], string[]] = [[], []];
     for (const index of [0, 1] as const) {
@@ -62,12 +69,14 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
           walked[index].add(id);
           const { own, needed } = componentFiles(component, tree);
           for (const file of own) {
+            if (denied(file)) continue;
             keep[index].add(file);
             done[index].add(file);
             // A file of this component that did not change is on the other side too: its component must be there.
             if (!changed.has(file)) next[1 - index].push(file);
           }
           for (const file of needed) {
+            if (denied(file)) continue;
             keep[index].add(file);
             // The same bytes are on the other side: put them there too, or compare would see them come or go.
             if (!changed.has(file)) keep[1 - index].add(file);
@@ -80,7 +89,7 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
 
   const snapshots = await Promise.all(
     sides.map((side, index) => {
-      const files = [...keep[index]].filter((path) => side.files.has(path)).map((path) => [path, side.files.get(path)!] as const);
+      const files = [...keep[index]].filter((path) => listings[index].has(path)).map((path) => [path, listings[index].get(path)!] as const);
       return snapshotOf(side, mountSide(side, files, cache), options.apiVersion, options.onProgress);
     })
   );

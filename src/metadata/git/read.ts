@@ -32,8 +32,14 @@ export type GitSide = {
   readonly root: string;
   /** Package directories relative to `root` (`.` = the root itself). */
   readonly packageDirs: readonly string[];
-  /** Files below the package directories, relative to `root`, forceignored ones left out. */
+  /** Files below the package directories, relative to `root`, forceignored ones left out (filtered on first use). */
   readonly files: ReadonlyMap<string, TreeFile>;
+  /** The same files, forceignored ones included: paths are asked of `denies` only where they matter. */
+  readonly listing: ReadonlyMap<string, TreeFile>;
+  /** Whether the ref's `.forceignore` (with SDR's defaults) leaves a path out. */
+  readonly denies: (path: string) => boolean;
+  /** The text of that `.forceignore`; undefined when the ref has none. */
+  readonly forceIgnoreText: string | undefined;
   readonly registry: RegistryAccess;
 };
 
@@ -86,20 +92,39 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
   }
   if (options.sourceDirs?.length) packageDirs = await narrowSourceDirs(repo, commit, root, at, options.sourceDirs);
 
-  const forceIgnore = await readText(join(root, '.forceignore'));
-  const denies = forceIgnoreFilter(forceIgnore);
+  const forceIgnoreText = await readText(join(root, '.forceignore'));
+  const denies = forceIgnoreFilter(forceIgnoreText);
   const repoPaths = packageDirs.includes('.') ? (root ? [root] : []) : packageDirs.map((dir) => join(root, dir));
   const entries = await listTree(repo, commit, repoPaths);
-  const files = new Map<string, TreeFile>();
+  const listing = new Map<string, TreeFile>();
   const prefix = root ? `${root}/` : '';
   for (const entry of entries) {
     if (entry.mode === '120000' || !entry.path.startsWith(prefix)) continue;
-    const rel = entry.path.slice(prefix.length);
-    if (denies(rel)) continue;
-    files.set(rel, { blob: entry.blob });
+    listing.set(entry.path.slice(prefix.length), { blob: entry.blob });
   }
   const info: SourceInfo = { kind: 'git', spec: text, label: messages.getMessage('label.Ref', [ref, commit.slice(0, 12)]), format: 'source', commit };
-  return { repo, ref, commit, info, root, packageDirs, files, registry: registryFor(options.projectDir && hasProjectFile(options.projectDir) ? options.projectDir : undefined) };
+  const registry = registryFor(options.projectDir && hasProjectFile(options.projectDir) ? options.projectDir : undefined);
+  let files: Map<string, TreeFile> | undefined;
+  return {
+    repo,
+    ref,
+    commit,
+    info,
+    root,
+    packageDirs,
+    listing,
+    denies,
+    forceIgnoreText,
+    registry,
+    // Asking the matcher costs tens of microseconds a path: a delta of two refs asks only the paths it reads.
+    get files(): ReadonlyMap<string, TreeFile> {
+      if (!files) {
+        files = new Map();
+        for (const [rel, file] of listing) if (!denies(rel)) files.set(rel, file);
+      }
+      return files;
+    },
+  };
 }
 
 function hasProjectFile(dir: string): boolean {
