@@ -181,7 +181,7 @@ function planWholeComponents(deployed: readonly Change[], to: Snapshot, registry
     for (const file of component.content) whole(file);
     const parent = component.parent ? to.components.get(component.parent) : undefined;
     if (parent?.xml && change.kind !== 'renamed') {
-      if (notAddressable(component, registry)) neededParents.push(parent);
+      if (notAddressable(component, registry) || decomposedAtTopLevel(parent, registry)) neededParents.push(parent);
       else if (component.type === 'CustomField' && component.xml) plans.set(component.xml.path, { kind: 'copy', file: component.xml, parentIfMasterDetail: parent.xml });
     }
   }
@@ -197,6 +197,19 @@ export function isPruned(component: Component, registry: RegistryAccess): boolea
 }
 
 const MASTER_DETAIL = /<type>\s*MasterDetail\s*<\/type>/;
+
+/**
+ * A child of a parent decomposed at the top level (a BotVersion of a Bot: `bots/X/X.bot-meta.xml` beside
+ * `bots/X/v1.botVersion-meta.xml`) deploys with the parent's XML: SDR names the child after the parent's file, and
+ * without it resolves a broken name; the Metadata API takes the version only inside its bot's file.
+ */
+function decomposedAtTopLevel(parent: Component, registry: RegistryAccess): boolean {
+  try {
+    return registry.getTypeByName(parent.type).strategies?.decomposition === 'topLevel';
+  } catch {
+    return false;
+  }
+}
 
 /** Children the registry says are only addressable through their parent (field translations…) deploy with its XML. */
 function notAddressable(component: Component, registry: RegistryAccess): boolean {

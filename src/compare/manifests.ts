@@ -149,6 +149,10 @@ function collect(changeset: Changeset, registry: RegistryAccess): { deploy: Memb
       removals.push({ type: typeName, fullName: change.fullName, parentKey: change.parent });
     } else {
       addDeploy({ type: typeName, fullName: change.fullName });
+      if (deploysWithParent(registry, type)) {
+        const parent = parentOf(registry, change);
+        if (parent) addDeploy(parent);
+      }
     }
   }
   return { deploy, removals, removedKeys };
@@ -296,6 +300,17 @@ function typeOf(registry: RegistryAccess, name: string): MetadataType | undefine
 
 function needsParent(type: MetadataType | undefined): boolean {
   return Boolean(type && (type.isAddressable === false || type.unaddressableWithoutParent === true));
+}
+
+/**
+ * Whether a child deploys with its parent named beside it: a child of a parent decomposed at the top level (a
+ * BotVersion of a Bot). In metadata format both are one file (`bots/X.bot`), which the Metadata API takes only when
+ * the parent is in package.xml ("Not in package.xml" otherwise); SDR lists the parent too when it converts the pair.
+ */
+function deploysWithParent(registry: RegistryAccess, type: MetadataType | undefined): boolean {
+  if (!type) return false;
+  const parentType = registry.getParentType(type.name);
+  return parentType?.strategies?.decomposition === 'topLevel';
 }
 
 function parentOf(registry: RegistryAccess, change: Change): Entry | undefined {
