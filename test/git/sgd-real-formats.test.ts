@@ -772,6 +772,9 @@ const COMMITS: ReadonlyArray<{ readonly name: string; readonly files: Files }> =
       [`${F}/layouts/Property__c-Property Layout.layout-meta.xml`]: null,
       [`${F}/labels/CustomLabels.labels-meta.xml`]: customLabels([['Property_Search', 'Find a property'], ['New_Listing', 'New listing']]),
       [`${F}/objectTranslations/Property__c-fr/Property__c-fr.objectTranslation-meta.xml`]: objectTranslation('Biens'),
+      // in-folder components changed, their folders not
+      [`${F}/email/Dreamhouse_Templates/Property_Offer.email-meta.xml`]: emailTemplateMeta('Your offer was accepted'),
+      [`${F}/reports/Dreamhouse_Reports/Properties_by_Status.report-meta.xml`]: report('Properties by Status', ['CUST_NAME', 'Property__c.Price__c', 'Property__c.Status__c']),
     },
   },
 ];
@@ -1036,8 +1039,9 @@ const RANGES: readonly Range[] = [
     name: 'sites..deletions',
     from: 4,
     to: 5,
-    deploys: ['StaticResource:bike_assets', 'AuraDefinitionBundle:pageTemplate_2_7_3', 'CustomObjectTranslation:Property__c-fr'],
     // a file removed from a bundle or a folder resource: what is left of it deploys
+    deploys: ['StaticResource:bike_assets', 'AuraDefinitionBundle:pageTemplate_2_7_3', 'CustomObjectTranslation:Property__c-fr', 'EmailTemplate:Dreamhouse_Templates/Property_Offer', 'Report:Dreamhouse_Reports/Properties_by_Status'],
+    notDeployed: ['EmailTemplate:Dreamhouse_Templates', 'Report:Dreamhouse_Reports/'],
     deletes: [
       'StaticResource:hamburgerIcon',
       'EmailTemplate:unfiled$public/Welcome',
@@ -1059,6 +1063,10 @@ const RANGES: readonly Range[] = [
       `${SR}/bike_assets/img/mountain.png`,
       ...bundle(`${F}/aura`, 'pageTemplate_2_7_3', ['.cmp', '.cmp-meta.xml', 'Controller.js']),
       `${F}/objectTranslations/Property__c-fr/Property__c-fr.objectTranslation-meta.xml`,
+      // an email template deploys with its body and its meta, whichever changed
+      `${F}/email/Dreamhouse_Templates/Property_Offer.email`,
+      `${F}/email/Dreamhouse_Templates/Property_Offer.email-meta.xml`,
+      `${F}/reports/Dreamhouse_Reports/Properties_by_Status.report-meta.xml`,
     ],
     notFiles: [`${SR}/bike_assets/commuter.png`, `${F}/aura/pageTemplate_2_7_3/pageTemplate_2_7_3.svg`, `${F}/labels/CustomLabels.labels-meta.xml`],
   },
