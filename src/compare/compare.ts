@@ -99,14 +99,18 @@ function renamed(before: Component, after: Component): Change {
 }
 
 /**
- * Same key, same content, other place. Paths are compared inside their package directory so that a project and a
- * bare source folder of the same metadata agree; a metadata-format source (converted to a temporary folder) has no
+ * Same key, same content, other place. Two sources with the same package directories (one project at two refs, or
+ * its work tree) compare whole paths, so a move from one package directory to another is a rename. Otherwise paths
+ * are compared inside their package directory, so that a project and a bare source folder of the same metadata (or
+ * two projects laid out differently) agree. A metadata-format source (converted to a temporary folder) has no
  * meaningful paths and never yields a rename.
  */
 function moved(before: Component, after: Component, context: Context): boolean {
   if (context.from.source.format !== 'source' || context.to.source.format !== 'source') return false;
-  const a = pathsOf(before).map((path) => insidePackage(path, context.from.packageDirs));
-  const b = pathsOf(after).map((path) => insidePackage(path, context.to.packageDirs));
+  const layout = (dirs: readonly string[]): string => [...dirs].sort().join('\n');
+  const sameLayout = layout(context.from.packageDirs) === layout(context.to.packageDirs);
+  const a = pathsOf(before).map((path) => (sameLayout ? path : insidePackage(path, context.from.packageDirs)));
+  const b = pathsOf(after).map((path) => (sameLayout ? path : insidePackage(path, context.to.packageDirs)));
   return a.join('\n') !== b.join('\n');
 }
 

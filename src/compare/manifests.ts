@@ -76,6 +76,7 @@ export function notDeletableReason(type: string, fullName: string): string | und
   }
   if (type === 'CustomField' && !fullName.slice(fullName.indexOf('.') + 1).endsWith('__c')) return messages.getMessage('notDeletable.StandardField');
   if (type === 'Profile' && STANDARD_PROFILES.has(fullName)) return messages.getMessage('notDeletable.StandardProfile');
+  if (type === 'RecordType') return messages.getMessage('notDeletable.RecordType');
   return undefined;
 }
 

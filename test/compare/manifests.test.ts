@@ -261,6 +261,7 @@ describe('types the Metadata API cannot delete', () => {
     ['Profile', 'Admin', 'standard profile'],
     ['Profile', 'Standard', 'standard profile'],
     ['Profile', 'Minimum Access - Salesforce', 'standard profile'],
+    ['RecordType', 'Property__c.Commercial', 'record type cannot be deleted'],
   ];
   for (const [type, fullName, reason] of cannot) {
     it(`reports ${type}:${fullName} and lists it in no destructive manifest`, () => {

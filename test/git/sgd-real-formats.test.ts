@@ -833,26 +833,6 @@ function forceIgnoredOnly(changed: readonly string[], ignored: (path: string) =>
   };
 }
 
-const MOVED_BETWEEN_PACKAGE_DIRECTORIES: Entry = {
-  pendingFix: true,
-  why: 'PENDING FIX (src/compare/compare.ts, moved()): a component moved to another package directory at the same path inside it (sales-app/main/default/objects/Store__c → force-app/main/default/objects/Store__c) is reported as no change at all, because moved() compares paths inside their package directory; docs/git.md says a move is `renamed` and deployed, and sgd lists it in package.xml',
-  explains: (difference, _ours, _registry, delta): boolean => {
-    if (!delta || difference.only !== 'sgd' || difference.side !== 'package') return false;
-    const before = delta.from.components.get(difference.member);
-    const after = delta.to.components.get(difference.member);
-    return Boolean(before && after && before.hash === after.hash && before.xml?.path !== after.xml?.path);
-  },
-};
-
-const RECORD_TYPE_REMOVAL: Entry = {
-  pendingFix: true,
-  why: 'PENDING FIX (src/compare/manifests.ts, notDeletableReason(), with its message in messages/report.md): the Metadata API cannot delete a record type — sgd leaves recordTypes/ out of destructiveChanges.xml for that reason — but sf-federate lists it in destructiveChangesPost.xml, and the deploy fails; it belongs in notDeletable',
-  explains: (difference, _ours, _registry, delta): boolean => {
-    const [type, name] = splitMember(difference.member);
-    return Boolean(delta && difference.only === 'ours' && difference.side === 'destructive' && type === 'RecordType' && delta.manifests.members.destructiveChangesPost.RecordType?.includes(name));
-  },
-};
-
 const LEFT_OUT_BY_BOTH: Entry = {
   why: 'a removal the Metadata API cannot delete that sgd leaves out of destructiveChanges.xml (record types): sf-federate reports it in notDeletable — neither deletes it',
   explains: (difference, _ours, _registry, delta): boolean => {
@@ -1017,7 +997,8 @@ const RANGES: readonly Range[] = [
     name: 'automation and security..sites',
     from: 3,
     to: 4,
-    deploys: ['ExperienceBundle:E_Bikes1', 'DigitalExperience:site/E_Bikes_LWR_Site1.sfdc_cms__view/Product_List', 'BotVersion:Dreamhouse_Bot.v1', 'Bot:Dreamhouse_Bot'],
+    // an object moved from one package directory to another deploys from its new place (a rename)
+    deploys: ['ExperienceBundle:E_Bikes1', 'DigitalExperience:site/E_Bikes_LWR_Site1.sfdc_cms__view/Product_List', 'BotVersion:Dreamhouse_Bot.v1', 'Bot:Dreamhouse_Bot', 'CustomObject:Store__c', 'CustomField:Store__c.Region__c'],
     // files outside the package directories, and forceignored ones, are no metadata
     notDeployed: ['LightningComponentBundle:propertyTile', 'DigitalExperienceBundle:site/E_Bikes_LWR_Site1', 'DigitalExperience:site/E_Bikes_LWR_Site1.sfdc_cms__view/Case_List'],
     files: [
@@ -1032,6 +1013,8 @@ const RANGES: readonly Range[] = [
       // a bot version deploys inside its bot
       `${F}/bots/Dreamhouse_Bot/v1.botVersion-meta.xml`,
       `${F}/bots/Dreamhouse_Bot/Dreamhouse_Bot.bot-meta.xml`,
+      `${F}/objects/Store__c/Store__c.object-meta.xml`,
+      `${F}/objects/Store__c/fields/Region__c.field-meta.xml`,
     ],
     notFiles: [`${DX}/sfdc_cms__view/Case_List/content.json`, `${LWC}/propertyTile/propertyTile.js`, `${LWC}/propertyTile/__tests__/propertyTile.test.js`, 'README.md', '.github/workflows/ci.yml'],
   },
@@ -1127,8 +1110,6 @@ describe('same answer as sfdx-git-delta on real project formats', function () {
           DIGITAL_EXPERIENCES_BY_PAGE,
           forceIgnoredOnly(changed, (path) => ignore.denies(join(repo.dir, path))),
           LEFT_OUT_BY_BOTH,
-          MOVED_BETWEEN_PACKAGE_DIRECTORIES,
-          RECORD_TYPE_REMOVAL,
         ];
         return { sgd, delta, differences: differencesWith(delta.members, sgd), allowed };
       })();
