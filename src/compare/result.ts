@@ -25,6 +25,24 @@ export type NotDeletable = {
   reason: string;
 };
 
+/** A component of the changes manifest. */
+export type DeltaMember = {
+  type: string;
+  fullName: string;
+};
+
+/**
+ * The changes manifest: each changed component once, in the words of a delta (`git diff --name-status`, sfdx-git-delta):
+ * `added`, `modified` (a change), `deleted` (a removal), `renamed` (moved, same content) with its paths on both sides.
+ * Sorted as `changes`. A CI job reads it without walking `changes`: `jq '.result.delta.deleted[].fullName'`.
+ */
+export type DeltaManifest = {
+  added: DeltaMember[];
+  modified: DeltaMember[];
+  deleted: DeltaMember[];
+  renamed: Array<DeltaMember & { fromPaths: string[]; toPaths: string[] }>;
+};
+
 /** What `--output-dir` wrote: the folder and the files in it, relative to it (posix separators). */
 export type WrittenManifests = {
   outputDir: string;
@@ -41,6 +59,7 @@ export type DiffResult = {
   apiVersion: string;
   summary: DiffSummary;
   changes: Change[];
+  delta: DeltaManifest;
   unclassified: UnclassifiedFile[];
   warnings: string[];
   notDeletable: NotDeletable[];
@@ -95,12 +114,26 @@ export function toDiffResult(changeset: Changeset, extras: DiffResultExtras = {}
     apiVersion: changeset.apiVersion,
     summary: summarize(changes),
     changes,
+    delta: deltaManifest(changes),
     unclassified: changeset.unclassified.map((file) => ({ path: file.path, reason: file.reason })),
     warnings: [...(extras.warnings ?? changeset.warnings)],
     notDeletable: (extras.notDeletable ?? []).map((entry) => ({ type: entry.type, fullName: entry.fullName, reason: entry.reason })),
   };
   if (extras.manifests) result.manifests = { outputDir: extras.manifests.outputDir, files: [...extras.manifests.files] };
   return result;
+}
+
+/** The changes manifest of sorted changes. */
+export function deltaManifest(changes: readonly Change[]): DeltaManifest {
+  const delta: DeltaManifest = { added: [], modified: [], deleted: [], renamed: [] };
+  for (const change of changes) {
+    const member = { type: change.type, fullName: change.fullName };
+    if (change.kind === 'added') delta.added.push(member);
+    else if (change.kind === 'changed') delta.modified.push(member);
+    else if (change.kind === 'removed') delta.deleted.push(member);
+    else delta.renamed.push({ ...member, fromPaths: [...(change.fromPaths ?? [])], toPaths: [...(change.toPaths ?? [])] });
+  }
+  return delta;
 }
 
 /** Code-point order, as SDR sorts manifest types and members (`Array.prototype.sort`). */

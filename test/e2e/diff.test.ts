@@ -108,6 +108,7 @@ describe('e2e: sf federate diff (real sf CLI, plugin linked)', function () {
     expect(run.exitCode, `${run.stdout}\n${run.stderr}`).to.equal(0);
     const result = run.json?.result as DiffResult;
     expect(result.changes.map((change) => `${change.kind} ${change.key}`).sort()).to.deep.equal(['changed CustomLabel:Support_Site_URL', 'removed RemoteSiteSetting:Stripe_API']);
+    expect(result.delta).to.deep.equal({ added: [], modified: [{ type: 'CustomLabel', fullName: 'Support_Site_URL' }], deleted: [{ type: 'RemoteSiteSetting', fullName: 'Stripe_API' }], renamed: [] });
     const pruned = readFileSync(join(outputDir, 'force-app', 'main', 'default', 'labels', 'CustomLabels.labels-meta.xml'), 'utf8');
     expect(pruned).to.contain('help.brightleaf.example.com');
     expect(pruned.match(/<labels>/g)).to.have.length(1);

@@ -31,6 +31,18 @@ describe('toDiffResult', () => {
     expect(result.summary).not.to.have.property('drift');
   });
 
+  it('lists each changed component once in the changes manifest, as added, modified, deleted or renamed', () => {
+    const { delta } = toDiffResult(sampleChangeset());
+    const names = (members: ReadonlyArray<{ type: string; fullName: string }>): string[] => members.map((member) => `${member.type}:${member.fullName}`);
+    expect(names(delta.added)).to.deep.equal(['ApexClass:NewService']);
+    expect(names(delta.modified)).to.deep.equal(['CustomField:Account.Region__c', 'CustomLabel:Greeting', 'LightningComponentBundle:banner', 'Profile:Admin']);
+    expect(names(delta.deleted)).to.deep.equal(['ApexClass:OldService']);
+    expect(delta.renamed).to.deep.equal([
+      { type: 'Flow', fullName: 'Onboarding', fromPaths: ['force-app/flows/Onboarding.flow-meta.xml'], toPaths: ['force-app-china/flows/Onboarding.flow-meta.xml'] },
+    ]);
+    expect(errors(asJson(toDiffResult(sampleChangeset())))).to.equal('');
+  });
+
   it('counts drift only when changes are classified', () => {
     const base = sampleChangeset();
     const changes = base.changes.map((change, index): Change => ({ ...change, classification: index % 2 ? 'drift' : 'overlay' }));
