@@ -37,6 +37,8 @@ export const scenario: Scenario = {
   description: 'delta between two commits (a quarter of the files changed): sf-federate vs sfdx-git-delta, manifests and delta sources',
   async run(context: ScenarioContext): Promise<Row[]> {
     const rows: Row[] = [];
+    const outputs = join(context.outDir, 'git-delta-output');
+    rmSync(outputs, { recursive: true, force: true });
     const built = existsSync(join(context.repoRoot, 'lib', 'compare', 'compare.js'));
     if (!built) context.log('lib/ is not built (npm run build): the library child runs the TypeScript sources through tsx, and the CLI row is left out');
     for (const files of context.sizes([12_000, 50_000])) {
@@ -48,24 +50,27 @@ export const scenario: Scenario = {
       const to = history.commits[0].sha;
       const changes = history.commits[0].changes;
       const touched = changes.added.length + changes.modified.length + changes.deleted.length;
-      const out = join(context.outDir, 'git-delta-output');
-
       for (const copy of [false, true]) {
         const label = `${history.files} files, ${touched} changed (${FRACTION * 100}%)${copy ? ', delta sources' : ', manifests'}`;
-        const tools = toolsFor(context, { repo, from, to, out, copy, built });
-        const runs = new Map<Tool, Measurement[]>(tools.map((tool) => [tool, []]));
+        const runs = new Map<string, Measurement[]>();
+        let tools: Tool[] = [];
         for (let round = 1; round <= context.repeat; round++) {
+          // Every run writes into a folder of its own, and outputs are removed only when the scenario ends. Removing
+          // thousands of files just before a run makes the next run's file creation slow (ext4 skips recently
+          // deleted inodes when it allocates new ones, reading inode tables to find them), which penalized
+          // whichever tool ran after another had written its delta.
+          tools = toolsFor(context, { repo, from, to, out: join(outputs, `${files}-${copy ? 'copy' : 'manifests'}-${round}`), copy, built });
           for (const tool of tools) {
-            rmSync(out, { recursive: true, force: true });
             context.log(`${label}: ${tool.name}${context.repeat > 1 ? ` (run ${round}/${context.repeat})` : ''}`);
             // eslint-disable-next-line no-await-in-loop
-            runs.get(tool)!.push(await context.measure(tool.command, { cwd: repo, env: tool.env, allowFailure: true }));
+            const measured = await context.measure(tool.command, { cwd: repo, env: tool.env, allowFailure: true });
+            runs.set(tool.name, [...(runs.get(tool.name) ?? []), measured]);
           }
         }
-        for (const tool of tools) rows.push(rowOf(label, tool, runs.get(tool)!));
+        for (const tool of tools) rows.push(rowOf(label, tool, runs.get(tool.name)!));
       }
-      rmSync(out, { recursive: true, force: true });
     }
+    rmSync(outputs, { recursive: true, force: true });
     return rows;
   },
 };
@@ -78,7 +83,7 @@ function toolsFor(context: ScenarioContext, run: { repo: string; from: string; t
     {
       name: `sfdx-git-delta 6.31.0${copy ? ' --generate-delta' : ''}`,
       baseline: true,
-      command: nodeTs(sgdChild, '--repo', repo, '--from', from, '--to', to, '--output', out, '--quiet', ...(copy ? ['--generate-delta'] : [])),
+      command: nodeTs(sgdChild, '--repo', repo, '--from', from, '--to', to, '--output', join(out, 'sfdx-git-delta'), '--quiet', ...(copy ? ['--generate-delta'] : [])),
       env: LIBRARY_ENV,
       read: (stdout) => {
         const summary = lastJson<SgdSummary>(stdout);
@@ -87,7 +92,7 @@ function toolsFor(context: ScenarioContext, run: { repo: string; from: string; t
     },
     {
       name: `sf-federate git:→git:${copy ? ' --copy-sources' : ''} (library)`,
-      command: (built ? nodeTs : tsNode)(ourChild, repo, from, to, out, ...(copy ? ['--copy-sources'] : [])),
+      command: (built ? nodeTs : tsNode)(ourChild, repo, from, to, join(out, 'sf-federate'), ...(copy ? ['--copy-sources'] : [])),
       env: LIBRARY_ENV,
       read: (stdout) => {
         const summary = lastJson<FederateSummary>(stdout);
@@ -98,7 +103,7 @@ function toolsFor(context: ScenarioContext, run: { repo: string; from: string; t
   if (built) {
     tools.push({
       name: `node bin/run.js federate diff${copy ? ' --copy-sources' : ''}`,
-      command: [process.execPath, join(context.repoRoot, 'bin', 'run.js'), 'federate', 'diff', '--from', `git:${from}`, '--to', `git:${to}`, '--output-dir', out, ...(copy ? ['--copy-sources'] : []), '--json'],
+      command: [process.execPath, join(context.repoRoot, 'bin', 'run.js'), 'federate', 'diff', '--from', `git:${from}`, '--to', `git:${to}`, '--output-dir', join(out, 'sf-federate-cli'), ...(copy ? ['--copy-sources'] : []), '--json'],
       read: (stdout) => {
         const parsed = parseJson<CliResult>(stdout);
         return parsed?.status === 0 ? { note: `${parsed.result?.summary?.total ?? '?'} changes, exit 0`, details: { total: parsed.result?.summary?.total } } : undefined;
