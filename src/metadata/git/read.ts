@@ -207,6 +207,8 @@ async function narrowSourceDirs(repo: GitRepo, commit: string, root: string, at:
 /** A FileStore over a mounted git tree: hashes are blob ids from the listing; bytes are read only when asked. */
 export function gitFileStore(side: GitSide, tree: GitTreeContainer): FileStore {
   const reader = blobReader(side.repo);
+  // Files outlive the side (compare reads them later): they keep only what an error names, not the side's listings.
+  const origin: GitFileOrigin = { top: side.repo.top, root: side.root };
   return {
     tree,
     root: tree.root,
@@ -218,23 +220,26 @@ export function gitFileStore(side: GitSide, tree: GitTreeContainer): FileStore {
     file: (treePath): Promise<SnapshotFile> => {
       const known = tree.fileAt(treePath);
       if (!known) return Promise.reject(metadataMessages.createError('error.UnreadableFile', [treePath, 'not in the tree'], [], ExitCode.BadInput));
-      return Promise.resolve(gitFile(side, reader, posix.relative(tree.root, treePath), known));
+      return Promise.resolve(gitFile(origin, reader, posix.relative(tree.root, treePath), known));
     },
   };
 }
+
+/** Where a git file comes from, for errors: the repository's top folder and the snapshot root inside it. */
+export type GitFileOrigin = { readonly top: string; readonly root: string };
 
 /**
  * A SnapshotFile backed by a blob. Bytes are not checked here: compare parses what it reads (an error names
  * `git:REF:path`), and delta sources check the XML they copy without parsing it.
  */
-export function gitFile(side: GitSide, reader: BlobReader, path: string, known: TreeFile): SnapshotFile {
+export function gitFile(origin: GitFileOrigin, reader: BlobReader, path: string, known: TreeFile): SnapshotFile {
   return {
     path,
     hash: known.blob,
     read: async (): Promise<Buffer> => {
       const bytes = await reader.read(known.blob);
       if (!bytes) {
-        throw messages.createError('error.GitFailed', [`cat-file blob ${known.blob}`, side.repo.top, `${join(side.root, path)} is missing from the object store`], [], ExitCode.External);
+        throw messages.createError('error.GitFailed', [`cat-file blob ${known.blob}`, origin.top, `${join(origin.root, path)} is missing from the object store`], [], ExitCode.External);
       }
       return bytes;
     },
