@@ -30,7 +30,10 @@ export class GitTreeContainer extends TreeContainer {
   ) {
     super();
     this.dirs.set(root, new Set());
-    for (const [path, file] of entries) this.add(posix.join(root, path), file);
+    // Paths from git are normalized already (no `.`, `..` or doubled slashes): joined without posix.join, which
+    // normalizes each of tens of thousands of paths again.
+    const prefix = root.endsWith('/') ? root : `${root}/`;
+    for (const [path, file] of entries) this.add(prefix + path, file);
   }
 
   /** Makes sure a folder exists (relative to the root), even with nothing in it. */
@@ -132,18 +135,20 @@ export class GitTreeContainer extends TreeContainer {
   private add(fsPath: string, file: TreeFile): void {
     this.files.set(fsPath, file);
     let child = fsPath;
-    let parent = posix.dirname(child);
+    let slash = child.lastIndexOf('/');
     for (;;) {
+      // posix.dirname and basename of an absolute, normalized path, without their argument checks.
+      const parent = slash > 0 ? child.slice(0, slash) : '/';
       let entries = this.dirs.get(parent);
       const known = entries !== undefined;
       if (!entries) {
         entries = new Set();
         this.dirs.set(parent, entries);
       }
-      entries.add(posix.basename(child));
-      if (known || parent === this.root || parent === '/' || parent === '.') return;
+      entries.add(child.slice(slash + 1));
+      if (known || parent === this.root || parent === '/') return;
       child = parent;
-      parent = posix.dirname(child);
+      slash = child.lastIndexOf('/');
     }
   }
 }
