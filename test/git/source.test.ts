@@ -323,6 +323,19 @@ describe('git sources: bad input', () => {
       expect(error.message).to.contain(other.dir);
       expect(error.actions!.join('\n')).to.contain('git merge --abort');
       await assertNoMergeInProgress(repo.dir); // a clean repository passes
+
+      // The checked-out commit, however named, is the state before the merge: refused, naming the ref.
+      const opts = { apiVersion: '62.0', projectDir: other.dir };
+      for (const ref of ['HEAD', 'main']) {
+        // eslint-disable-next-line no-await-in-loop -- one ref after the other
+        const refused = await expectError(readSourcePair(spec('side'), spec(ref), opts), 'MergeInProgressRefError');
+        expect(refused.message).to.contain(`git:${ref}`).and.to.contain('MERGE_HEAD');
+        expect(refused.exitCode).to.equal(2);
+      }
+      // Other commits are read from the object store as usual.
+      const [a, b] = await readSourcePair(spec('HEAD~1'), spec('side'), opts);
+      const changeset = await compareSnapshots(a, b, { registry: registryFor(other.dir) });
+      expect(changeset.changes.map((change) => `${change.kind} ${change.key}`)).to.deep.equal(['changed ApexClass:C']);
     } finally {
       other.remove();
     }

@@ -1,4 +1,4 @@
-import { mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { posix, relative, resolve, sep } from 'node:path';
 import { ForceIgnore, type RegistryAccess } from '@salesforce/source-deploy-retrieve';
@@ -65,6 +65,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
   const repo = await requireRepo(options.repoDir ?? options.projectDir, text);
   if (!ref) throw metadataMessages.createError('error.SourceSpec', [text], [], ExitCode.BadInput);
   const commit = await resolveCommit(repo, ref);
+  await refuseCheckoutDuringMerge(repo, ref, commit);
   const reader = blobReader(repo);
   const at = `${ref} (${commit.slice(0, 12)})`;
   const readText = async (repoPath: string): Promise<string | undefined> => (await reader.read(`${commit}:${repoPath}`))?.toString('utf8');
@@ -125,6 +126,18 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
       return files;
     },
   };
+}
+
+/**
+ * During a merge, the checked-out commit (HEAD, the current branch) is the state before the merge, while the user is
+ * looking at the merge being resolved: reading it would quietly diff something else than they think. Other commits
+ * (tags, other branches, older commits) are read as usual: the object store is not affected by a merge.
+ */
+async function refuseCheckoutDuringMerge(repo: GitRepo, ref: string, commit: string): Promise<void> {
+  if (!existsSync(resolve(repo.gitDir, 'MERGE_HEAD'))) return;
+  if (commit === (await resolveCommit(repo, 'HEAD'))) {
+    throw messages.createError('error.MergeInProgressRef', [ref, repo.top], [], ExitCode.BadInput);
+  }
 }
 
 function hasProjectFile(dir: string): boolean {
