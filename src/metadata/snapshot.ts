@@ -15,6 +15,11 @@ export type FileStore = {
   readonly root: string;
   /** Whether the resolver should look for a `.forceignore` on disk (folders do; git trees pass their own). */
   readonly useFsForceIgnore: boolean;
+  /**
+   * Files left out, by path relative to `root`: a `.forceignore` applied by us, for a tree that is not where the
+   * project's `.forceignore` would find it (an org retrieve kept under the project's `.sf-federate/`).
+   */
+  readonly ignores?: (relativePath: string) => boolean;
   /** Every file below a tree folder (tree paths), to find what the resolver left out. */
   list(treeDir: string): string[];
   /** The SnapshotFile of a tree path; its `path` is relative to `root`. */
@@ -46,13 +51,14 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions): Pr
     resolveSafely(resolver, store.tree, treeDir, resolved, (path, reason) => unclassified.push({ path: relative(path), reason }));
   }
 
-  const plans = planComponents(resolved);
+  const ignored = store.ignores ? (path: string): boolean => store.ignores!(relative(path)) : undefined;
+  const plans = ignored ? withoutIgnored(planComponents(resolved), ignored) : planComponents(resolved);
   const covered = new Set<string>();
   for (const planned of plans) for (const path of planned.paths()) covered.add(path);
   for (const dir of packageDirs) {
     const treeDir = dir === '.' ? store.root : posix.join(toPosix(store.root), dir);
     for (const path of store.list(treeDir)) {
-      if (!covered.has(path) && !resolver.forceIgnoredPaths.has(path) && !isHousekeeping(path)) {
+      if (!covered.has(path) && !resolver.forceIgnoredPaths.has(path) && !ignored?.(path) && !isHousekeeping(path)) {
         unclassified.push({ path: relative(path), reason: 'not a metadata file the registry knows' });
       }
     }
@@ -128,6 +134,21 @@ function planComponents(resolved: readonly SourceComponent[]): ComponentPlan[] {
     add(planOf(component.type.name, component.fullName, component.parent ? componentKey(component.parent.type.name, component.parent.fullName) : undefined, own, content));
   }
   return [...plans.values()];
+}
+
+/**
+ * Plans without their ignored files; a component whose XML is ignored (or, without XML, all of whose files are) is
+ * left out, as SDR's resolver leaves out what a `.forceignore` hides.
+ */
+function withoutIgnored(plans: readonly ComponentPlan[], ignored: (path: string) => boolean): ComponentPlan[] {
+  const kept: ComponentPlan[] = [];
+  for (const planned of plans) {
+    if (planned.xml && ignored(planned.xml)) continue;
+    const content = planned.content.filter((path) => !ignored(path));
+    if (!planned.xml && content.length === 0) continue;
+    kept.push(content.length === planned.content.length ? planned : planOf(planned.type, planned.fullName, planned.parent, planned.xml, content));
+  }
+  return kept;
 }
 
 function planOf(type: string, fullName: string, parent: ComponentKey | undefined, xml: string | undefined, content: readonly string[]): ComponentPlan {

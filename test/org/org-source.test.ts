@@ -86,6 +86,16 @@ describe('org sources (through @salesforce/core and SDR against the emulator)', 
     expect(fromOrg.apiVersion).to.equal(API);
   });
 
+  it("applies the project's .forceignore to what it retrieved, as sf project retrieve does, and no more", async () => {
+    // A project made by `sf project generate` has a .forceignore; the retrieve is kept below the project's .sf-federate/.
+    writeFileSync(join(project, '.forceignore'), 'package.xml\n**/jsconfig.json\n**/.eslintrc.json\n**/__tests__/**\n**/remoteSiteSettings/**\n');
+    const snapshot = await read('global-prod');
+    const expected = [...wholeGlobal.components.keys()].filter((key) => !key.startsWith('RemoteSiteSetting:')).sort();
+    expect(expected.length).to.be.greaterThan(5);
+    expect([...snapshot.components.keys()].sort()).to.deep.equal(expected);
+    expect(snapshot.unclassified).to.deep.equal([]);
+  });
+
   it('recognises the China org and tells the two orgs apart', () => {
     const [g, c] = [wholeGlobal, wholeChina];
     expect(c.source.instance).to.equal('china');

@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, realpathSync } from 'node:fs';
 import { posix, relative, resolve, sep } from 'node:path';
-import { ForceIgnore, type RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../../exit-codes.js';
+import { forceIgnoreFilter } from '../forceignore.js';
 import { metadataMessages } from '../messages.js';
 import { parseProjectJson } from '../project.js';
 import { registryFor } from '../registry.js';
@@ -147,52 +147,6 @@ function hasProjectFile(dir: string): boolean {
   } catch {
     return false;
   }
-}
-
-/**
- * The ref's own `.forceignore` with SDR's semantics (its defaults and matcher): SDR's ForceIgnore reads a file, so the
- * blob's text is handed to it through a temporary file, removed at once. Paths are relative to the project root.
- */
-function forceIgnoreFilter(contents: string | undefined): (path: string) => boolean {
-  if (contents === undefined) return () => false;
-  // Both sides of a comparison usually hold the same .forceignore: one matcher, and each path asked once.
-  let filter = forceIgnoreFilters.get(contents);
-  if (!filter) {
-    const denies = newForceIgnoreFilter(contents);
-    const answers = new Map<string, boolean>();
-    filter = (path: string): boolean => {
-      let denied = answers.get(path);
-      if (denied === undefined) answers.set(path, (denied = denies(path)));
-      return denied;
-    };
-    forceIgnoreFilters.clear();
-    forceIgnoreFilters.set(contents, filter);
-  }
-  return filter;
-}
-
-const forceIgnoreFilters = new Map<string, (path: string) => boolean>();
-
-function newForceIgnoreFilter(contents: string): (path: string) => boolean {
-  const dir = mkdtempSync(posix.join(tmpdir(), 'sf-federate-forceignore-'));
-  let forceIgnore: ForceIgnore;
-  try {
-    writeFileSync(posix.join(dir, '.forceignore'), contents);
-    forceIgnore = new ForceIgnore(posix.join(dir, '.forceignore'));
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  // SDR's denies() also stats the disk for every path (to test directory patterns); git paths are files, so ask its
-  // matcher directly: node-ignore matches a file below an ignored folder by itself.
-  const parser = (forceIgnore as unknown as { parser?: { ignores(path: string): boolean } }).parser;
-  if (!parser) return (path) => forceIgnore.denies(posix.join(dir, path));
-  return (path) => {
-    try {
-      return parser.ignores(path);
-    } catch {
-      return false;
-    }
-  };
 }
 
 let mounts = 0;

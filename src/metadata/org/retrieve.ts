@@ -112,6 +112,10 @@ export async function retrieveBatches(
 ): Promise<{ warnings: string[]; files: number }> {
   const { apiVersion, registry, orgName, tuning, onProgress, secret } = options;
   mkdirSync(join(staging, 'force-app'), { recursive: true });
+  // SDR writes a retrieve only where no .forceignore hides it, and finds one by searching upward from its output:
+  // below the project's .sf-federate/ that is the project's, whose default rule for dot folders hides everything.
+  // This empty one stops the search here; the project's rules are applied when the snapshot is read (sources/org.ts).
+  writeFileSync(join(staging, '.forceignore'), '# sf-federate: the project\'s .forceignore is applied when this retrieve is read\n');
   writeFileSync(
     join(staging, 'sfdx-project.json'),
     JSON.stringify({ ...options.projectSettings, packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: apiVersion }, null, 2)
@@ -119,7 +123,8 @@ export async function retrieveBatches(
   const warnings: string[] = [];
   let files = 0;
   for (const [index, batch] of batches.entries()) {
-    const work = join(staging, '.work', String(index + 1));
+    // Not a dot folder: SDR's default .forceignore rules hide those.
+    const work = join(staging, 'work', String(index + 1));
     // eslint-disable-next-line no-await-in-loop
     const result = await withRetry(
       async () => {
@@ -154,7 +159,7 @@ export async function retrieveBatches(
     rmSync(work, { recursive: true, force: true });
     onProgress?.({ kind: 'count', message: messages.getMessage('progress.FilesRetrieved'), done: files });
   }
-  rmSync(join(staging, '.work'), { recursive: true, force: true });
+  rmSync(join(staging, 'work'), { recursive: true, force: true });
   return { warnings, files };
 }
 

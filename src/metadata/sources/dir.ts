@@ -41,7 +41,8 @@ export async function readDirSource(spec: SourceSpec, options: ReadOptions): Pro
   let snapshot: Snapshot;
   if (layout.kind === 'metadata') {
     const converted = await convertToSource(layout.root, registryDir, options);
-    snapshot = await buildSnapshot(folderStore(converted), {
+    // The conversion already left out what the folder's .forceignore hides; the temporary copy takes no other one.
+    snapshot = await buildSnapshot(folderStore(converted, { forceIgnoreText: undefined }), {
       registry,
       source: info('metadata'),
       apiVersion: options.apiVersion,

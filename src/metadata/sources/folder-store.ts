@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { NodeFSTreeContainer } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../../exit-codes.js';
+import { forceIgnoreFilter } from '../forceignore.js';
 import { gitBlobId } from '../hash.js';
 import { metadataMessages as messages } from '../messages.js';
 import type { FileStore } from '../snapshot.js';
@@ -13,15 +14,23 @@ import type { SnapshotFile } from '../types.js';
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.sf', '.sfdx', '.sf-federate']);
 
 /**
+ * How a folder's files are filtered: by the `.forceignore` SDR finds above the folder (a folder of the project), or,
+ * for a tree made by sf-federate itself (an org retrieve, a converted metadata-format folder), by the `.forceignore`
+ * text given here (undefined: none), never by whatever `.forceignore` happens to sit above it.
+ */
+export type FolderIgnore = { readonly forceIgnoreText: string | undefined };
+
+/**
  * A FileStore over a folder on disk. A link that leads outside the folder is refused: a source must not pull
  * files from elsewhere on the machine into a deployment.
  */
-export function folderStore(root: string): FileStore {
+export function folderStore(root: string, ignore?: FolderIgnore): FileStore {
   const realRoot = realpathSync(root);
   return {
     tree: new NodeFSTreeContainer(),
     root,
-    useFsForceIgnore: true,
+    useFsForceIgnore: ignore === undefined,
+    ...(ignore?.forceIgnoreText !== undefined ? { ignores: forceIgnoreFilter(ignore.forceIgnoreText) } : {}),
     list: (dir) => listFiles(dir, realRoot),
     // Read synchronously: for many small files this is about twice as fast as going through the thread pool.
     file: (path): Promise<SnapshotFile> => {

@@ -129,7 +129,10 @@ export async function readOrgSource(spec: SourceSpec, options: ReadOptions, tuni
     }
   }
 
-  return buildSnapshot(folderStore(entry.dir), {
+  // The retrieve is kept under the project's .sf-federate/: SDR's own search would find the project's .forceignore
+  // there and, with its default rule for dot folders, ignore the whole tree. The project's rules are applied to the
+  // tree as if it were the project, as `sf project retrieve` does.
+  return buildSnapshot(folderStore(entry.dir, { forceIgnoreText: readForceIgnore(options.projectDir) }), {
     registry,
     source,
     apiVersion: options.apiVersion,
@@ -171,3 +174,12 @@ export const orgSourceKind: SourceKindHandler = {
   recognises: async (value) => (await knownUsername(value)) !== undefined,
   read: (spec, options) => readOrgSource(spec, options),
 };
+
+/** The project's `.forceignore` text, or undefined when it has none. */
+function readForceIgnore(projectDir: string): string | undefined {
+  try {
+    return readFileSync(join(projectDir, '.forceignore'), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
