@@ -35,6 +35,8 @@ describe('e2e: sf org login access-token + sf federate diff between two orgs (re
     ]);
     project = mkdtempSync(join(tmpdir(), 'sf-federate-e2e-org-'));
     cpSync(join(FIXTURES, 'global', 'sfdx-project.json'), join(project, 'sfdx-project.json'));
+    // The .forceignore every generated project has: it once hid the whole retrieve kept under .sf-federate/.
+    cpSync(join(PLUGIN_DIR, 'examples', 'global', '.forceignore'), join(project, '.forceignore'));
   });
   after(async () => {
     await Promise.all([global?.stop(), china?.stop()]);
