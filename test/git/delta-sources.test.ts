@@ -2,7 +2,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SfError } from '@salesforce/core';
-import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
 import { expect } from 'chai';
 import { compareSnapshots } from '../../src/compare/compare.js';
 import { isPruned, writeDeltaSources } from '../../src/compare/delta-sources.js';
@@ -10,7 +9,7 @@ import { readSourcePair } from '../../src/metadata/git/pair.js';
 import { registryFor } from '../../src/metadata/registry.js';
 import { readSource } from '../../src/metadata/sources/index.js';
 import type { SourceSpec } from '../../src/metadata/sources/source.js';
-import { DEFAULT_DIR as D, PROJECT_JSON, TestRepo, apexClass, customObject, field, labels, lwc, profile, xml } from './repo-helper.js';
+import { DEFAULT_DIR as D, PROJECT_JSON, TestRepo, apexClass, convertLikeDeploy, customObject, field, labels, lwc, profile, xml } from './repo-helper.js';
 
 const spec = (value: string): SourceSpec => ({ kind: 'git' as const, value, guessed: false });
 
@@ -43,17 +42,6 @@ function fieldTranslation(object: string, language: string, name: string, label:
     [`${D}/objectTranslations/${object}-${language}/${object}-${language}.objectTranslation-meta.xml`]: xml('CustomObjectTranslation', '    <caseValues>\n        <plural>false</plural>\n        <value>Chose</value>\n    </caseValues>'),
     [`${D}/objectTranslations/${object}-${language}/${name}.fieldTranslation-meta.xml`]: xml('CustomFieldTranslation', `    <label>${label}</label>\n    <name>${name}</name>`),
   };
-}
-
-/** What `sf project deploy start -d DIR` does before sending anything: resolve the folder, convert to metadata format. */
-async function convertLikeDeploy(dir: string, registryDir: string): Promise<{ members: string[]; metadataDir: string }> {
-  const registry = registryFor(registryDir);
-  const set = ComponentSet.fromSource({ fsPaths: [dir], registry });
-  const metadataDir = mkdtempSync(join(tmpdir(), 'sf-federate-delta-md-'));
-  await new MetadataConverter(registry).convert(set, 'metadata', { type: 'directory', outputDirectory: metadataDir, genUniqueDir: false });
-  const manifest = await set.getObject();
-  const members = manifest.Package.types.flatMap((type) => type.members.map((member) => `${type.name}:${member}`)).sort();
-  return { members, metadataDir };
 }
 
 describe('delta sources (--copy-sources)', function () {
@@ -148,8 +136,8 @@ describe('delta sources (--copy-sources)', function () {
     expect(read('lwc/card/card.js')).to.equal('export default class {}');
     expect(read('classes/Keep.cls')).to.equal('public class Keep { Integer changed; }');
 
-    const { members, metadataDir } = await convertLikeDeploy(out, repo.dir);
-    temps.push(metadataDir);
+    const metadataDir = temp('sf-federate-delta-md-');
+    const members = await convertLikeDeploy(out, registry, metadataDir);
     // SDR lists containers beside their children, as `sf project deploy start -d` would send them.
     expect(members).to.deep.equal([
       'ApexClass:Keep',
@@ -213,8 +201,7 @@ describe('delta sources (--copy-sources)', function () {
     // A processing instruction is outside the scanner's subset: the parser prunes that file instead.
     const translationXml = readFileSync(join(out, D, 'translations/fr.translation-meta.xml'), 'utf8');
     expect(translationXml).to.contain('<label>Bonjour</label>').and.to.not.contain('Au revoir');
-    const { members, metadataDir } = await convertLikeDeploy(out, other.dir);
-    temps.push(metadataDir);
+    const members = await convertLikeDeploy(out, registry, temp('sf-federate-delta-md-'));
     expect(members).to.deep.equal(['Profile:Sales', 'Translations:fr']);
   });
 

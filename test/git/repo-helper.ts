@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ComponentSet, MetadataConverter, type RegistryAccess } from '@salesforce/source-deploy-retrieve';
 
 /** A real git repository in a temp folder, for tests. */
 export class TestRepo {
@@ -101,3 +102,14 @@ export function lwc(name: string, js = 'export default class {}'): Record<string
 }
 
 export const DEFAULT_DIR = D;
+
+/**
+ * What `sf project deploy start -d DIR` does before sending anything: resolve the folder, convert it to metadata format
+ * (into `metadataDir`). Returns the members of its manifest, `Type:name`, sorted.
+ */
+export async function convertLikeDeploy(dir: string, registry: RegistryAccess, metadataDir: string): Promise<string[]> {
+  const set = ComponentSet.fromSource({ fsPaths: [dir], registry });
+  await new MetadataConverter(registry).convert(set, 'metadata', { type: 'directory', outputDirectory: metadataDir, genUniqueDir: false });
+  const manifest = await set.getObject();
+  return manifest.Package.types.flatMap((type) => type.members.map((member) => `${type.name}:${member}`)).sort();
+}

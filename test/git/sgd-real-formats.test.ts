@@ -1,12 +1,12 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ComponentSet, ForceIgnore, MetadataConverter, type RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import { ForceIgnore, type RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { expect } from 'chai';
 import { runSgd, type SgdResult } from '../../bench/sgd/run-sgd.js';
 import { writeDeltaSources } from '../../src/compare/delta-sources.js';
 import { readSource } from '../../src/metadata/sources/index.js';
-import { TestRepo, xml } from './repo-helper.js';
+import { TestRepo, convertLikeDeploy, xml } from './repo-helper.js';
 import { differencesWith, flatten, inFileChildTypes, ourDelta, splitMember, unexplained, type AllowEntry, type Difference, type OurDelta } from './sgd-compare.js';
 
 /*
@@ -1065,14 +1065,6 @@ const RANGES: readonly Range[] = [
     notFiles: [`${LWC}/oldBanner/oldBanner.js`],
   },
 ];
-
-/** What `sf project deploy start -d DIR` does before sending anything: resolve the folder, convert it to metadata format. */
-async function convertLikeDeploy(dir: string, registry: RegistryAccess, metadataDir: string): Promise<string[]> {
-  const set = ComponentSet.fromSource({ fsPaths: [dir], registry });
-  await new MetadataConverter(registry).convert(set, 'metadata', { type: 'directory', outputDirectory: metadataDir, genUniqueDir: false });
-  const manifest = await set.getObject();
-  return manifest.Package.types.flatMap((type) => type.members.map((member) => `${type.name}:${member}`)).sort();
-}
 
 /** A member SDR lists beside the children it holds in one file (CustomLabels:CustomLabels beside its labels). */
 function containerOfListed(member: string, listed: ReadonlySet<string>, registry: RegistryAccess): boolean {
