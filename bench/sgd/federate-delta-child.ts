@@ -1,7 +1,8 @@
 /**
  * Child process of the git-delta scenario: what `sf federate diff --from git:FROM --to git:TO --output-dir OUT
  * [--copy-sources]` does, without the CLI start-up: both refs read from the object store (changed paths only),
- * compared, manifests (and delta sources) written all at once. Prints a JSON summary with per-phase times.
+ * compared, manifests (and delta sources) written all at once, as runDiff does (compareAndWrite). Prints a JSON
+ * summary with per-phase times.
  *
  *   node --import tsx bench/sgd/federate-delta-child.ts REPO FROM TO OUT [--copy-sources]
  */
@@ -14,10 +15,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const built = existsSync(join(root, 'lib', 'compare', 'compare.js'));
 const load = <T>(path: string): Promise<T> => import(join(root, built ? 'lib' : 'src', `${path}.${built ? 'js' : 'ts'}`)) as Promise<T>;
-const { compareSnapshots } = await load<typeof import('../../src/compare/compare.js')>('compare/compare');
-const { isPruned, writeDeltaSources } = await load<typeof import('../../src/compare/delta-sources.js')>('compare/delta-sources');
-const { buildManifests, writeManifests } = await load<typeof import('../../src/compare/manifests.js')>('compare/manifests');
-const { stageOutput } = await load<typeof import('../../src/compare/output-dir.js')>('compare/output-dir');
+const { compareAndWrite } = await load<typeof import('../../src/compare/compare-and-write.js')>('compare/compare-and-write');
 const { readSourcePair } = await load<typeof import('../../src/metadata/git/pair.js')>('metadata/git/pair');
 const { readProjectFile } = await load<typeof import('../../src/metadata/project.js')>('metadata/project');
 const { registryFor } = await load<typeof import('../../src/metadata/registry.js')>('metadata/registry');
@@ -37,19 +35,22 @@ async function main(): Promise<void> {
   const registry = registryFor(repo);
   const options = { apiVersion, projectDir: repo };
   const [a, b] = await timed('read', () => readSourcePair({ kind: 'git', value: from, guessed: false }, { kind: 'git', value: to, guessed: false }, options));
-  // As runDiff does: what compare cut out of the files written pruned is not read and scanned again.
-  const prunedTexts = new Map<string, string>();
-  const copy = flag === '--copy-sources';
-  const onPrunedTo = copy ? (component: Parameters<typeof isPruned>[0], text: string): void => void (isPruned(component, registry) && prunedTexts.set(component.xml!.path, text)) : undefined;
-  const changeset = await timed('compare', () => compareSnapshots(a, b, { registry, onPrunedTo }));
-  const manifests = buildManifests(changeset, { apiVersion, registry });
-  const files = await timed('write', () =>
-    stageOutput(resolve(outArg), async (staging) => {
-      const written = await writeManifests(staging, manifests);
-      const sources = copy ? (await writeDeltaSources(changeset, b, staging, { registry, prunedTexts })).files : [];
-      return [...written, ...sources];
-    })
-  );
+  // As runDiff does: compare, then manifests and delta sources written all at once; the copies of settled changes
+  // start while compare still runs, so the write phase starts at the `Writing` progress event.
+  let started = performance.now();
+  const { changeset, manifests, written } = await compareAndWrite(a, b, {
+    registry,
+    apiVersion,
+    outputDir: resolve(outArg),
+    copySources: flag === '--copy-sources',
+    onProgress: (event) => {
+      if (event.kind !== 'phase' || !event.message.startsWith('Writing')) return;
+      phases.compare = Math.round(performance.now() - started);
+      started = performance.now();
+    },
+  });
+  phases.write = Math.round(performance.now() - started);
+  const files = written?.files ?? [];
   const count = (members: Record<string, string[]>): number => Object.values(members).reduce((sum, list) => sum + list.length, 0);
   process.stdout.write(
     `${JSON.stringify({

@@ -23,6 +23,12 @@ export type CompareOptions = {
    * both sides (prune.ts), and that text: delta sources (`--copy-sources`) start pruning from it.
    */
   readonly onPrunedTo?: (component: Component, text: string) => void;
+  /**
+   * Called with changes as soon as they are settled, before compare ends: first those known without reading any file
+   * (added, removed, renamed), then those of each compared component. Every change of the result is passed exactly
+   * once. Delta sources start copying from it while compare goes on.
+   */
+  readonly onChanges?: (changes: readonly Change[]) => void;
 };
 
 /** Components compared at once: file reads overlap, parsed XML of few components is held at a time. */
@@ -59,9 +65,11 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
     if (after.xml && hasInFileChildren(context, after)) work.push(() => addedChildren(after, context));
   }
 
+  options.onChanges?.(changes);
   let done = 0;
   const results = await mapLimit(work, COMPARE_CONCURRENCY, async (job) => {
     const result = await job();
+    options.onChanges?.(result);
     done++;
     if (done % 500 === 0 || done === work.length) options.onProgress?.({ kind: 'count', message: 'Comparing changed components', done, total: work.length });
     return result;

@@ -7,16 +7,12 @@ import { readSource, parseSourceSpec, type SourceSpec } from '../metadata/source
 import { assertNoMergeInProgress, closeGit, mergeBaseSpec } from '../metadata/sources/git.js';
 import { readSourcePair } from '../metadata/git/pair.js';
 import type { ReadOptions } from '../metadata/sources/source.js';
-import type { Component, ProgressListener, Snapshot } from '../metadata/types.js';
+import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import { resolveProject, type ProjectContext } from '../metadata/project-context.js';
 import { loadFederateConfig } from '../pipeline/config.js';
 import { regionDiff } from '../overlay/region-diff.js';
-import { compareSnapshots } from './compare.js';
-import { isPruned, writeDeltaSources } from './delta-sources.js';
-import { buildManifests, writeManifests } from './manifests.js';
+import { compareAndWrite } from './compare-and-write.js';
 import { toDiffResult, type DiffResult } from './result.js';
-import { stageOutput } from './output-dir.js';
-import type { Changeset } from './types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-federate', 'federate.diff');
@@ -99,28 +95,16 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
 
   request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.Comparing', [from.components.size, to.components.size]) });
   const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
-  // What compare already cut out of the files --copy-sources writes pruned: those are not read and scanned again.
-  const prunedTexts = new Map<string, string>();
-  const onPrunedTo = request.copySources
-    ? (component: Component, text: string): void => {
-        if (component.xml && isPruned(component, registry)) prunedTexts.set(component.xml.path, text);
-      }
-    : undefined;
-  const changeset: Changeset = region
-    ? await regionDiff(from, to, region, { projectDir: project.dir, stage: request.stage, strict: request.strict })
-    : await compareSnapshots(from, to, { strict: request.strict, onProgress: request.onProgress, registry, onPrunedTo });
-
-  const manifests = buildManifests(changeset, { apiVersion: project.apiVersion, registry });
-  let written: { outputDir: string; files: string[] } | undefined;
-  if (outputDir) {
-    guardOutputDir(outputDir, [from, to]);
-    const files = await stageOutput(outputDir, async (staging) => {
-      const manifestFiles = await writeManifests(staging, manifests);
-      const sourceFiles = request.copySources ? (await writeDeltaSources(changeset, to, staging, { registry, prunedTexts })).files : [];
-      return [...manifestFiles, ...sourceFiles];
-    });
-    written = { outputDir, files };
-  }
+  if (outputDir) guardOutputDir(outputDir, [from, to]);
+  const { changeset, manifests, written } = await compareAndWrite(from, to, {
+    registry,
+    apiVersion: project.apiVersion,
+    strict: request.strict,
+    outputDir,
+    copySources: request.copySources,
+    onProgress: request.onProgress,
+    ...(region ? { compare: () => regionDiff(from, to, region, { projectDir: project.dir, stage: request.stage, strict: request.strict }) } : {}),
+  });
   return toDiffResult(changeset, { warnings: [...warnings, ...changeset.warnings], notDeletable: manifests.notDeletable, manifests: written });
 }
 

@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SfError } from '@salesforce/core';
 import { expect } from 'chai';
+import { compareAndWrite } from '../../src/compare/compare-and-write.js';
 import { compareSnapshots } from '../../src/compare/compare.js';
 import { isPruned, writeDeltaSources } from '../../src/compare/delta-sources.js';
 import { readSourcePair } from '../../src/metadata/git/pair.js';
 import { registryFor } from '../../src/metadata/registry.js';
 import { readSource } from '../../src/metadata/sources/index.js';
 import type { SourceSpec } from '../../src/metadata/sources/source.js';
+import type { Snapshot } from '../../src/metadata/types.js';
 import { DEFAULT_DIR as D, PROJECT_JSON, TestRepo, apexClass, convertLikeDeploy, customObject, field, labels, lwc, profile, xml } from './repo-helper.js';
 
 const spec = (value: string): SourceSpec => ({ kind: 'git' as const, value, guessed: false });
@@ -233,6 +235,95 @@ describe('delta sources (--copy-sources)', function () {
     const { files } = await writeDeltaSources(changeset, { ...to, components: unreadable }, reused, { registry, prunedTexts });
     for (const file of files) expect(readFileSync(join(reused, file), 'utf8'), file).to.equal(readFileSync(join(whole, file), 'utf8'));
     expect(files).to.include.members([...prunedTexts.keys()]);
+  });
+
+  /** `to` with every file read recorded in `reads`, in order, and `fail` making the reads of some paths fail. */
+  function watched(to: Snapshot, reads: string[], fail: (path: string) => boolean = (): boolean => false): Snapshot {
+    const watch = <F extends { path: string; read(): Promise<Buffer> }>(file: F): F => ({
+      ...file,
+      read: (): Promise<Buffer> => {
+        reads.push(file.path);
+        return fail(file.path) ? Promise.reject(new Error(`cannot read ${file.path}`)) : file.read();
+      },
+    });
+    const components = new Map([...to.components].map(([key, component]) => [key, { ...component, ...(component.xml ? { xml: watch(component.xml) } : {}), content: component.content.map(watch) }]));
+    return { ...to, components };
+  }
+
+  it('copies the files of settled changes while compare runs, to the same tree as a writer given the whole changeset', async () => {
+    const registry = registryFor(repo.dir);
+    const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
+    const reads: string[] = [];
+    let readsBeforeWriting = -1;
+    const out = join(temp('sf-federate-delta-early-'), 'out');
+    const { changeset, written } = await compareAndWrite(from, watched(to, reads), {
+      registry,
+      apiVersion: '62.0',
+      outputDir: out,
+      copySources: true,
+      onProgress: (event) => {
+        if (event.kind === 'phase' && event.message.startsWith('Writing')) readsBeforeWriting = reads.length;
+      },
+    });
+    // Compare never reads an Apex body nor an added field: those reads are copies, made before compare ended.
+    const early = reads.slice(0, readsBeforeWriting);
+    expect(early).to.include.members([`${D}/classes/Keep.cls`, `${D}/objects/Thing__c/fields/Parent__c.field-meta.xml`]);
+
+    const whole = temp('sf-federate-delta-late-');
+    const { files } = await writeDeltaSources(changeset, to, whole, { registry });
+    const sources = written!.files.filter((file) => file.startsWith(`${D}/`));
+    expect(sources).to.deep.equal(files);
+    for (const file of files) expect(readFileSync(join(out, file), 'utf8'), file).to.equal(readFileSync(join(whole, file), 'utf8'));
+    // The master-detail field still brings its object, although its copy started before compare knew every change.
+    expect(files).to.include(`${D}/objects/Thing__c/Thing__c.object-meta.xml`);
+  });
+
+  it('passes every change of the result to onChanges exactly once, those known without reading first', async () => {
+    const registry = registryFor(repo.dir);
+    const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
+    const batches: string[][] = [];
+    const changeset = await compareSnapshots(from, to, { registry, onChanges: (changes) => batches.push(changes.map((change) => `${change.kind} ${change.key}`)) });
+    const passed = batches.flat();
+    expect(passed.slice().sort()).to.deep.equal(changeset.changes.map((change) => `${change.kind} ${change.key}`).sort());
+    expect(new Set(passed).size).to.equal(passed.length);
+    expect(batches[0]).to.include.members(['removed ApexClass:Gone', 'added CustomField:Thing__c.Parent__c']);
+  });
+
+  it('leaves nothing behind when compare fails after copies started', async () => {
+    const other = new TestRepo();
+    temps.push(other.dir);
+    other.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('A'), ...labels({ Hello: 'Hi' }) });
+    const added = Object.fromEntries(Array.from({ length: 40 }, (_, index) => Object.entries(apexClass(`Added${index}`))).flat());
+    other.commit({ ...added, [`${D}/labels/CustomLabels.labels-meta.xml`]: '<CustomLabels><labels><fullName>Hello</fullName></labels>' });
+    const registry = registryFor(other.dir);
+    const [from, to] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), { apiVersion: '62.0', projectDir: other.dir });
+    const reads: string[] = [];
+    const parent = temp('sf-federate-delta-abort-');
+    const out = join(parent, 'out');
+    try {
+      await compareAndWrite(from, watched(to, reads), { registry, apiVersion: '62.0', outputDir: out, copySources: true });
+      expect.fail('expected an error');
+    } catch (error) {
+      expect((error as SfError).name).to.equal('MalformedXmlError');
+      expect((error as SfError).message).to.contain(`${D}/labels/CustomLabels.labels-meta.xml`);
+    }
+    expect(reads.some((path) => path.endsWith('Added0.cls')), 'a copy had started').to.equal(true);
+    expect(readdirSync(parent)).to.deep.equal([]); // neither the output folder nor its staging folder
+  });
+
+  it('leaves nothing behind when a copy started during compare fails', async () => {
+    const registry = registryFor(repo.dir);
+    const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
+    const parent = temp('sf-federate-delta-copyfail-');
+    const out = join(parent, 'out');
+    try {
+      await compareAndWrite(from, watched(to, [], (path) => path.endsWith('Keep.cls')), { registry, apiVersion: '62.0', outputDir: out, copySources: true });
+      expect.fail('expected an error');
+    } catch (error) {
+      expect((error as SfError).name).to.equal('DeltaSourcesFailedError');
+      expect((error as SfError).message).to.contain(`${D}/classes/Keep.cls: cannot read`);
+    }
+    expect(readdirSync(parent)).to.deep.equal([]);
   });
 
   it('writes nothing when a file of the delta is not valid XML', async () => {

@@ -1,0 +1,227 @@
+import { posix } from 'node:path';
+import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import { parseAddress } from '../metadata/address.js';
+import { elementKeysFor, type ElementKey } from '../metadata/elements.js';
+import type { Component, Snapshot, SnapshotFile } from '../metadata/types.js';
+import { buildXmlDocument, childElements, elementName, parseXmlDocument, rootElement, textOf, type XmlNode } from '../metadata/xml.js';
+import { cut, leafText, scanTopLevel, type TopLevelElement } from './prune.js';
+import type { Change, Changeset } from './types.js';
+
+/*
+ * What goes into a delta source tree (`--copy-sources`), file by file, and in what form: copied whole, or pruned to
+ * the entries that changed. Nothing here reads or writes files; delta-writer.ts does.
+ */
+
+/**
+ * Types whose file is written pruned when it changed: only the entries that changed, plus every element that is not
+ * a keyed entry (`custom`, `userLicense`, `label`… what the Metadata API needs to accept the file). The Metadata API
+ * merges these files into what the org has, so leaving unchanged entries out changes nothing. Containers of in-file
+ * children (CustomLabels, Workflow, SharingRules…) are pruned too; SDR's registry says which those are.
+ */
+const PRUNED_TYPES = new Set(['Profile', 'Translations', 'CustomObjectTranslation', 'GlobalValueSetTranslation', 'StandardValueSetTranslation']);
+
+export type CopyPlan = { readonly kind: 'copy'; readonly file: SnapshotFile; readonly parentIfMasterDetail?: SnapshotFile };
+export type PrunePlan = { readonly kind: 'prune'; readonly file: SnapshotFile; readonly component: Component; readonly keep: Selection };
+export type Plan = CopyPlan | PrunePlan;
+
+/** What to keep in a pruned file: keyed entries by element name and key values; whether unkeyed elements changed. */
+export type Selection = { entries: Map<string, Set<string>>; unkeyedChanged: boolean };
+
+/** Which file of `to` goes into the delta, and how (copied whole, or pruned), by path relative to the root. */
+export function planDelta(changeset: Changeset, to: Snapshot, registry: RegistryAccess): Map<string, Plan> {
+  const plans = new Map<string, Plan>();
+  const whole = (file: SnapshotFile): void => {
+    plans.set(file.path, { kind: 'copy', file });
+  };
+  const selection = (component: Component): Selection | undefined => {
+    if (!component.xml) return undefined;
+    const existing = plans.get(component.xml.path);
+    if (existing?.kind === 'copy') return undefined; // already whole
+    if (existing?.kind === 'prune') return existing.keep;
+    const keep: Selection = { entries: new Map(), unkeyedChanged: false };
+    plans.set(component.xml.path, { kind: 'prune', file: component.xml, component, keep });
+    return keep;
+  };
+
+  const deployed = changeset.changes.filter((change) => change.kind !== 'removed');
+  // Whole components first, so that a pruned plan never replaces a whole copy.
+  const neededParents: Component[] = [];
+  for (const change of deployed) {
+    const { copies, neededParent } = wholeCopies(change, to, registry);
+    for (const copy of copies) plans.set(copy.file.path, copy);
+    if (neededParent) neededParents.push(neededParent);
+  }
+  for (const change of deployed) {
+    const component = to.components.get(change.key);
+    if (component && change.kind === 'changed' && isPruned(component, registry)) {
+      const keep = selection(component);
+      if (keep) for (const element of change.elements) selectByPath(keep, element.path, elementKeysFor(registry, component.type));
+      for (const file of component.content) whole(file);
+    } else if (!component && change.parent) {
+      // An in-file child (a label, a workflow alert, a sharing rule): its entry in the parent's file.
+      const parent = to.components.get(change.parent);
+      if (!parent) continue;
+      const keep = selection(parent);
+      if (keep) selectChild(keep, change, parent, registry);
+    }
+  }
+  for (const parent of neededParents) if (!plans.has(parent.xml!.path)) whole(parent.xml!);
+  return plans;
+}
+
+/**
+ * The files a deployed change copies whole (all of its component's, unless it is a changed component whose XML is
+ * pruned), and the parent whose whole XML it needs (a child the registry says is not addressable on its own, a child of
+ * a parent decomposed at the top level). What a change copies whole depends on that change alone, so the writer can
+ * start copying as soon as compare settles it.
+ */
+export function wholeCopies(change: Change, to: Snapshot, registry: RegistryAccess): { copies: CopyPlan[]; neededParent?: Component } {
+  const component = to.components.get(change.key);
+  if (change.kind === 'removed' || !component || (change.kind === 'changed' && isPruned(component, registry))) return { copies: [] };
+  const parent = component.parent ? to.components.get(component.parent) : undefined;
+  let neededParent: Component | undefined;
+  let masterDetailParent: SnapshotFile | undefined;
+  if (parent?.xml && change.kind !== 'renamed') {
+    if (notAddressable(component, registry) || decomposedAtTopLevel(parent, registry)) neededParent = parent;
+    else if (component.type === 'CustomField' && component.xml) masterDetailParent = parent.xml;
+  }
+  const copies: CopyPlan[] = [];
+  if (component.xml) copies.push({ kind: 'copy', file: component.xml, ...(masterDetailParent ? { parentIfMasterDetail: masterDetailParent } : {}) });
+  for (const file of component.content) copies.push({ kind: 'copy', file });
+  return { copies, ...(neededParent ? { neededParent } : {}) };
+}
+
+/** Whether a changed component's XML is written pruned rather than whole. */
+export function isPruned(component: Component, registry: RegistryAccess): boolean {
+  if (!component.xml) return false;
+  if (PRUNED_TYPES.has(component.type)) return true;
+  for (const spec of elementKeysFor(registry, component.type).values()) if (spec.childType) return true;
+  return false;
+}
+
+const MASTER_DETAIL = /<type>\s*MasterDetail\s*<\/type>/;
+
+/** Whether a field's XML makes it master-detail: such a field deploys with its object (the sharing model depends on it). */
+export function isMasterDetail(fieldXml: Buffer): boolean {
+  return MASTER_DETAIL.test(fieldXml.toString('utf8'));
+}
+
+/**
+ * A child of a parent decomposed at the top level (a BotVersion of a Bot: `bots/X/X.bot-meta.xml` beside
+ * `bots/X/v1.botVersion-meta.xml`) deploys with the parent's XML: SDR names the child after the parent's file, and
+ * without it resolves a broken name; the Metadata API takes the version only inside its bot's file.
+ */
+function decomposedAtTopLevel(parent: Component, registry: RegistryAccess): boolean {
+  try {
+    return registry.getTypeByName(parent.type).strategies?.decomposition === 'topLevel';
+  } catch {
+    return false;
+  }
+}
+
+/** Children the registry says are only addressable through their parent (field translations…) deploy with its XML. */
+function notAddressable(component: Component, registry: RegistryAccess): boolean {
+  try {
+    return registry.getTypeByName(component.type).isAddressable === false;
+  } catch {
+    return false;
+  }
+}
+
+function topLevelKeys(registry: RegistryAccess, type: string): Map<string, ElementKey> {
+  const table = elementKeysFor(registry, type);
+  const top = new Map<string, ElementKey>();
+  for (const spec of table.values()) if (!spec.element.includes('/')) top.set(spec.element, spec);
+  return top;
+}
+
+/** Marks the entry an element path names (its first segment) as kept; a path into an unkeyed element marks those. */
+function selectByPath(keep: Selection, path: string, table: ReadonlyMap<string, ElementKey>): void {
+  let first;
+  try {
+    first = parseAddress(path)[0];
+  } catch {
+    // eslint-disable-next-line no-param-reassign -- keep is the selection being built by planDelta
+    keep.unkeyedChanged = true;
+    return;
+  }
+  if (!first) return;
+  const spec = [...table.values()].find((entry) => entry.element === first.name);
+  if (!spec || first.keys.length === 0) {
+    // eslint-disable-next-line no-param-reassign -- keep is the selection being built by planDelta
+    keep.unkeyedChanged = true;
+    return;
+  }
+  const values = spec.key.map((key) => first.keys.find(([name]) => name === key)?.[1] ?? '');
+  add(keep, first.name, values);
+}
+
+function selectChild(keep: Selection, change: Change, parent: Component, registry: RegistryAccess): void {
+  for (const spec of elementKeysFor(registry, parent.type).values()) {
+    if (spec.childType !== change.type) continue;
+    const name = spec.ignoreParentName ? change.fullName : change.fullName.slice(parent.fullName.length + 1);
+    add(keep, spec.element, [name]);
+    return;
+  }
+  // eslint-disable-next-line no-param-reassign -- keep is the selection being built by planDelta
+  keep.unkeyedChanged = true;
+}
+
+function add(keep: Selection, element: string, values: readonly string[]): void {
+  const set = keep.entries.get(element) ?? new Set<string>();
+  set.add(values.join('\0'));
+  keep.entries.set(element, set);
+}
+
+/**
+ * The file with only the selected keyed entries and every unkeyed element; undefined when nothing is left to deploy.
+ * The entries are cut out of the text as it is (prune.ts's scanner): what is kept keeps its bytes, and nothing is
+ * parsed. Compare has read this file (its hash changed), so it is well-formed; a text outside the scanner's subset
+ * (DOCTYPE, processing instructions…) is parsed and written back instead.
+ */
+export function prune(text: string, file: SnapshotFile, component: Component, keep: Selection, registry: RegistryAccess, snapshot: Snapshot): string | undefined {
+  const tops = new Map<string, Map<string, ElementKey>>();
+  const topFor = (rootName: string): Map<string, ElementKey> => {
+    let top = tops.get(rootName);
+    if (!top) tops.set(rootName, (top = topLevelKeys(registry, rootName)));
+    return top;
+  };
+  const scan = scanTopLevel(text, (rootName, child) => topFor(rootName).get(child)?.key);
+  if (!scan) return pruneParsed(text, file, component, keep, registry, snapshot);
+  const top = topFor(scan.rootName);
+  const drop = new Set<TopLevelElement>();
+  let keptEntries = 0;
+  for (const child of scan.children) {
+    if (!top.has(child.name)) continue;
+    const values = (child.keys ?? []).map((raw) => (raw === undefined ? '' : leafText(raw)));
+    if (keep.entries.get(child.name)?.has(values.join('\0'))) keptEntries++;
+    else drop.add(child);
+  }
+  if (keptEntries === 0 && !keep.unkeyedChanged) return undefined;
+  return cut(text, scan.children, drop);
+}
+
+/** `prune` through the parser, for texts the scanner does not read. */
+function pruneParsed(text: string, file: SnapshotFile, component: Component, keep: Selection, registry: RegistryAccess, snapshot: Snapshot): string | undefined {
+  const where = snapshot.source.kind === 'dir' ? posix.join(snapshot.source.label, file.path) : `${snapshot.source.spec}:${file.path}`;
+  const doc = parseXmlDocument(text, where);
+  const root = rootElement(doc);
+  const rootName = elementName(root)!;
+  const top = topLevelKeys(registry, rootName === component.type ? component.type : rootName);
+  let keptEntries = 0;
+  const children = (root[rootName] as XmlNode[]).filter((node) => {
+    const name = elementName(node);
+    if (name === undefined) return false;
+    const spec = top.get(name);
+    if (!spec) return true;
+    const wanted = keep.entries.get(name);
+    if (!wanted) return false;
+    const values = spec.key.map((key) => textOf(childElements(node, key)[0] ?? { [key]: [] }) ?? '');
+    if (!wanted.has(values.join('\0'))) return false;
+    keptEntries++;
+    return true;
+  });
+  if (keptEntries === 0 && !keep.unkeyedChanged) return undefined;
+  root[rootName] = children;
+  return buildXmlDocument(doc);
+}
