@@ -42,9 +42,10 @@ export type TopLevelScan = {
 /** Key parts of a root's child by name, or undefined when the child's group may not be pruned. */
 export type KeyParts = (rootName: string, childName: string) => readonly string[] | undefined;
 
-const NAME = '[A-Za-z_][A-Za-z0-9_.\\-]*(?::[A-Za-z_][A-Za-z0-9_.\\-]*)?';
-const CLOSE_TAG = new RegExp(`(${NAME})[ \\t\\r\\n]*>`, 'y');
-const ATTRIBUTE = new RegExp(`[ \\t\\r\\n]+(${NAME})[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:"[^"<]*"|'[^'<]*')`, 'y');
+/** An element or attribute name of the subset: ASCII, optionally with one `prefix:` (a RegExp source). */
+export const NAME_PATTERN = '[A-Za-z_][A-Za-z0-9_.\\-]*(?::[A-Za-z_][A-Za-z0-9_.\\-]*)?';
+const CLOSE_TAG = new RegExp(`(${NAME_PATTERN})[ \\t\\r\\n]*>`, 'y');
+const ATTRIBUTE = new RegExp(`[ \\t\\r\\n]+(${NAME_PATTERN})[ \\t\\r\\n]*=[ \\t\\r\\n]*(?:"[^"<]*"|'[^'<]*')`, 'y');
 const TAG_END = /[ \t\r\n]*(\/?)>/y;
 const ENTITY = /&(?:#[0-9]+|#x[0-9a-fA-F]+|[A-Za-z0-9_]{1,20});/y;
 const DECLARATION = /<\?xml[ \t\r\n][^?]*\?>/y;
@@ -207,10 +208,10 @@ function validText(text: string, from: number, to: number, outside: boolean, amp
 }
 
 /**
- * Where the element name starting at `from` ends (what the NAME pattern matches: an ASCII name, optionally with one
+ * Where the element name starting at `from` ends (what NAME_PATTERN matches: an ASCII name, optionally with one
  * `prefix:`), or -1 when there is none. A loop over char codes: this runs for every tag of every changed file.
  */
-function nameEnd(text: string, from: number): number {
+export function nameEnd(text: string, from: number): number {
   let at = from;
   if (!isNameStart(text.charCodeAt(at))) return -1;
   at++;
