@@ -87,7 +87,10 @@ class Batch {
       }
       if (this.buffered < this.expecting + 1) return;
       const data = this.take();
-      const bytes = Buffer.from(data.subarray(0, this.expecting));
+      // A blob that is most of what was received is handed out as a view of it, not copied (a 4 MB profile would be
+      // copied twice otherwise); a small one is copied, so that it does not keep the rest of a large chunk alive.
+      const view = data.subarray(0, this.expecting);
+      const bytes = data.length <= 2 * (this.expecting + 1) ? view : Buffer.from(view);
       this.put(data.subarray(this.expecting + 1));
       this.expecting = undefined;
       this.answer(bytes);
