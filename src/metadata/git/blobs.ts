@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { ExitCode } from '../../exit-codes.js';
+import { CatFileOutput } from './cat-file-output.js';
 import { gitMessages as messages } from './messages.js';
 import { GIT_ENV, firstLine, type GitRepo } from './repo.js';
 
@@ -19,10 +20,7 @@ class Batch {
   public ended = false;
   private readonly child: ChildProcess;
   private readonly queue: Pending[] = [];
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  /** Size of the object being received, once its header line was read. */
-  private expecting?: number;
+  private readonly output = new CatFileOutput();
   private stderr = '';
 
   public constructor(private readonly repo: GitRepo) {
@@ -53,9 +51,7 @@ class Batch {
     if (!this.queue.length) return;
     const error = messages.createError('error.GitFailed', ['cat-file --batch', this.repo.top, reason], [], ExitCode.External);
     for (const pending of this.queue.splice(0)) pending.reject(error);
-    this.chunks = [];
-    this.buffered = 0;
-    this.expecting = undefined;
+    this.output.reset();
     this.setActive(false);
   }
 
@@ -67,54 +63,12 @@ class Batch {
   }
 
   private receive(chunk: Buffer): void {
-    this.chunks.push(chunk);
-    this.buffered += chunk.length;
-    for (;;) {
-      if (this.expecting === undefined) {
-        const data = this.take();
-        const newline = data.indexOf(10);
-        if (newline < 0) {
-          this.put(data);
-          return;
-        }
-        const header = data.subarray(0, newline).toString();
-        this.put(data.subarray(newline + 1));
-        if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
-          this.answer(undefined);
-          continue;
-        }
-        this.expecting = Number(header.split(' ')[2]);
-      }
-      if (this.buffered < this.expecting + 1) return;
-      const data = this.take();
-      // A blob that is most of what was received is handed out as a view of it, not copied (a 4 MB profile would be
-      // copied twice otherwise); a small one is copied, so that it does not keep the rest of a large chunk alive.
-      const view = data.subarray(0, this.expecting);
-      const bytes = data.length <= 2 * (this.expecting + 1) ? view : Buffer.from(view);
-      this.put(data.subarray(this.expecting + 1));
-      this.expecting = undefined;
-      this.answer(bytes);
-    }
+    for (const bytes of this.output.push(chunk)) this.answer(bytes);
   }
 
   private answer(bytes: Buffer | undefined): void {
     this.queue.shift()?.resolve(bytes);
     if (!this.queue.length) this.setActive(false);
-  }
-
-  /** All that was received and not yet used, as one buffer; none of it is kept until put() gives some back. */
-  private take(): Buffer {
-    const data = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
-    this.chunks = [];
-    this.buffered = 0;
-    return data;
-  }
-
-  private put(rest: Buffer): void {
-    if (rest.length) {
-      this.chunks = [rest];
-      this.buffered = rest.length;
-    }
   }
 }
 
