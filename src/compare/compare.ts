@@ -5,7 +5,7 @@ import { ExitCode } from '../exit-codes.js';
 import { elementKeysFor, type ElementKeyTable } from '../metadata/elements.js';
 import { metadataMessages as messages } from '../metadata/messages.js';
 import { registryFor } from '../metadata/registry.js';
-import { componentKey, mapLimit } from '../metadata/snapshot.js';
+import { componentKey, mapLimit, relativeInside } from '../metadata/snapshot.js';
 import type { Component, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
 import { compareStrings, type CanonicalElement } from '../metadata/xml.js';
 import type { Change, Changeset, ElementChange } from './types.js';
@@ -228,7 +228,7 @@ function diffContent(before: Component, after: Component): string[] {
 
 function byRelativeName(component: Component): Map<string, SnapshotFile> {
   const base = component.xml ? posix.dirname(component.xml.path) : component.content.length ? posix.dirname(component.content[0].path) : '';
-  return new Map(component.content.map((file) => [posix.relative(base, file.path), file]));
+  return new Map(component.content.map((file) => [relativeInside(base, file.path), file]));
 }
 
 const KIND_ORDER: Record<Change['kind'], number> = { removed: 0, renamed: 1, changed: 2, added: 3 };

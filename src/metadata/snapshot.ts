@@ -161,7 +161,7 @@ function makeComponent(planned: ComponentPlan, pick: (path: string) => SnapshotF
   const content = planned.content.map(pick);
   const base = xml ? posix.dirname(xml.path) : content.length ? posix.dirname(content[0].path) : '';
   // Hash names relative to the component's folder: a moved component keeps its hash (renames are detectable).
-  const hash = combineHashes([...(xml ? [xml] : []), ...content].map((file) => [posix.relative(base, file.path), file.hash] as const));
+  const hash = combineHashes([...(xml ? [xml] : []), ...content].map((file) => [relativeInside(base, file.path), file.hash] as const));
   return { key: componentKey(planned.type, planned.fullName), type: planned.type, fullName: planned.fullName, parent: planned.parent, xml, content, hash };
 }
 
@@ -228,6 +228,14 @@ function isHousekeeping(path: string): boolean {
 
 function firstLine(text: string): string {
   return text.split('\n')[0].trim();
+}
+
+/**
+ * `posix.relative(base, path)` for a normalized path, by cutting the prefix when `path` is inside `base`: relative()
+ * normalizes and resolves both paths, which for every file of a large snapshot adds up (about 0.1 s at 50,000 files).
+ */
+export function relativeInside(base: string, path: string): string {
+  return base !== '' && path.startsWith(base) && path.charCodeAt(base.length) === 0x2f /* / */ ? path.slice(base.length + 1) : posix.relative(base, path);
 }
 
 export function toPosix(path: string): string {

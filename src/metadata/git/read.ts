@@ -6,7 +6,7 @@ import { forceIgnoreFilter } from '../forceignore.js';
 import { metadataMessages } from '../messages.js';
 import { parseProjectJson } from '../project.js';
 import { registryFor } from '../registry.js';
-import { buildSnapshot, type FileStore } from '../snapshot.js';
+import { buildSnapshot, relativeInside, type FileStore } from '../snapshot.js';
 import type { ReadOptions, SourceSpec } from '../sources/source.js';
 import type { ProgressListener, Snapshot, SnapshotFile, SourceInfo } from '../types.js';
 import { blobReader, type BlobReader } from './blobs.js';
@@ -187,7 +187,7 @@ export function gitFileStore(side: GitSide, tree: GitTreeContainer): FileStore {
     file: (treePath): Promise<SnapshotFile> => {
       const known = tree.fileAt(treePath);
       if (!known) return Promise.reject(metadataMessages.createError('error.UnreadableFile', [treePath, 'not in the tree'], [], ExitCode.BadInput));
-      return Promise.resolve(gitFile(origin, reader, posix.relative(tree.root, treePath), known));
+      return Promise.resolve(gitFile(origin, reader, relativeInside(tree.root, treePath), known));
     },
   };
 }
