@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SfError } from '@salesforce/core';
 import { expect } from 'chai';
@@ -11,7 +10,7 @@ import { registryFor } from '../../src/metadata/registry.js';
 import { readSource } from '../../src/metadata/sources/index.js';
 import type { SourceSpec } from '../../src/metadata/sources/source.js';
 import type { Snapshot } from '../../src/metadata/types.js';
-import { DEFAULT_DIR as D, PROJECT_JSON, TestRepo, apexClass, convertLikeDeploy, customObject, field, labels, lwc, profile, xml } from './repo-helper.js';
+import { DEFAULT_DIR as D, PROJECT_JSON, TempDirs, TestRepo, apexClass, convertLikeDeploy, customObject, field, labels, lwc, profile, xml } from './repo-helper.js';
 
 const spec = (value: string): SourceSpec => ({ kind: 'git' as const, value, guessed: false });
 
@@ -49,12 +48,8 @@ function fieldTranslation(object: string, language: string, name: string, label:
 describe('delta sources (--copy-sources)', function () {
   this.timeout(60_000);
   let repo: TestRepo;
-  const temps: string[] = [];
-  const temp = (prefix: string): string => {
-    const dir = mkdtempSync(join(tmpdir(), prefix));
-    temps.push(dir);
-    return dir;
-  };
+  const temps = new TempDirs();
+  const temp = (prefix: string): string => temps.make(prefix);
 
   before(() => {
     repo = new TestRepo();
@@ -92,7 +87,7 @@ describe('delta sources (--copy-sources)', function () {
   });
   after(() => {
     repo.remove();
-    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+    temps.removeAll();
   });
 
   it('writes a deployable tree of just the delta, in-file types pruned to what changed', async () => {
@@ -177,7 +172,7 @@ describe('delta sources (--copy-sources)', function () {
 
   it('cuts unchanged entries out of the text as it is, and parses what the scanner does not read', async () => {
     const other = new TestRepo();
-    temps.push(other.dir);
+    temps.keep(other.dir);
     const profileText = (bEditable: boolean): string =>
       '<?xml version="1.0" encoding="UTF-8"?>\n<Profile xmlns="http://soap.sforce.com/2006/04/metadata">\n    <!-- kept as written -->\n    <custom>true</custom>\n' +
       '    <fieldPermissions>\n        <editable>false</editable>\n        <field>Thing__c.A__c</field>\n        <readable>true</readable>\n    </fieldPermissions>\n' +
@@ -291,7 +286,7 @@ describe('delta sources (--copy-sources)', function () {
 
   it('leaves nothing behind when compare fails after copies started', async () => {
     const other = new TestRepo();
-    temps.push(other.dir);
+    temps.keep(other.dir);
     other.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('A'), ...labels({ Hello: 'Hi' }) });
     const added = Object.fromEntries(Array.from({ length: 40 }, (_, index) => Object.entries(apexClass(`Added${index}`))).flat());
     other.commit({ ...added, [`${D}/labels/CustomLabels.labels-meta.xml`]: '<CustomLabels><labels><fullName>Hello</fullName></labels>' });
@@ -328,7 +323,7 @@ describe('delta sources (--copy-sources)', function () {
 
   it('writes nothing when a file of the delta is not valid XML', async () => {
     const other = new TestRepo();
-    temps.push(other.dir);
+    temps.keep(other.dir);
     other.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('A') });
     other.commit({ ...apexClass('B'), ...lwc('broken'), [`${D}/lwc/broken/broken.js-meta.xml`]: '<LightningComponentBundle><apiVersion>62.0</apiVersion>' });
     const registry = registryFor(other.dir);

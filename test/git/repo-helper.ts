@@ -4,6 +4,26 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { ComponentSet, MetadataConverter, type RegistryAccess } from '@salesforce/source-deploy-retrieve';
 
+/** Temp folders a test file makes, all removed in its `after`. */
+export class TempDirs {
+  private readonly dirs: string[] = [];
+
+  /** A new empty folder. */
+  public make(prefix: string): string {
+    return this.keep(mkdtempSync(join(tmpdir(), prefix)));
+  }
+
+  /** A folder made elsewhere (another TestRepo's), removed with the rest. */
+  public keep(dir: string): string {
+    this.dirs.push(dir);
+    return dir;
+  }
+
+  public removeAll(): void {
+    for (const dir of this.dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A real git repository in a temp folder, for tests. */
 export class TestRepo {
   public readonly dir: string;

@@ -1,12 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ForceIgnore, type RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { expect } from 'chai';
 import { runSgd, type SgdResult } from '../../bench/sgd/run-sgd.js';
 import { writeDeltaSources } from '../../src/compare/delta-sources.js';
 import { readSource } from '../../src/metadata/sources/index.js';
-import { TestRepo, convertLikeDeploy, xml } from './repo-helper.js';
+import { TempDirs, TestRepo, convertLikeDeploy, xml } from './repo-helper.js';
 import { differencesWith, flatten, inFileChildTypes, ourDelta, splitMember, unexplained, type AllowEntry, type Difference, type OurDelta } from './sgd-compare.js';
 
 /*
@@ -1078,12 +1077,8 @@ describe('same answer as sfdx-git-delta on real project formats', function () {
   let repo: TestRepo;
   let shas: string[];
   let ignore: ForceIgnore;
-  const temps: string[] = [];
-  const temp = (prefix: string): string => {
-    const dir = mkdtempSync(join(tmpdir(), prefix));
-    temps.push(dir);
-    return dir;
-  };
+  const temps = new TempDirs();
+  const temp = (prefix: string): string => temps.make(prefix);
   type Computed = { sgd: SgdResult; delta: OurDelta; differences: Difference[]; allowed: Entry[] };
   /** Each range is computed once, by sgd and by us, for the tests that look at it. */
   const computed = new Map<string, Promise<Computed>>();
@@ -1118,7 +1113,7 @@ describe('same answer as sfdx-git-delta on real project formats', function () {
   });
   after(() => {
     repo.remove();
-    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+    temps.removeAll();
   });
 
   it('the project is real source format: SDR resolves every file of its package directories, at every commit', async () => {
