@@ -1,6 +1,6 @@
 import { childAddress, type AddressSegment } from '../metadata/address.js';
 import { groupByKey, groupChildren, joinElementPath, keyValues, type ElementKey, type ElementKeyTable } from '../metadata/elements.js';
-import { compareStrings, serializeCanonical, type CanonicalElement } from '../metadata/xml.js';
+import { canonicalOpenTag, compareStrings, serializeCanonical, type CanonicalElement } from '../metadata/xml.js';
 import type { ElementChange } from './types.js';
 
 /*
@@ -29,11 +29,18 @@ const LCS_LIMIT = 250_000;
 
 const textCache = new WeakMap<CanonicalElement, string>();
 
-/** Canonical XML text of a normalized element (memoized). */
+/**
+ * Canonical XML text of a normalized element (`serializeCanonical`), memoized per element and built from the
+ * memoized texts of its children: compare asks for the text of an element and then of each of its children down
+ * the path to a difference, which serialized every element once per level above it.
+ */
 export function canonicalXml(element: CanonicalElement): string {
+  if (element.text !== undefined) return serializeCanonical(element);
   let text = textCache.get(element);
   if (text === undefined) {
-    text = serializeCanonical(element);
+    let inner = '';
+    for (const child of element.children) inner += canonicalXml(child);
+    text = `${canonicalOpenTag(element)}${inner}</${element.name}>`;
     textCache.set(element, text);
   }
   return text;

@@ -202,14 +202,23 @@ export function canonicalize(node: XmlNode): CanonicalElement {
 }
 
 export function escapeXml(text: string): string {
+  // Most texts have nothing to escape: one search instead of four replacements.
+  if (!NEEDS_ESCAPE.test(text)) return text;
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
+const NEEDS_ESCAPE = /[&<>"]/;
+
 /** Compact XML text of a canonical element as it stands (children in the order given). */
 export function serializeCanonical(element: CanonicalElement): string {
-  const attrs = element.attributes.map(([key, value]) => ` ${key}="${escapeXml(value)}"`).join('');
   const inner = element.text !== undefined ? escapeXml(element.text) : element.children.map(serializeCanonical).join('');
-  return `<${element.name}${attrs}>${inner}</${element.name}>`;
+  return `${canonicalOpenTag(element)}${inner}</${element.name}>`;
+}
+
+/** The start tag `serializeCanonical` writes for an element. */
+export function canonicalOpenTag(element: CanonicalElement): string {
+  if (element.attributes.length === 0) return `<${element.name}>`;
+  return `<${element.name}${element.attributes.map(([key, value]) => ` ${key}="${escapeXml(value)}"`).join('')}>`;
 }
 
 export function compareStrings(a: string, b: string): number {

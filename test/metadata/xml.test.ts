@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { selectElements } from '../../src/metadata/address.js';
 import { buildXmlDocument, canonicalize, elementName, parseXmlDocument, rootElement, serializeCanonical, setText, textOf } from '../../src/metadata/xml.js';
+import { canonicalXml } from '../../src/compare/xml-diff.js';
 import { FIXTURES } from '../compare/support.js';
 
 const D = join(FIXTURES, 'project/force-app/main/default');
@@ -30,6 +31,18 @@ describe('metadata xml', () => {
     const b = canonicalize(parseXmlDocument(Buffer.from('<R a="1" b="2"><x>  spaced  </x><e></e></R>'), 'b.xml')[0]);
     expect(serializeCanonical(a)).to.equal('<R a="1" b="2"><x>  spaced  </x><e></e></R>');
     expect(serializeCanonical(b)).to.equal(serializeCanonical(a));
+  });
+
+  it('gives the same canonical text element by element (compare, memoized) as in one pass', () => {
+    const text = '<R q="a&amp;&quot;b"><g k="&lt;1&gt;"><x>1 &amp; 2</x><y/><h><i>deep</i><i>er</i></h></g><g><x>2</x></g><e></e><t>&lt;tag&gt; "q"</t></R>';
+    const root = canonicalize(rootElement(parseXmlDocument(Buffer.from(text), 'r.xml')));
+    const whole = serializeCanonical(root);
+    expect(whole).to.equal('<R q="a&amp;&quot;b"><g k="&lt;1&gt;"><x>1 &amp; 2</x><y></y><h><i>deep</i><i>er</i></h></g><g><x>2</x></g><e></e><t>&lt;tag&gt; &quot;q&quot;</t></R>');
+    // Children first, then the root (which reuses their texts), then the children again (memoized).
+    const children = root.children.map((child) => canonicalXml(child));
+    expect(children).to.deep.equal(root.children.map((child) => serializeCanonical(child)));
+    expect(canonicalXml(root)).to.equal(whole);
+    expect(root.children.map((child) => canonicalXml(child))).to.deep.equal(children);
   });
 
   it('finds the root element after a processing instruction (which is not an element)', () => {
