@@ -24,6 +24,8 @@ export type FileStore = {
   list(treeDir: string): string[];
   /** The SnapshotFile of a tree path; its `path` is relative to `root`. */
   file(treePath: string): Promise<SnapshotFile>;
+  /** `file` for a store that knows every hash without reading (a git tree): no promise per file. */
+  fileSync?(treePath: string): SnapshotFile;
 };
 
 export type BuildOptions = {
@@ -35,44 +37,59 @@ export type BuildOptions = {
   readonly onProgress?: ProgressListener;
 };
 
+/**
+ * Components a caller has resolved already, for a tree it has narrowed to their files (the changed paths of two git
+ * refs): the snapshot is planned from them instead of walking the tree again. A file of the tree that none of them
+ * covers is resolved with `resolve`, as a walk would have; a file that failed to resolve before is in `failed`.
+ */
+export type Resolved = {
+  readonly components: readonly SourceComponent[];
+  /** Tree paths that did not resolve, with SDR's message. */
+  readonly failed: ReadonlyMap<string, string>;
+  /** Resolves one file of the tree; throws what SDR throws. */
+  readonly resolve: (treePath: string) => SourceComponent[];
+};
+
 /** Files hashed at once: enough to keep the disk busy, few enough to keep memory flat. */
 const HASH_CONCURRENCY = 64;
 
-export async function buildSnapshot(store: FileStore, options: BuildOptions): Promise<Snapshot> {
+export async function buildSnapshot(store: FileStore, options: BuildOptions, given?: Resolved): Promise<Snapshot> {
   const { registry, packageDirs, onProgress } = options;
-  const resolver = new MetadataResolver(registry, store.tree, store.useFsForceIgnore);
   const unclassified: UnclassifiedFile[] = [];
   const relative = (treePath: string): string => toPosix(posix.relative(toPosix(store.root), toPosix(treePath)));
+  const treeDirs = packageDirs.map((dir) => (dir === '.' ? store.root : posix.join(toPosix(store.root), dir)));
+  const listed = (): string[] => treeDirs.flatMap((treeDir) => store.list(treeDir));
 
   onProgress?.({ kind: 'phase', message: `Resolving metadata in ${options.source.label}` });
-  const resolved: SourceComponent[] = [];
-  for (const dir of packageDirs) {
-    const treeDir = dir === '.' ? store.root : posix.join(toPosix(store.root), dir);
-    resolveSafely(resolver, store.tree, treeDir, resolved, (path, reason) => unclassified.push({ path: relative(path), reason }));
-  }
-
   const ignored = store.ignores ? (path: string): boolean => store.ignores!(relative(path)) : undefined;
-  const plans = ignored ? withoutIgnored(planComponents(resolved), ignored) : planComponents(resolved);
+  // Paths already reported unclassified, with SDR's reason: not reported again as unknown to the registry.
+  const failed = new Set<string>();
+  const fail = (path: string, reason: string): void => {
+    failed.add(path);
+    unclassified.push({ path: relative(path), reason });
+  };
+  let plans: ComponentPlan[];
+  let forceIgnored: ReadonlySet<string> = new Set();
+  if (given) {
+    for (const [path, message] of given.failed) fail(path, firstLine(message));
+    plans = planGiven(given, listed(), failed, fail);
+  } else {
+    const resolver = new MetadataResolver(registry, store.tree, store.useFsForceIgnore);
+    const resolved: SourceComponent[] = [];
+    for (const treeDir of treeDirs) resolveSafely(resolver, store.tree, treeDir, resolved, fail);
+    plans = planComponents(resolved);
+    forceIgnored = resolver.forceIgnoredPaths;
+  }
+  if (ignored) plans = withoutIgnored(plans, ignored);
   const covered = new Set<string>();
   for (const planned of plans) for (const path of planned.paths()) covered.add(path);
-  for (const dir of packageDirs) {
-    const treeDir = dir === '.' ? store.root : posix.join(toPosix(store.root), dir);
-    for (const path of store.list(treeDir)) {
-      if (!covered.has(path) && !resolver.forceIgnoredPaths.has(path) && !ignored?.(path) && !isHousekeeping(path)) {
-        unclassified.push({ path: relative(path), reason: 'not a metadata file the registry knows' });
-      }
+  for (const path of listed()) {
+    if (!covered.has(path) && !failed.has(path) && !forceIgnored.has(path) && !ignored?.(path) && !isHousekeeping(path)) {
+      unclassified.push({ path: relative(path), reason: 'not a metadata file the registry knows' });
     }
   }
 
-  const total = covered.size;
-  let done = 0;
-  const files = await mapLimit([...covered], HASH_CONCURRENCY, async (path) => {
-    const file = await store.file(path);
-    done++;
-    if (done % 2000 === 0 || done === total) onProgress?.({ kind: 'count', message: 'Hashing files', done, total });
-    return [path, file] as const;
-  });
-  const fileAt = new Map(files);
+  const fileAt = await hashFiles(store, [...covered], onProgress);
   const pick = (path: string): SnapshotFile => fileAt.get(path)!;
 
   const components = new Map<ComponentKey, Component>();
@@ -96,6 +113,24 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions): Pr
   };
 }
 
+/** The SnapshotFile of each path, by path. */
+async function hashFiles(store: FileStore, paths: readonly string[], onProgress?: ProgressListener): Promise<Map<string, SnapshotFile>> {
+  const total = paths.length;
+  if (store.fileSync) {
+    const known = new Map(paths.map((path) => [path, store.fileSync!(path)] as const));
+    if (total) onProgress?.({ kind: 'count', message: 'Hashing files', done: total, total });
+    return known;
+  }
+  let done = 0;
+  const files = await mapLimit(paths, HASH_CONCURRENCY, async (path) => {
+    const file = await store.file(path);
+    done++;
+    if (done % 2000 === 0 || done === total) onProgress?.({ kind: 'count', message: 'Hashing files', done, total });
+    return [path, file] as const;
+  });
+  return new Map(files);
+}
+
 type ComponentPlan = {
   readonly type: string;
   readonly fullName: string;
@@ -110,11 +145,53 @@ export function componentKey(type: string, fullName: string): ComponentKey {
 }
 
 /**
+ * Plans of components resolved beforehand (`Resolved`), each with its parent (a decomposed child's file resolves to
+ * the child, while a walk of the tree finds the parent, which plans its children); then the files none of them
+ * covers are resolved one by one, as a walk would resolve them.
+ */
+function planGiven(given: Resolved, files: readonly string[], failed: ReadonlySet<string>, fail: (path: string, reason: string) => void): ComponentPlan[] {
+  const plans = new Map<ComponentKey, ComponentPlan>();
+  // Each child resolved holds a parent of its own: a parent with many changed children is planned once.
+  const withParents = (components: readonly SourceComponent[]): SourceComponent[] => {
+    const unique = new Map<ComponentKey, SourceComponent>();
+    for (const component of components) {
+      for (const each of component.parent ? [component.parent, component] : [component]) {
+        const key = componentKey(each.type.name, each.fullName);
+        if (!unique.has(key)) unique.set(key, each);
+      }
+    }
+    return [...unique.values()];
+  };
+  addPlans(plans, withParents(given.components));
+  const covered = new Set<string>();
+  for (const planned of plans.values()) for (const path of planned.paths()) covered.add(path);
+  const more: SourceComponent[] = [];
+  for (const path of files) {
+    if (covered.has(path) || failed.has(path) || isHousekeeping(path)) continue;
+    try {
+      for (const component of given.resolve(path)) {
+        more.push(component);
+        for (const planned of planComponents(withParents([component]))) for (const file of planned.paths()) covered.add(file);
+      }
+    } catch (error) {
+      fail(path, firstLine((error as Error).message));
+    }
+  }
+  addPlans(plans, withParents(more));
+  return [...plans.values()];
+}
+
+/**
  * Turns SDR's components into plans: one per top-level component, one per decomposed child that has its own file.
  * Children that live inside their parent's file (labels, workflow alerts) are left to compare, which reads them.
  */
 function planComponents(resolved: readonly SourceComponent[]): ComponentPlan[] {
   const plans = new Map<ComponentKey, ComponentPlan>();
+  addPlans(plans, resolved);
+  return [...plans.values()];
+}
+
+function addPlans(plans: Map<ComponentKey, ComponentPlan>, resolved: readonly SourceComponent[]): void {
   const add = (next: ComponentPlan): void => {
     const key = componentKey(next.type, next.fullName);
     const known = plans.get(key);
@@ -133,7 +210,6 @@ function planComponents(resolved: readonly SourceComponent[]): ComponentPlan[] {
     const content = safeWalk(component).filter((path) => path !== own && !childFiles.has(path));
     add(planOf(component.type.name, component.fullName, component.parent ? componentKey(component.parent.type.name, component.parent.fullName) : undefined, own, content));
   }
-  return [...plans.values()];
 }
 
 /**

@@ -5,6 +5,7 @@ import { buildManifests, type Manifests } from '../../src/compare/manifests.js';
 import type { Changeset } from '../../src/compare/types.js';
 import { readSourcePair } from '../../src/metadata/git/pair.js';
 import { registryFor } from '../../src/metadata/registry.js';
+import { readSource } from '../../src/metadata/sources/index.js';
 import type { Snapshot } from '../../src/metadata/types.js';
 
 /*
@@ -78,6 +79,16 @@ export async function ourDelta(dir: string, from: string, to: string): Promise<O
   }
   for (const item of manifests.notDeletable) destructive.set(item.type, [...(destructive.get(item.type) ?? []), item.fullName]);
   return { registry, from: a, to: b, changeset, manifests, members: { package: new Map(Object.entries(manifests.members.package)), destructive } };
+}
+
+/**
+ * The changes of a range as the whole trees of both commits give them (every file resolved), for the check that the
+ * changed-paths-only read (readSourcePair) compares exactly as they do.
+ */
+export async function wholeTreeChanges(dir: string, from: string, to: string): Promise<Changeset> {
+  const options = { apiVersion: '62.0', projectDir: dir };
+  const [a, b] = await Promise.all([readSource({ kind: 'git', value: from, guessed: false }, options), readSource({ kind: 'git', value: to, guessed: false }, options)]);
+  return compareSnapshots(a, b, { registry: registryFor(dir) });
 }
 
 /** Every member one side lists and the other does not, package.xml and destructive apart. */

@@ -6,7 +6,7 @@ import { runSgd, type SgdResult } from '../../bench/sgd/run-sgd.js';
 import { writeDeltaSources } from '../../src/compare/delta-sources.js';
 import { readSource } from '../../src/metadata/sources/index.js';
 import { TempDirs, TestRepo, convertLikeDeploy, xml } from './repo-helper.js';
-import { differencesWith, flatten, inFileChildTypes, ourDelta, splitMember, unexplained, type AllowEntry, type Difference, type OurDelta } from './sgd-compare.js';
+import { differencesWith, flatten, inFileChildTypes, ourDelta, splitMember, unexplained, wholeTreeChanges, type AllowEntry, type Difference, type OurDelta } from './sgd-compare.js';
 
 /*
  * Same answer as sfdx-git-delta 6.31.0 (sgd) on a project in the shapes real Salesforce DX projects have, where
@@ -1139,6 +1139,13 @@ describe('same answer as sfdx-git-delta on real project formats', function () {
       for (const member of range.deletes ?? []) expect([...deleted], member).to.include(member);
       for (const member of range.notDeployed ?? []) expect([...deployed], member).to.not.include(member);
       expect(delta.changeset.unclassified, 'files outside the registry').to.deep.equal([]);
+    });
+
+    it(`reads only the changed paths over ${range.name}, and compares exactly as the whole trees do`, async () => {
+      const { delta } = await compute(range);
+      const whole = await wholeTreeChanges(repo.dir, shas[range.from], shas[range.to]);
+      expect(delta.changeset.changes).to.deep.equal(whole.changes);
+      expect(delta.changeset.unclassified).to.deep.equal(whole.unclassified);
     });
 
     it(`writes a --copy-sources tree SDR converts, with every component of package.xml, over ${range.name}`, async () => {

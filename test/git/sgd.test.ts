@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { generateHistory, type GeneratedHistory } from '../../bench/generate.js';
 import { runSgd } from '../../bench/sgd/run-sgd.js';
-import { CONTAINER_OF_CHANGED_CHILD, differencesWith, flatten, ourDelta, unexplained, type AllowEntry } from './sgd-compare.js';
+import { CONTAINER_OF_CHANGED_CHILD, differencesWith, flatten, ourDelta, unexplained, wholeTreeChanges, type AllowEntry } from './sgd-compare.js';
 
 /*
  * Same answer as sfdx-git-delta 6.31.0: on ranges of a generated repository history, the members of package.xml and
@@ -59,6 +59,15 @@ describe('same answer as sfdx-git-delta', function () {
       // The comparison is not vacuous: both found the same, non-trivial, delta.
       expect(flatten(ours.package).size).to.be.greaterThan(10);
       expect([...flatten(ours.package)].some((member) => member.startsWith('CustomLabel:'))).to.equal(true);
+    });
+
+    it(`reads only the changed paths over ${name}, and compares exactly as the whole trees do`, async () => {
+      const [from, to] = range(history);
+      const delta = await ourDelta(dir, from, to);
+      const whole = await wholeTreeChanges(dir, from, to);
+      expect(delta.changeset.changes).to.deep.equal(whole.changes);
+      expect(delta.changeset.unclassified).to.deep.equal(whole.unclassified);
+      expect(delta.from.components.size).to.be.below(history.files / 2);
     });
   }
 });

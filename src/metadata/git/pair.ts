@@ -3,7 +3,7 @@ import { readSource, settleSourceSpec } from '../sources/index.js';
 import type { ReadOptions, SourceSpec } from '../sources/source.js';
 import { relativeInside } from '../snapshot.js';
 import type { Snapshot } from '../types.js';
-import { mountSide, openGitSide, prefetchForResolution, snapshotOf, type GitSide } from './read.js';
+import { mountSide, narrowSide, openGitSide, prefetchForResolution, snapshotOf, type GitSide } from './read.js';
 import type { GitTreeContainer, TreeFile } from './tree.js';
 
 /**
@@ -49,6 +49,9 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
 
   const keep = [new Set<string>(), new Set<string>()];
   const done = [new Set<string>(), new Set<string>()];
+  // What resolution found, by side: the snapshots are planned from it rather than by resolving the kept files again.
+  const found: [SourceComponent[], SourceComponent[]] = [[], []];
+  const failed = [new Map<string, string>(), new Map<string, string>()];
   // Components already walked, by type and name: many changed files (field translations…) share one parent.
   const walked = [new Set<string>(), new Set<string>()];
   let queue = listings.map((listing) => [...changed].filter((path) => listing.has(path)));
@@ -59,7 +62,7 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
       for (const path of queue[index]) {
         if (done[index].has(path)) continue;
         done[index].add(path);
-        const components = resolveFile(resolvers[index], tree, path);
+        const components = resolveFile(resolvers[index], tree, path, failed[index]);
         // The path itself always stays: unresolvable, it is reported as unclassified; a child file that resolves to
         // its decomposed parent (field translations) is that parent's child.
         keep[index].add(path);
@@ -68,6 +71,7 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
           const id = `${component.type.name}:${component.fullName}`;
           if (walked[index].has(id)) continue;
           walked[index].add(id);
+          found[index].push(component);
           const { own, needed } = componentFiles(component, tree);
           for (const file of own) {
             if (denied(file)) continue;
@@ -88,10 +92,13 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
     queue = next;
   }
 
+  // Each tree is narrowed to the files kept, in place: the components found hold it, and what they list of it
+  // (a parent's children, a bundle's files) is then what a walk of the kept files would find.
   const snapshots = await Promise.all(
     sides.map((side, index) => {
-      const files = [...keep[index]].filter((path) => listings[index].has(path)).map((path) => [path, listings[index].get(path)!] as const);
-      return snapshotOf(side, mountSide(side, files, cache), options.apiVersion, options.onProgress);
+      const tree = trees[index];
+      narrowSide(side, tree, [...keep[index]].filter((path) => listings[index].has(path)).map((path) => [path, listings[index].get(path)!] as const));
+      return snapshotOf(side, tree, options.apiVersion, options.onProgress, { components: found[index], failed: failed[index], resolve: resolvers[index] });
     })
   );
   cache.clear();
@@ -122,12 +129,14 @@ export function fileResolver(resolver: MetadataResolver): FileResolver {
   };
 }
 
-/** The components a file belongs to, or undefined when the registry does not know it. */
-function resolveFile(resolve: FileResolver, tree: GitTreeContainer, path: string): SourceComponent[] | undefined {
+/** The components a file belongs to, or undefined when the registry does not know it (why, in `failed`, when SDR said). */
+function resolveFile(resolve: FileResolver, tree: GitTreeContainer, path: string, failed: Map<string, string>): SourceComponent[] | undefined {
+  const fsPath = `${tree.root}/${path}`;
   try {
-    const found = resolve(`${tree.root}/${path}`);
+    const found = resolve(fsPath);
     return found.length ? found : undefined;
-  } catch {
+  } catch (error) {
+    failed.set(fsPath, (error as Error).message);
     return undefined;
   }
 }

@@ -6,7 +6,7 @@ import { forceIgnoreFilter } from '../forceignore.js';
 import { metadataMessages } from '../messages.js';
 import { parseProjectJson } from '../project.js';
 import { registryFor } from '../registry.js';
-import { buildSnapshot, relativeInside, type FileStore } from '../snapshot.js';
+import { buildSnapshot, relativeInside, type FileStore, type Resolved } from '../snapshot.js';
 import type { ReadOptions, SourceSpec } from '../sources/source.js';
 import type { ProgressListener, Snapshot, SnapshotFile, SourceInfo } from '../types.js';
 import { blobReader, type BlobReader } from './blobs.js';
@@ -159,6 +159,12 @@ export function mountSide(side: GitSide, files: Iterable<readonly [string, TreeF
   return tree;
 }
 
+/** Narrows a mounted tree to some of its files, in place (`GitTreeContainer.narrow`), package folders kept. */
+export function narrowSide(side: GitSide, tree: GitTreeContainer, files: Iterable<readonly [string, TreeFile]>): void {
+  tree.narrow(files);
+  for (const dir of side.packageDirs) tree.addDirectory(dir);
+}
+
 /** --source-dir folders, normalised (`./a/` → `a`); each must be a folder of the tree at the commit. */
 async function narrowSourceDirs(repo: GitRepo, commit: string, root: string, at: string, sourceDirs: readonly string[]): Promise<string[]> {
   const narrowed = sourceDirs.map((dir) => dir.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '') || '.');
@@ -176,6 +182,11 @@ export function gitFileStore(side: GitSide, tree: GitTreeContainer): FileStore {
   const reader = blobReader(side.repo);
   // Files outlive the side (compare reads them later): they keep only what an error names, not the side's listings.
   const origin: GitFileOrigin = { top: side.repo.top, root: side.root };
+  const fileSync = (treePath: string): SnapshotFile => {
+    const known = tree.fileAt(treePath);
+    if (!known) throw metadataMessages.createError('error.UnreadableFile', [treePath, 'not in the tree'], [], ExitCode.BadInput);
+    return gitFile(origin, reader, relativeInside(tree.root, treePath), known);
+  };
   return {
     tree,
     root: tree.root,
@@ -185,10 +196,13 @@ export function gitFileStore(side: GitSide, tree: GitTreeContainer): FileStore {
       return [...tree.allFiles()].filter((path) => path.startsWith(prefix));
     },
     file: (treePath): Promise<SnapshotFile> => {
-      const known = tree.fileAt(treePath);
-      if (!known) return Promise.reject(metadataMessages.createError('error.UnreadableFile', [treePath, 'not in the tree'], [], ExitCode.BadInput));
-      return Promise.resolve(gitFile(origin, reader, relativeInside(tree.root, treePath), known));
+      try {
+        return Promise.resolve(fileSync(treePath));
+      } catch (error) {
+        return Promise.reject(error);
+      }
     },
+    fileSync,
   };
 }
 
@@ -240,15 +254,19 @@ export async function readGitSource(spec: SourceSpec, options: ReadOptions): Pro
   return snapshotOf(side, mountSide(side), options.apiVersion, options.onProgress);
 }
 
-export async function snapshotOf(side: GitSide, tree: GitTreeContainer, apiVersion: string, onProgress?: ProgressListener): Promise<Snapshot> {
+export async function snapshotOf(side: GitSide, tree: GitTreeContainer, apiVersion: string, onProgress?: ProgressListener, resolved?: Resolved): Promise<Snapshot> {
   await prefetchForResolution(side, tree, [...tree.allFiles()]);
-  const snapshot = await buildSnapshot(gitFileStore(side, tree), {
-    registry: side.registry,
-    source: side.info,
-    apiVersion,
-    packageDirs: side.packageDirs,
-    onProgress,
-  });
+  const snapshot = await buildSnapshot(
+    gitFileStore(side, tree),
+    {
+      registry: side.registry,
+      source: side.info,
+      apiVersion,
+      packageDirs: side.packageDirs,
+      onProgress,
+    },
+    resolved
+  );
   tree.dropCache();
   return snapshot;
 }

@@ -29,10 +29,17 @@ export class GitTreeContainer extends TreeContainer {
     private readonly cache: Map<string, Buffer> = new Map()
   ) {
     super();
-    this.dirs.set(root, new Set());
+    this.narrow(entries);
+  }
+
+  /** Keeps only these files (relative to the root) and their folders; prefetched bytes stay. */
+  public narrow(entries: Iterable<readonly [path: string, file: TreeFile]>): void {
+    this.files.clear();
+    this.dirs.clear();
+    this.dirs.set(this.root, new Set());
     // Paths from git are normalized already (no `.`, `..` or doubled slashes): joined without posix.join, which
     // normalizes each of tens of thousands of paths again.
-    const prefix = root.endsWith('/') ? root : `${root}/`;
+    const prefix = this.root.endsWith('/') ? this.root : `${this.root}/`;
     for (const [path, file] of entries) this.add(prefix + path, file);
   }
 
