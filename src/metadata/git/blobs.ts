@@ -21,6 +21,8 @@ class Batch {
   private readonly child: ChildProcess;
   private readonly queue: Pending[] = [];
   private readonly output = new CatFileOutput();
+  /** Names requested but not yet written to git: sent together at the end of the current task. */
+  private unsent: string[] = [];
   private stderr = '';
 
   public constructor(private readonly repo: GitRepo) {
@@ -36,14 +38,23 @@ class Batch {
   }
 
   public request(pending: Pending): void {
+    if (!this.queue.length) this.setActive(true);
     this.queue.push(pending);
-    this.setActive(true);
-    this.child.stdin!.write(`${pending.name}\n`);
+    // Names asked in one go (a prefetch, the files of a delta) reach git in one write rather than a write each.
+    if (this.unsent.push(pending.name) === 1) queueMicrotask(() => this.send());
   }
 
   /** Ends git's input: it answers what it was sent, then exits. */
   public close(): void {
+    this.send();
     this.child.stdin?.end();
+  }
+
+  private send(): void {
+    if (!this.unsent.length) return;
+    const names = this.unsent;
+    this.unsent = [];
+    if (!this.ended) this.child.stdin!.write(`${names.join('\n')}\n`);
   }
 
   private fail(reason: string): void {
