@@ -21,7 +21,7 @@ class Batch {
   private readonly child: ChildProcess;
   private readonly queue: Pending[] = [];
   private readonly output = new CatFileOutput();
-  /** Names requested but not yet written to git: sent together at the end of the current task. */
+  /** Names requested but not yet written to git: sent together once this turn of the event loop is done. */
   private unsent: string[] = [];
   private stderr = '';
 
@@ -40,8 +40,9 @@ class Batch {
   public request(pending: Pending): void {
     if (!this.queue.length) this.setActive(true);
     this.queue.push(pending);
-    // Names asked in one go (a prefetch, the files of a delta) reach git in one write rather than a write each.
-    if (this.unsent.push(pending.name) === 1) queueMicrotask(() => this.send());
+    // The names asked during one turn of the event loop (a prefetch, the reads of compare's workers as their previous
+    // reads come in) reach git in one write, rather than a write and a wake-up of git each.
+    if (this.unsent.push(pending.name) === 1) setImmediate(() => this.send());
   }
 
   /** Ends git's input: it answers what it was sent, then exits. */
