@@ -58,8 +58,64 @@ type Open = { name: string; start: number; keyParts?: readonly string[]; keys?: 
  * The root's name and its child elements with their offsets, or undefined when the text is not in the subset the
  * scanner reads with certainty (see above). `text` has no byte order mark.
  */
-export function scanTopLevel(text: string, keyParts?: KeyParts): TopLevelScan | undefined {
-  return new TopLevelScanner(text, keyParts).scan();
+export function scanTopLevel(text: string, keyParts?: KeyParts, guide?: Guide): TopLevelScan | undefined {
+  return new TopLevelScanner(text, keyParts, guide && new GuideCursor(guide)).scan();
+}
+
+/**
+ * Another version of the same file, scanned already. A root child of the text that is byte for byte one of the
+ * guide's root children is taken from the guide's scan instead of being scanned again: the scanner would find the
+ * same element with the same keys, and would accept its bytes as it accepted them in the guide.
+ */
+export type Guide = { readonly text: string; readonly scan: TopLevelScan };
+
+/** How many root children were taken from a guide rather than scanned (tests check that guides are used). */
+export const guidedChildren = { count: 0 };
+
+/**
+ * Where the scan of a text stands in its guide's children: the next one expected (after the last one found), and,
+ * for a root child that had to be scanned, the guide's child with the same name and keys (changed in place).
+ */
+class GuideCursor {
+  private next = 0;
+  private byKey?: Map<string, number>;
+
+  public constructor(private readonly guide: Guide) {}
+
+  public get rootName(): string {
+    return this.guide.scan.rootName;
+  }
+
+  /** The guide's child found at `start` of `text` (the expected one, or the one after it), or undefined. */
+  public match(text: string, start: number): TopLevelElement | undefined {
+    const children = this.guide.scan.children;
+    for (let index = this.next; index < Math.min(this.next + 2, children.length); index++) {
+      const child = children[index];
+      const length = child.end - child.start;
+      if (start + length <= text.length && text.slice(start, start + length) === this.guide.text.slice(child.start, child.end)) {
+        this.next = index + 1;
+        return child;
+      }
+    }
+    return undefined;
+  }
+
+  /** After a root child that had to be scanned: go on after the guide's child with its name and keys, if any. */
+  public scanned(child: TopLevelElement): void {
+    if (!child.keys) return;
+    if (!this.byKey) {
+      this.byKey = new Map();
+      this.guide.scan.children.forEach((each, index) => {
+        if (each.keys) this.byKey!.set(guideKey(each), index);
+      });
+    }
+    const index = this.byKey.get(guideKey(child));
+    if (index !== undefined && index >= this.next) this.next = index + 1;
+  }
+}
+
+function guideKey(child: TopLevelElement): string {
+  return `${child.name}\u0001${child.keys!.map((key) => key ?? '').join('\u0000')}`;
 }
 
 /** Step result of the scanner: the offset to go on from, or undefined to give up. */
@@ -72,7 +128,7 @@ class TopLevelScanner {
   private rootClosed = false;
   private readonly partsByName = new Map<string, readonly string[] | null>();
 
-  public constructor(private readonly text: string, private readonly keyParts?: KeyParts) {}
+  public constructor(private readonly text: string, private readonly keyParts?: KeyParts, private readonly guide?: GuideCursor) {}
 
   public scan(): TopLevelScan | undefined {
     const text = this.text;
@@ -88,12 +144,26 @@ class TopLevelScanner {
       if (!validText(text, i, textEnd, this.stack.length === 0, nextAmp)) return undefined;
       if (lt === -1) break;
       const next = text.charCodeAt(lt + 1);
-      const after = next === 0x21 /* ! */ ? this.markup(lt) : next === 0x2f /* / */ ? this.closeTag(lt) : next === 0x3f /* ? */ ? undefined : this.startTag(lt);
+      const known = next !== 0x21 && next !== 0x2f && next !== 0x3f ? this.fromGuide(lt) : undefined;
+      const after =
+        known ?? (next === 0x21 /* ! */ ? this.markup(lt) : next === 0x2f /* / */ ? this.closeTag(lt) : next === 0x3f /* ? */ ? undefined : this.startTag(lt));
       if (after === undefined) return undefined;
       i = after;
     }
     const { rootName, rootClosed, stack, children } = this;
     return rootName !== undefined && rootClosed && stack.length === 0 ? { rootName, children } : undefined;
+  }
+
+  /** A root child the guide has byte for byte, taken from its scan: where the scan goes on, or undefined. */
+  private fromGuide(lt: number): Next {
+    const guide = this.guide;
+    if (!guide || this.stack.length !== 1 || this.rootName !== guide.rootName) return undefined;
+    const child = guide.match(this.text, lt);
+    if (!child) return undefined;
+    const end = lt + child.end - child.start;
+    this.children.push({ name: child.name, start: lt, end, ...(child.keys ? { keys: child.keys } : {}) });
+    guidedChildren.count++;
+    return end;
   }
 
   /** A comment, or CDATA inside the root; anything else (DOCTYPE…) is given up on. */
@@ -183,7 +253,11 @@ class TopLevelScanner {
   private closed(open: Open, contentEnd: number, end: number): void {
     const stack = this.stack;
     if (stack.length === 0) this.rootClosed = true;
-    else if (stack.length === 1) this.children.push({ name: open.name, start: open.start, end, ...(open.keys ? { keys: open.keys } : {}) });
+    else if (stack.length === 1) {
+      const child: TopLevelElement = { name: open.name, start: open.start, end, ...(open.keys ? { keys: open.keys } : {}) };
+      this.children.push(child);
+      this.guide?.scanned(child);
+    }
     else if (stack.length === 2 && stack[1].pending) {
       const parent = stack[1];
       const pending = parent.pending!;
@@ -275,7 +349,8 @@ export function scanAndPrune(from: string, to: string, tableFor: (rootName: stri
   };
   const sa = scanTopLevel(a, keyParts);
   if (!sa) return undefined;
-  const sb = scanTopLevel(b, keyParts);
+  // The other side is scanned only where it differs: its root children equal to one of `a`'s are taken from `a`'s scan.
+  const sb = scanTopLevel(b, keyParts, { text: a, scan: sa });
   if (!sb) return undefined;
   const whole = { from: a, to: b, pruned: 0 };
   if (sa.rootName !== sb.rootName) return whole;

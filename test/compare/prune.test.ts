@@ -3,7 +3,7 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { XMLValidator } from 'fast-xml-parser';
 import { compareSnapshots } from '../../src/compare/compare.js';
-import { pruneCommonElements, scanTopLevel, setPruning } from '../../src/compare/prune.js';
+import { guidedChildren, pruneCommonElements, scanTopLevel, setPruning, type KeyParts } from '../../src/compare/prune.js';
 import type { Changeset } from '../../src/compare/types.js';
 import { elementKeysFor } from '../../src/metadata/elements.js';
 import { registryFor } from '../../src/metadata/registry.js';
@@ -314,5 +314,59 @@ describe('prune: a text the scanner reads whole is well-formed', () => {
       { numRuns: 3000 }
     );
     expect(accepted, 'texts the scanner accepted').to.be.greaterThan(100);
+  });
+});
+
+describe('prune: a text scanned with a guide (the other version of the file)', () => {
+  // Root children of the second text that are byte for byte children of the first are taken from the first one's
+  // scan. The result must be the scan of the text alone: the same children, offsets and keys, and no acceptance of a
+  // text the scanner alone refuses.
+  // Keys depend on the root: a text whose root was renamed must not take its keys from the guide.
+  const keyParts: KeyParts = (root, child) => (root !== 'Profile' ? undefined : child === 'fieldPermissions' ? ['field'] : child === 'tabVisibilities' ? ['tab'] : undefined);
+  const element = fc.constantFrom(
+    '<fieldPermissions><editable>true</editable><field>A.x</field></fieldPermissions>',
+    '<fieldPermissions><editable>false</editable><field>A.x</field></fieldPermissions>',
+    '<fieldPermissions><field>A.y</field><readable>true</readable></fieldPermissions>',
+    '<fieldPermissions><field>A.&amp;z</field></fieldPermissions>',
+    '<fieldPermissions><field>A.w</field></fieldPermissions>',
+    '<tabVisibilities><tab>T</tab><visibility>DefaultOn</visibility></tabVisibilities>',
+    '<tabVisibilities><tab>T</tab></tabVisibilities>',
+    '<custom>false</custom>',
+    '<userLicense>Salesforce</userLicense>',
+    '<empty/>',
+    '<!-- note -->',
+    '<fieldPermissions><field>A.bad</fieldPermissions>',
+    '<fieldPermissions><field>A & B</field></fieldPermissions>',
+    '</Profile><after/>',
+    '<unclosed>',
+    '<fieldPermissions><field>A.x</field></fieldPermissions>\n    ',
+    '\n    '
+  );
+  const edit = fc.record({ at: fc.nat(), kind: fc.constantFrom('insert', 'delete', 'replace', 'keep'), with: element });
+  const render = (children: readonly string[], root = 'Profile'): string => `${DECL}<${root}${NS}>\n    ${children.join('\n    ')}\n</${root}>\n`;
+
+  it('finds what the scanner alone finds, whatever changed between the two versions', () => {
+    const before = guidedChildren.count;
+    let compared = 0;
+    fc.assert(
+      fc.property(fc.array(element, { minLength: 1, maxLength: 12 }), fc.array(edit, { maxLength: 4 }), fc.boolean(), (children, edits, renamed) => {
+        const next = [...children];
+        for (const change of edits) {
+          const at = change.at % (next.length + 1);
+          if (change.kind === 'insert') next.splice(at, 0, change.with);
+          else if (change.kind === 'delete') next.splice(at, 1);
+          else if (change.kind === 'replace') next.splice(at, 1, change.with);
+        }
+        const a = render(children);
+        const b = render(next, renamed ? 'PermissionSet' : 'Profile');
+        const sa = scanTopLevel(a, keyParts);
+        if (!sa) return;
+        compared++;
+        expect(scanTopLevel(b, keyParts, { text: a, scan: sa }), `${a}\n---\n${b}`).to.deep.equal(scanTopLevel(b, keyParts));
+      }),
+      { numRuns: 2000 }
+    );
+    expect(compared, 'pairs whose first text the scanner read').to.be.greaterThan(300);
+    expect(guidedChildren.count - before, 'root children taken from the guide').to.be.greaterThan(300);
   });
 });
