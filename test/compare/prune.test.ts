@@ -343,7 +343,7 @@ describe('prune: a text scanned with a guide (the other version of the file)', (
     '\n    '
   );
   const edit = fc.record({ at: fc.nat(), kind: fc.constantFrom('insert', 'delete', 'replace', 'keep'), with: element });
-  const render = (children: readonly string[], root = 'Profile'): string => `${DECL}<${root}${NS}>\n    ${children.join('\n    ')}\n</${root}>\n`;
+  const renderRoot = (children: readonly string[], root = 'Profile'): string => `${DECL}<${root}${NS}>\n    ${children.join('\n    ')}\n</${root}>\n`;
 
   it('finds what the scanner alone finds, whatever changed between the two versions', () => {
     const before = guidedChildren.count;
@@ -357,8 +357,8 @@ describe('prune: a text scanned with a guide (the other version of the file)', (
           else if (change.kind === 'delete') next.splice(at, 1);
           else if (change.kind === 'replace') next.splice(at, 1, change.with);
         }
-        const a = render(children);
-        const b = render(next, renamed ? 'PermissionSet' : 'Profile');
+        const a = renderRoot(children);
+        const b = renderRoot(next, renamed ? 'PermissionSet' : 'Profile');
         const sa = scanTopLevel(a, keyParts);
         if (!sa) return;
         compared++;
