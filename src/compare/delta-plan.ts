@@ -4,7 +4,8 @@ import { parseAddress } from '../metadata/address.js';
 import { elementKeysFor, type ElementKey } from '../metadata/elements.js';
 import type { Component, Snapshot, SnapshotFile } from '../metadata/types.js';
 import { buildXmlDocument, childElements, elementName, parseXmlDocument, rootElement, textOf, type XmlNode } from '../metadata/xml.js';
-import { cut, leafText, scanTopLevel, type TopLevelElement } from './prune.js';
+import { cut, leafText } from './prune.js';
+import { scanTopLevel, type TopLevelElement } from './top-level-scan.js';
 import type { Change, Changeset } from './types.js';
 
 /*

@@ -11,7 +11,7 @@ import { gitMessages as messages } from '../metadata/git/messages.js';
 import { metadataMessages } from '../metadata/messages.js';
 import type { Snapshot, SnapshotFile } from '../metadata/types.js';
 import { isMasterDetail, planDelta, prune, wholeCopies, type Plan } from './delta-plan.js';
-import { scanTopLevel, withoutBom } from './prune.js';
+import { scanTopLevel, withoutBom } from './top-level-scan.js';
 import type { Change, Changeset } from './types.js';
 
 export type DeltaSourceOptions = {

@@ -1,6 +1,6 @@
 import type { CanonicalElement } from '../metadata/xml.js';
 import { compareStrings } from '../metadata/xml.js';
-import { NAME_PATTERN, nameEnd } from './prune.js';
+import { NAME_PATTERN, nameEnd } from './top-level-scan.js';
 
 /*
  * The canonical element tree of a metadata XML text, read straight from the text. compare parses both sides of every
