@@ -100,13 +100,6 @@ export function isPruned(component: Component, registry: RegistryAccess): boolea
   return false;
 }
 
-const MASTER_DETAIL = /<type>\s*MasterDetail\s*<\/type>/;
-
-/** Whether a field's XML makes it master-detail: such a field deploys with its object (the sharing model depends on it). */
-export function isMasterDetail(fieldXml: Buffer): boolean {
-  return MASTER_DETAIL.test(fieldXml.toString('utf8'));
-}
-
 /**
  * A child of a parent decomposed at the top level (a BotVersion of a Bot: `bots/X/X.bot-meta.xml` beside
  * `bots/X/v1.botVersion-meta.xml`) deploys with the parent's XML: SDR names the child after the parent's file, and

@@ -10,7 +10,9 @@ import { ExitCode } from '../exit-codes.js';
 import { gitMessages as messages } from '../metadata/git/messages.js';
 import { metadataMessages } from '../metadata/messages.js';
 import type { Snapshot, SnapshotFile } from '../metadata/types.js';
-import { isMasterDetail, planDelta, prune, wholeCopies, type Plan } from './delta-plan.js';
+import { CopyThread } from './copy-thread.js';
+import { planDelta, prune, wholeCopies, type CopyPlan, type Plan } from './delta-plan.js';
+import { isMasterDetail } from './field-xml.js';
 import { scanTopLevel, withoutBom } from './top-level-scan.js';
 import type { Change, Changeset } from './types.js';
 
@@ -42,8 +44,9 @@ const writeFile = promisify(writeFileWithCallback);
  * -d <outputDir>` takes it.
  *
  * Files copied whole start copying as soon as compare settles the change they belong to (`accept`), while compare
- * goes on parsing others: copying waits on git and the disk, comparing on the CPU, so the two overlap. Pruned files
- * and the parents a child needs depend on the whole changeset and are written in `finish`.
+ * goes on parsing others: copying waits on git and the disk, comparing on the CPU, so the two overlap. Git blobs are
+ * copied by a worker thread (copy-thread.ts), which reads them from git itself: this thread only sends their ids.
+ * Pruned files and the parents a child needs depend on the whole changeset and are written in `finish`.
  */
 export class DeltaSourceWriter {
   /** Copies started, by path relative to the root; each settles without throwing (failures go to `failure`). */
@@ -51,6 +54,7 @@ export class DeltaSourceWriter {
   /** Parents of master-detail fields seen so far, by path: they deploy with the field. */
   private readonly masterDetailParents = new Map<string, SnapshotFile>();
   private readonly madeDirs = new Map<string, Promise<unknown>>();
+  private readonly thread = new CopyThread();
   private readonly waiting: Array<() => void> = [];
   private readonly folderRoot?: string;
   private active = 0;
@@ -100,17 +104,39 @@ export class DeltaSourceWriter {
   public async abort(): Promise<void> {
     this.closed = true;
     await Promise.all(this.started.values());
+    await this.thread.close();
     await rm(this.temp, { recursive: true, force: true });
   }
 
   private start(plan: Plan): void {
     const path = plan.file.path;
     if (this.started.has(path)) return;
-    // Once a copy failed or the writer was aborted, copies still waiting for their turn do nothing.
-    const copy = this.limited(() => (this.failure === undefined && !this.closed ? this.write(plan) : Promise.resolve())).catch((error: unknown) => {
-      this.failure ??= error;
-    });
-    this.started.set(path, copy);
+    // A git file copied whole goes to the copy thread, which reads and writes it without this thread; no limit is
+    // needed, since that thread takes one file at a time. Anything else is copied here, a few dozen at a time.
+    const work =
+      plan.kind === 'copy' && plan.file.gitRepo !== undefined && !this.folderRoot
+        ? this.copyInThread(plan, plan.file.gitRepo)
+        : // Once a copy failed or the writer was aborted, copies still waiting for their turn do nothing.
+          this.limited(() => (this.failure === undefined && !this.closed ? this.write(plan) : Promise.resolve()));
+    this.started.set(
+      path,
+      work.catch((error: unknown) => {
+        this.failure ??= error;
+      })
+    );
+  }
+
+  private async copyInThread(plan: CopyPlan, repo: string): Promise<void> {
+    // Once a copy failed or the writer was aborted, no more copies are sent.
+    if (this.failure !== undefined || this.closed) return;
+    const { file, parentIfMasterDetail: parent } = plan;
+    const destination = join(this.temp, ...file.path.split('/'));
+    const result = await this.thread.copy({ repo, blob: file.hash, destination, checkXml: file.path.endsWith('.xml'), masterDetail: parent !== undefined });
+    const failure = result.failure;
+    if (failure?.kind === 'missing') await readOrFail(file, this.to); // throws the reader's error, which names the path
+    if (failure?.kind === 'malformed') throw malformed(this.to, file.path, failure);
+    if (failure) throw messages.createError('error.DeltaSourcesFailed', [this.to.source.label, `${file.path}: ${failure.kind === 'missing' ? 'missing from git' : failure.message}`], [], ExitCode.External);
+    if (parent && result.masterDetail) this.masterDetailParents.set(parent.path, parent);
   }
 
   /** Waits for every copy started; throws the first failure. */
@@ -182,9 +208,11 @@ function assertXml(bytes: Buffer, snapshot: Snapshot, path: string): void {
   // costs a fraction of the validator's pass. Only what it gives up on is validated, for the error's place.
   if (scanTopLevel(text)) return;
   const verdict = XMLValidator.validate(text);
-  if (verdict !== true) {
-    throw metadataMessages.createError('error.MalformedXml', [`${snapshot.source.spec}:${path}`, verdict.err.line, verdict.err.col, verdict.err.msg], [], ExitCode.BadInput);
-  }
+  if (verdict !== true) throw malformed(snapshot, path, verdict.err);
+}
+
+function malformed(snapshot: Snapshot, path: string, where: { line: number; col: number; msg: string }): SfError {
+  return metadataMessages.createError('error.MalformedXml', [`${snapshot.source.spec}:${path}`, where.line, where.col, where.msg], [], ExitCode.BadInput);
 }
 
 async function readOrFail(file: SnapshotFile, snapshot: Snapshot): Promise<Buffer> {

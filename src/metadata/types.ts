@@ -17,6 +17,8 @@ export type SnapshotFile = {
   readonly hash: string;
   /** Byte size when known without reading. */
   readonly size?: number;
+  /** For bytes read from git: the top folder of the repository whose blob `hash` they are (copied without `read`). */
+  readonly gitRepo?: string;
   /** The bytes. Called only where two hashes differ, or when writing. */
   read(): Promise<Buffer>;
 };

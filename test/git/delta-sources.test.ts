@@ -233,9 +233,14 @@ describe('delta sources (--copy-sources)', function () {
   });
 
   /** `to` with every file read recorded in `reads`, in order, and `fail` making the reads of some paths fail. */
-  function watched(to: Snapshot, reads: string[], fail: (path: string) => boolean = (): boolean => false): Snapshot {
-    const watch = <F extends { path: string; read(): Promise<Buffer> }>(file: F): F => ({
+  /**
+   * `to` with its files' reads recorded (and failed where `fail` says). The files are no longer marked as git blobs,
+   * so they are copied on the main thread, through `read`; `inThread` keeps them marked, for the copy thread.
+   */
+  function watched(to: Snapshot, reads: string[], fail: (path: string) => boolean = (): boolean => false, inThread = false): Snapshot {
+    const watch = <F extends { path: string; gitRepo?: string; read(): Promise<Buffer> }>(file: F): F => ({
       ...file,
+      gitRepo: inThread ? file.gitRepo : undefined,
       read: (): Promise<Buffer> => {
         reads.push(file.path);
         return fail(file.path) ? Promise.reject(new Error(`cannot read ${file.path}`)) : file.read();
@@ -313,6 +318,46 @@ describe('delta sources (--copy-sources)', function () {
     const out = join(parent, 'out');
     try {
       await compareAndWrite(from, watched(to, [], (path) => path.endsWith('Keep.cls')), { registry, apiVersion: '62.0', outputDir: out, copySources: true });
+      expect.fail('expected an error');
+    } catch (error) {
+      expect((error as SfError).name).to.equal('DeltaSourcesFailedError');
+      expect((error as SfError).message).to.contain(`${D}/classes/Keep.cls: cannot read`);
+    }
+    expect(readdirSync(parent)).to.deep.equal([]);
+  });
+
+  it('copies git files in the copy thread, without reading them here, to the same tree', async () => {
+    const registry = registryFor(repo.dir);
+    const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
+    const reads: string[] = [];
+    const out = join(temp('sf-federate-delta-thread-'), 'out');
+    const { changeset, written } = await compareAndWrite(from, watched(to, reads, undefined, true), { registry, apiVersion: '62.0', outputDir: out, copySources: true });
+    expect(reads, 'files read on the main thread').to.not.include.members([`${D}/classes/Keep.cls`, `${D}/objects/Thing__c/fields/Parent__c.field-meta.xml`]);
+    const here = temp('sf-federate-delta-here-');
+    const { files } = await writeDeltaSources(changeset, watched(to, []), here, { registry });
+    expect(written!.files.filter((file) => file.startsWith(`${D}/`))).to.deep.equal(files);
+    for (const file of files) expect(readFileSync(join(out, file), 'utf8'), file).to.equal(readFileSync(join(here, file), 'utf8'));
+    // The master-detail field, copied by the thread, still brings its object.
+    expect(files).to.include(`${D}/objects/Thing__c/Thing__c.object-meta.xml`);
+  });
+
+  it('leaves nothing behind when a copy in the copy thread fails', async () => {
+    const registry = registryFor(repo.dir);
+    const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
+    // A blob git does not have: the thread says so, and the error is the one reading it gives.
+    const missing = (snapshot: Snapshot): Snapshot => {
+      const components = new Map(
+        [...snapshot.components].map(([key, component]) => [
+          key,
+          { ...component, content: component.content.map((file) => (file.path.endsWith('Keep.cls') ? { ...file, hash: '0'.repeat(40) } : file)) },
+        ])
+      );
+      return { ...snapshot, components };
+    };
+    const parent = temp('sf-federate-delta-threadfail-');
+    const out = join(parent, 'out');
+    try {
+      await compareAndWrite(from, watched(missing(to), [], (path) => path.endsWith('Keep.cls'), true), { registry, apiVersion: '62.0', outputDir: out, copySources: true });
       expect.fail('expected an error');
     } catch (error) {
       expect((error as SfError).name).to.equal('DeltaSourcesFailedError');

@@ -2,7 +2,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { ExitCode } from '../../exit-codes.js';
 import { CatFileOutput } from './cat-file-output.js';
 import { gitMessages as messages } from './messages.js';
-import { GIT_ENV, firstLine, type GitRepo } from './repo.js';
+import { GIT_ENV } from './env.js';
+import { firstLine, type GitRepo } from './repo.js';
 
 type Pending = {
   readonly name: string;

@@ -217,6 +217,7 @@ export function gitFile(origin: GitFileOrigin, reader: BlobReader, path: string,
   return {
     path,
     hash: known.blob,
+    gitRepo: origin.top,
     read: async (): Promise<Buffer> => {
       const bytes = await reader.read(known.blob);
       if (!bytes) {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { ExitCode } from '../../exit-codes.js';
+import { GIT_ENV } from './env.js';
 import { gitMessages as messages } from './messages.js';
 
 /** A repository as git sees it: its top folder and its git dir. */
@@ -11,9 +12,6 @@ export type GitRepo = {
   /** Absolute path of the git dir (`.git`, or the repository itself when bare). */
   readonly gitDir: string;
 };
-
-/** Environment for every git run: no pager, no prompts, no localised messages, no optional locks. */
-export const GIT_ENV = { GIT_TERMINAL_PROMPT: '0', GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C', GIT_PAGER: 'cat' } as const;
 
 type RunResult = { readonly exitCode: number; readonly stdout: string; readonly stderr: string };
 

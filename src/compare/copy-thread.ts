@@ -1,0 +1,110 @@
+import { Worker } from 'node:worker_threads';
+
+/*
+ * The files of a delta source tree that are copied whole from git, copied by a worker thread (copy-worker.ts) that
+ * reads their blobs from its own `git cat-file --batch` and writes them: the thousands of files of a large delta then
+ * cost the main thread, which compares meanwhile, one message each instead of a blob read, an XML check, a folder and
+ * three file-system calls.
+ */
+
+/** One file to copy: blob `blob` of the repository at `repo`, to `destination` (absolute). */
+export type CopyRequest = {
+  readonly id: number;
+  readonly repo: string;
+  readonly blob: string;
+  readonly destination: string;
+  /** Refuse bytes that are not well-formed XML (nothing is written then). */
+  readonly checkXml: boolean;
+  /** Also say whether the bytes are a master-detail field's XML. */
+  readonly masterDetail: boolean;
+};
+
+/** Why a copy failed, for the main thread to turn into its usual error. */
+export type CopyFailure =
+  | { readonly kind: 'missing' }
+  | { readonly kind: 'malformed'; readonly line: number; readonly col: number; readonly msg: string }
+  | { readonly kind: 'io' | 'git'; readonly message: string };
+
+export type CopyResult = { readonly id: number; readonly failure?: CopyFailure; readonly masterDetail?: boolean };
+
+type Waiting = { resolve(result: CopyResult): void; reject(error: Error): void };
+
+/**
+ * The worker is started on the first copy and holds Node alive only while copies are pending. Should it die, the
+ * copies pending fail and the next copy starts another.
+ */
+export class CopyThread {
+  private worker?: Worker;
+  private readonly waiting = new Map<number, Waiting>();
+  private unsent: CopyRequest[] = [];
+  private lastId = 0;
+  private whenIdle?: () => void;
+
+  /** Copies one file; resolves with what the worker found (a failure included), rejects only if the worker died. */
+  public copy(request: Omit<CopyRequest, 'id'>): Promise<CopyResult> {
+    const worker = this.start();
+    const id = ++this.lastId;
+    return new Promise<CopyResult>((resolve, reject) => {
+      if (this.waiting.size === 0) worker.ref();
+      this.waiting.set(id, { resolve, reject });
+      // The requests of one turn of the event loop go as one message.
+      if (this.unsent.push({ ...request, id }) === 1) setImmediate(() => this.send());
+    });
+  }
+
+  /** Stops the worker once the copies sent to it are done. */
+  public async close(): Promise<void> {
+    const worker = this.worker;
+    if (!worker) return;
+    this.send();
+    if (this.waiting.size) await new Promise<void>((resolve) => (this.whenIdle = resolve));
+    this.worker = undefined;
+    await worker.terminate();
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    // Compiled, the worker is copy-worker.js beside this file; run from the TypeScript sources, copy-worker.ts.
+    const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+    // The worker gets Node's options (a loader such as tsx included), but not one that only a script given inline takes.
+    const execArgv = process.execArgv.filter((option) => !option.startsWith('--input-type'));
+    const worker = new Worker(new URL(`./copy-worker.${extension}`, import.meta.url), { execArgv });
+    worker.unref();
+    worker.on('message', (results: CopyResult[]) => this.receive(results));
+    worker.on('error', (error: Error) => this.stop(worker, error));
+    worker.on('exit', (code) => this.stop(worker, new Error(`the copy thread ended (exit code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+
+  private send(): void {
+    if (!this.unsent.length || !this.worker) return;
+    const requests = this.unsent;
+    this.unsent = [];
+    this.worker.postMessage(requests);
+  }
+
+  private receive(results: readonly CopyResult[]): void {
+    for (const result of results) {
+      this.waiting.get(result.id)?.resolve(result);
+      this.waiting.delete(result.id);
+    }
+    if (this.waiting.size === 0) this.idle();
+  }
+
+  /** A worker died: the copies pending on it fail with why. */
+  private stop(worker: Worker, error: Error): void {
+    if (this.worker !== worker) return;
+    this.worker = undefined;
+    this.unsent = [];
+    for (const waiting of this.waiting.values()) waiting.reject(error);
+    this.waiting.clear();
+    this.idle();
+  }
+
+  private idle(): void {
+    this.worker?.unref();
+    this.whenIdle?.();
+    this.whenIdle = undefined;
+  }
+}
