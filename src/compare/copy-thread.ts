@@ -68,7 +68,8 @@ export class CopyThread {
     const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
     // The worker gets Node's options (a loader such as tsx included), but not one that only a script given inline takes.
     const execArgv = process.execArgv.filter((option) => !option.startsWith('--input-type'));
-    const worker = new Worker(new URL(`./copy-worker.${extension}`, import.meta.url), { execArgv });
+    // A small young generation: the thread's garbage is a few strings per file, and memory counts at 50,000 files.
+    const worker = new Worker(new URL(`./copy-worker.${extension}`, import.meta.url), { execArgv, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.unref();
     worker.on('message', (results: CopyResult[]) => this.receive(results));
     worker.on('error', (error: Error) => this.stop(worker, error));
