@@ -90,6 +90,14 @@ class GuideCursor {
   /** After a root child that had to be scanned: go on after the guide's child with its name and keys, if any. */
   public scanned(child: TopLevelElement): void {
     if (!child.keys) return;
+    // A child changed in place is the expected one or close after it: looked for there before in a map of all.
+    const children = this.guide.scan.children;
+    for (let index = this.next; index < Math.min(this.next + NEARBY, children.length); index++) {
+      if (children[index].name === child.name && sameKeys(children[index].keys, child.keys)) {
+        this.next = index + 1;
+        return;
+      }
+    }
     if (!this.byKey) {
       this.byKey = new Map();
       this.guide.scan.children.forEach((each, index) => {
@@ -99,6 +107,13 @@ class GuideCursor {
     const index = this.byKey.get(guideKey(child));
     if (index !== undefined && index >= this.next) this.next = index + 1;
   }
+}
+
+/** How far after the expected child a changed child's counterpart is looked for before a map of all is built. */
+const NEARBY = 8;
+
+function sameKeys(a: TopLevelElement['keys'], b: TopLevelElement['keys']): boolean {
+  return a !== undefined && b !== undefined && a.length === b.length && a.every((key, index) => key === b[index]);
 }
 
 function guideKey(child: TopLevelElement): string {
