@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { ForceIgnore, MetadataResolver, type SourceComponent } from '@salesforce/source-deploy-retrieve';
 import { readSource, settleSourceSpec } from '../sources/index.js';
 import type { ReadOptions, SourceSpec } from '../sources/source.js';
@@ -156,16 +157,13 @@ function componentFiles(component: SourceComponent, tree: GitTreeContainer): { o
     content = [];
   }
   if (component.type.strategies?.adapter === 'decomposed' && component.type.children) {
-    const childFiles = new Set<string>();
-    try {
-      for (const child of component.getChildren()) {
-        if (child.xml && child.xml !== component.xml) childFiles.add(child.xml);
-        for (const file of safeWalk(child)) childFiles.add(file);
-      }
-    } catch {
-      // unreadable children: keep the whole folder
-    }
-    content = content.filter((file) => !childFiles.has(file));
+    // The files SDR's getChildren makes children of (every `-meta.xml` in the folder of a suffix other than the
+    // parent's), told by name: getChildren resolves each one, hundreds for an object with many fields.
+    const { suffix, legacySuffix } = component.type;
+    content = content.filter((file) => {
+      const childSuffix = METADATA_XML.exec(posix.basename(file))?.[2];
+      return childSuffix === undefined || childSuffix === suffix || childSuffix === legacySuffix;
+    });
   }
   for (const file of content) own.add(file);
   const needed: string[] = [];
@@ -173,10 +171,5 @@ function componentFiles(component: SourceComponent, tree: GitTreeContainer): { o
   return { own: [...own].map(rel), needed };
 }
 
-function safeWalk(component: SourceComponent): string[] {
-  try {
-    return component.walkContent();
-  } catch {
-    return [];
-  }
-}
+/** A metadata XML file's name, as SDR's `parseMetadataXml` reads it: full name, suffix. */
+const METADATA_XML = /(.+)\.(.+)-meta\.xml/;
