@@ -2,12 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parentPort } from 'node:worker_threads';
-import { XMLValidator } from 'fast-xml-parser';
 import { CatFileOutput } from '../metadata/git/cat-file-output.js';
 import { GIT_ENV } from '../metadata/git/env.js';
-import type { CopyFailure, CopyRequest, CopyResult } from './copy-thread.js';
+import type { CopyRequest, CopyResult } from './copy-thread.js';
 import { isMasterDetail } from './field-xml.js';
-import { scanTopLevel, withoutBom } from './top-level-scan.js';
+import { xmlFault } from './xml-check.js';
 
 /*
  * The worker thread of copy-thread.ts. Per repository, one `git cat-file --batch` answers the blobs in the order they
@@ -74,10 +73,8 @@ function readerFor(top: string): RepositoryReader {
 /** Checks and writes one blob; what happened, for the main thread. */
 function copy(request: CopyRequest, bytes: Buffer | undefined): CopyResult {
   if (!bytes) return { id: request.id, failure: { kind: 'missing' } };
-  if (request.checkXml) {
-    const failure = xmlFailure(bytes);
-    if (failure) return { id: request.id, failure };
-  }
+  const fault = request.checkXml ? xmlFault(bytes) : undefined;
+  if (fault) return { id: request.id, failure: { kind: 'malformed', ...fault } };
   try {
     const folder = dirname(request.destination);
     if (!made.has(folder)) {
@@ -89,17 +86,6 @@ function copy(request: CopyRequest, bytes: Buffer | undefined): CopyResult {
     return { id: request.id, failure: { kind: 'io', message: (error as Error).message } };
   }
   return { id: request.id, ...(request.masterDetail ? { masterDetail: isMasterDetail(bytes) } : {}) };
-}
-
-/**
- * Why bytes are not well-formed XML, or undefined when they are: a text the scanner reads whole is one the validator
- * accepts (top-level-scan.ts; a property test checks it), so only what it gives up on is validated, for the place.
- */
-function xmlFailure(bytes: Buffer): CopyFailure | undefined {
-  const text = withoutBom(bytes.toString('utf8'));
-  if (scanTopLevel(text)) return undefined;
-  const verdict = XMLValidator.validate(text);
-  return verdict === true ? undefined : { kind: 'malformed', line: verdict.err.line, col: verdict.err.col, msg: verdict.err.msg };
 }
 
 /** Results go back in batches, one message per turn of this thread's event loop. */

@@ -4,7 +4,6 @@ import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { SfError } from '@salesforce/core';
-import { XMLValidator } from 'fast-xml-parser';
 import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../exit-codes.js';
 import { gitMessages as messages } from '../metadata/git/messages.js';
@@ -13,8 +12,9 @@ import type { Snapshot, SnapshotFile } from '../metadata/types.js';
 import { CopyThread } from './copy-thread.js';
 import { planDelta, prune, wholeCopies, type CopyPlan, type Plan } from './delta-plan.js';
 import { isMasterDetail } from './field-xml.js';
-import { scanTopLevel, withoutBom } from './top-level-scan.js';
+import { withoutBom } from './top-level-scan.js';
 import type { Change, Changeset } from './types.js';
+import { xmlFault, type XmlFault } from './xml-check.js';
 
 export type DeltaSourceOptions = {
   /** The project's registry (`registryFor(projectDir)`), so presets and customizations apply. */
@@ -203,15 +203,11 @@ export class DeltaSourceWriter {
  * a file git stores but that is not XML is refused with its source and path, and nothing is written.
  */
 function assertXml(bytes: Buffer, snapshot: Snapshot, path: string): void {
-  const text = withoutBom(bytes.toString('utf8'));
-  // A text the scanner reads whole is one the validator accepts (prune.ts; a property test checks it), and reading it
-  // costs a fraction of the validator's pass. Only what it gives up on is validated, for the error's place.
-  if (scanTopLevel(text)) return;
-  const verdict = XMLValidator.validate(text);
-  if (verdict !== true) throw malformed(snapshot, path, verdict.err);
+  const fault = xmlFault(bytes);
+  if (fault) throw malformed(snapshot, path, fault);
 }
 
-function malformed(snapshot: Snapshot, path: string, where: { line: number; col: number; msg: string }): SfError {
+function malformed(snapshot: Snapshot, path: string, where: XmlFault): SfError {
   return metadataMessages.createError('error.MalformedXml', [`${snapshot.source.spec}:${path}`, where.line, where.col, where.msg], [], ExitCode.BadInput);
 }
 

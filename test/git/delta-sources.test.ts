@@ -311,19 +311,24 @@ describe('delta sources (--copy-sources)', function () {
     expect(readdirSync(parent)).to.deep.equal([]); // neither the output folder nor its staging folder
   });
 
-  it('leaves nothing behind when a copy started during compare fails', async () => {
+  /** compareAndWrite from `from` to `to` fails with `message`, and leaves nothing in the output's parent folder. */
+  async function expectFailedCopy(to: Snapshot, message: string): Promise<void> {
     const registry = registryFor(repo.dir);
-    const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
+    const [from] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
     const parent = temp('sf-federate-delta-copyfail-');
-    const out = join(parent, 'out');
     try {
-      await compareAndWrite(from, watched(to, [], (path) => path.endsWith('Keep.cls')), { registry, apiVersion: '62.0', outputDir: out, copySources: true });
+      await compareAndWrite(from, to, { registry, apiVersion: '62.0', outputDir: join(parent, 'out'), copySources: true });
       expect.fail('expected an error');
     } catch (error) {
       expect((error as SfError).name).to.equal('DeltaSourcesFailedError');
-      expect((error as SfError).message).to.contain(`${D}/classes/Keep.cls: cannot read`);
+      expect((error as SfError).message).to.contain(message);
     }
     expect(readdirSync(parent)).to.deep.equal([]);
+  }
+
+  it('leaves nothing behind when a copy started during compare fails', async () => {
+    const [, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
+    await expectFailedCopy(watched(to, [], (path) => path.endsWith('Keep.cls')), `${D}/classes/Keep.cls: cannot read`);
   });
 
   it('copies git files in the copy thread, without reading them here, to the same tree', async () => {
@@ -342,9 +347,9 @@ describe('delta sources (--copy-sources)', function () {
   });
 
   it('leaves nothing behind when a copy in the copy thread fails', async () => {
-    const registry = registryFor(repo.dir);
-    const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
-    // A blob git does not have: the thread says so, and the error is the one reading it gives.
+    const [, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
+    // A blob git does not have. Read here, the file's bytes are there (its read uses the real blob): only the thread
+    // can fail this copy, and when the read here fails too, that read's error is the one reported.
     const missing = (snapshot: Snapshot): Snapshot => {
       const components = new Map(
         [...snapshot.components].map(([key, component]) => [
@@ -354,16 +359,8 @@ describe('delta sources (--copy-sources)', function () {
       );
       return { ...snapshot, components };
     };
-    const parent = temp('sf-federate-delta-threadfail-');
-    const out = join(parent, 'out');
-    try {
-      await compareAndWrite(from, watched(missing(to), [], (path) => path.endsWith('Keep.cls'), true), { registry, apiVersion: '62.0', outputDir: out, copySources: true });
-      expect.fail('expected an error');
-    } catch (error) {
-      expect((error as SfError).name).to.equal('DeltaSourcesFailedError');
-      expect((error as SfError).message).to.contain(`${D}/classes/Keep.cls: cannot read`);
-    }
-    expect(readdirSync(parent)).to.deep.equal([]);
+    await expectFailedCopy(watched(missing(to), [], undefined, true), `${D}/classes/Keep.cls: missing from git`);
+    await expectFailedCopy(watched(missing(to), [], (path) => path.endsWith('Keep.cls'), true), `${D}/classes/Keep.cls: cannot read`);
   });
 
   it('writes nothing when a file of the delta is not valid XML', async () => {
