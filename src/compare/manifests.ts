@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { MetadataType, RegistryAccess } from '@salesforce/source-deploy-retrieve';
-import { XMLBuilder } from 'fast-xml-parser';
+import { XMLBuilder } from '../metadata/fast-xml-parser.js';
 import { compareCodePoints, type NotDeletable } from './result.js';
 import type { Change, Changeset } from './types.js';
 

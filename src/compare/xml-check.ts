@@ -1,4 +1,4 @@
-import { XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from '../metadata/fast-xml-parser.js';
 import { scanTopLevel, withoutBom } from './top-level-scan.js';
 
 /** Where bytes stop being well-formed XML, as the validator says. */

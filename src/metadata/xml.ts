@@ -1,5 +1,5 @@
-import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import { ExitCode } from '../exit-codes.js';
+import { XMLBuilder, XMLParser, XMLValidator } from './fast-xml-parser.js';
 import { metadataMessages as messages } from './messages.js';
 
 /*

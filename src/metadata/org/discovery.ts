@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { Connection } from '@salesforce/core';
 import type { MetadataType, RegistryAccess } from '@salesforce/source-deploy-retrieve';
-import { XMLParser } from 'fast-xml-parser';
+import { XMLParser } from '../fast-xml-parser.js';
 import { ExitCode } from '../../exit-codes.js';
 import { mapLimit } from '../snapshot.js';
 import type { ProgressListener } from '../types.js';
