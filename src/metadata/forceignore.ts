@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { posix } from 'node:path';
-import { ForceIgnore } from '@salesforce/source-deploy-retrieve';
+import { ForceIgnore } from './sdr.js';
 
 /**
  * A `.forceignore` text with SDR's semantics (its defaults and matcher), for paths relative to the project root: a

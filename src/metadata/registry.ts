@@ -1,4 +1,4 @@
-import { RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import { RegistryAccess } from './sdr.js';
 
 const byProject = new Map<string, RegistryAccess>();
 

@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
-import { MetadataResolver, type RegistryAccess, type SourceComponent, type TreeContainer } from '@salesforce/source-deploy-retrieve';
+import type { RegistryAccess, SourceComponent, TreeContainer } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../exit-codes.js';
+import { MetadataResolver } from './sdr.js';
 import { combineHashes } from './hash.js';
 import { metadataMessages as messages } from './messages.js';
 import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile, SourceInfo, UnclassifiedFile } from './types.js';

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import { ForceIgnore, MetadataResolver, type SourceComponent } from '@salesforce/source-deploy-retrieve';
+import type { SourceComponent } from '@salesforce/source-deploy-retrieve';
+import { ForceIgnore, MetadataResolver } from '../sdr.js';
 import { readSource, settleSourceSpec } from '../sources/index.js';
 import type { ReadOptions, SourceSpec } from '../sources/source.js';
 import { relativeInside } from '../snapshot.js';

@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
-import { TreeContainer } from '@salesforce/source-deploy-retrieve';
+import { TreeContainer } from '../sdr.js';
 import type { BlobReader } from './blobs.js';
 
 /** A file of a git tree as the container knows it. */

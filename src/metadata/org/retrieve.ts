@@ -5,7 +5,7 @@
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection } from '@salesforce/core';
-import { ComponentSet, type RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import type { ProgressListener } from '../types.js';
 import type { RetrieveEntry } from './discovery.js';
 import { orgMessages as messages } from './messages.js';
@@ -120,6 +120,8 @@ export async function retrieveBatches(
     join(staging, 'sfdx-project.json'),
     JSON.stringify({ ...options.projectSettings, packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: apiVersion }, null, 2)
   );
+  // SDR's index (ComponentSet, the retrieve client) is loaded when an org is retrieved, not by every command.
+  const { ComponentSet } = await import('@salesforce/source-deploy-retrieve');
   const warnings: string[] = [];
   let files = 0;
   for (const [index, batch] of batches.entries()) {

@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../../exit-codes.js';
 import { metadataMessages as messages } from '../messages.js';
 import { findProjectDir, readProjectFile } from '../project.js';
@@ -80,6 +79,8 @@ let cleanupRegistered = false;
 async function convertToSource(root: string, registryDir: string, options: ReadOptions): Promise<string> {
   options.onProgress?.({ kind: 'phase', message: `Converting metadata format to source format: ${root}` });
   const registry = registryFor(existsSync(join(registryDir, 'sfdx-project.json')) ? registryDir : undefined);
+  // SDR's index (converters, ComponentSet) is loaded only for a conversion: reading source format does not need it.
+  const { ComponentSet, MetadataConverter } = await import('@salesforce/source-deploy-retrieve');
   const set = ComponentSet.fromSource({ fsPaths: [root], registry });
   const workspace = mkdtempSync(join(tmpdir(), 'sf-federate-mdapi-'));
   temporaryDirs.push(workspace);

@@ -1,7 +1,7 @@
 import { lstatSync, readdirSync, readFileSync, realpathSync, type Dirent } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
-import { NodeFSTreeContainer } from '@salesforce/source-deploy-retrieve';
+import { NodeFSTreeContainer } from '../sdr.js';
 import { ExitCode } from '../../exit-codes.js';
 import { forceIgnoreFilter } from '../forceignore.js';
 import { gitBlobId } from '../hash.js';
