@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import picomatch from 'picomatch';
+import { RegistryAccess } from '../metadata/sdr.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatSegment, parseAddress, selectElements, type AddressSegment, type ElementMatch } from '../metadata/address.js';
 import { elementKeysFor } from '../metadata/elements.js';

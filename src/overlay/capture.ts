@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, posix } from 'node:path';
-import { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { isMap, isSeq, YAMLSeq, type Document } from 'yaml';
+import { RegistryAccess } from '../metadata/sdr.js';
 import { compareSnapshots } from '../compare/compare.js';
 import type { Change, Changeset, ElementChange } from '../compare/types.js';
 import { ExitCode } from '../exit-codes.js';

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
-import { RegistryAccess, VirtualTreeContainer, type VirtualDirectory } from '@salesforce/source-deploy-retrieve';
+import type { VirtualDirectory } from '@salesforce/source-deploy-retrieve';
+import { RegistryAccess, VirtualTreeContainer } from '../metadata/sdr.js';
 import { gitBlobId } from '../metadata/hash.js';
 import { buildSnapshot, type FileStore } from '../metadata/snapshot.js';
 import type { Snapshot, SnapshotFile, SourceInfo } from '../metadata/types.js';

@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { ComponentSet, MetadataConverter, RegistryAccess } from '@salesforce/source-deploy-retrieve';
+import { RegistryAccess } from '../metadata/sdr.js';
 import { ExitCode } from '../exit-codes.js';
 import { mapLimit } from '../metadata/snapshot.js';
 import type { Snapshot, SnapshotFile } from '../metadata/types.js';
@@ -38,6 +38,8 @@ export async function writeSnapshot(snapshot: Snapshot, outputDir: string, optio
       try {
         await writeFiles(snapshot, sourceDir);
         const registry = options.registry ?? new RegistryAccess();
+        // SDR's index (converters, ComponentSet) is loaded only when metadata format is written.
+        const { ComponentSet, MetadataConverter } = await import('@salesforce/source-deploy-retrieve');
         const set = ComponentSet.fromSource({ fsPaths: [sourceDir], registry });
         set.sourceApiVersion = snapshot.apiVersion;
         set.apiVersion = snapshot.apiVersion;

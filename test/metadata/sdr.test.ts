@@ -16,6 +16,7 @@ describe('SDR parts (sdr.ts)', () => {
     expect(parts.ForceIgnore).to.equal(index.ForceIgnore);
     expect(parts.TreeContainer).to.equal(index.TreeContainer);
     expect(parts.NodeFSTreeContainer).to.equal(index.NodeFSTreeContainer);
+    expect(parts.VirtualTreeContainer).to.equal(index.VirtualTreeContainer);
   });
 
   it("reads and compares git refs without loading SDR's index (converters, client, ComponentSet)", () => {
