@@ -48,7 +48,7 @@ export async function compareAndWrite(from: Snapshot, to: Snapshot, options: Com
       registry,
       ...(writer
         ? {
-            onChanges: (changes): void => writer.accept(changes),
+            onChanges: (changes, read): void => writer.accept(changes, read),
             onPrunedTo: (component: Component, text: string): void => {
               if (component.xml && isPruned(component, registry)) prunedTexts.set(component.xml.path, text);
             },

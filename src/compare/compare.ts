@@ -26,9 +26,11 @@ export type CompareOptions = {
   /**
    * Called with changes as soon as they are settled, before compare ends: first those known without reading any file
    * (added, removed, renamed), then those of each compared component. Every change of the result is passed exactly
-   * once. Delta sources start copying from it while compare goes on.
+   * once. Delta sources start copying from it while compare goes on. `read`: the bytes of the `to` XML files compare
+   * read and parsed for these changes, by path (well-formed, or compare would have failed), so that they need not
+   * be read again.
    */
-  readonly onChanges?: (changes: readonly Change[]) => void;
+  readonly onChanges?: (changes: readonly Change[], read?: ReadonlyMap<string, Buffer>) => void;
 };
 
 /** Components compared at once: file reads overlap, parsed XML of few components is held at a time. */
@@ -46,13 +48,13 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
   const registry = options.registry ?? registryFor();
   const context: Context = { registry, strict: options.strict === true, from, to, onPrunedTo: options.onPrunedTo };
   const changes: Change[] = [];
-  const work: Array<() => Promise<Change[]>> = [];
+  const work: Array<(read?: Map<string, Buffer>) => Promise<Change[]>> = [];
 
   options.onProgress?.({ kind: 'phase', message: 'Comparing components' });
   for (const [key, before] of from.components) {
     const after = to.components.get(key);
     if (after) {
-      if (after.hash !== before.hash) work.push(() => compareComponent(before, after, context));
+      if (after.hash !== before.hash) work.push((read) => compareComponent(before, after, context, read));
       else if (moved(before, after, context)) changes.push(renamed(before, after));
     } else if (!(before.parent && from.components.has(before.parent) && !to.components.has(before.parent))) {
       // A removed parent takes its decomposed children with it: the parent alone is reported.
@@ -68,8 +70,10 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
   options.onChanges?.(changes);
   let done = 0;
   const results = await mapLimit(work, COMPARE_CONCURRENCY, async (job) => {
-    const result = await job();
-    options.onChanges?.(result);
+    // Kept only until the changes are passed on: the bytes of one component at a time per job.
+    const read = options.onChanges ? new Map<string, Buffer>() : undefined;
+    const result = await job(read);
+    options.onChanges?.(result, read);
     done++;
     if (done % 500 === 0 || done === work.length) options.onProgress?.({ kind: 'count', message: 'Comparing changed components', done, total: work.length });
     return result;
@@ -127,14 +131,14 @@ function insidePackage(path: string, packageDirs: readonly string[]): string {
   return path;
 }
 
-async function compareComponent(before: Component, after: Component, context: Context): Promise<Change[]> {
+async function compareComponent(before: Component, after: Component, context: Context, read?: Map<string, Buffer>): Promise<Change[]> {
   const files = diffContent(before, after);
   let elements: ElementChange[] = [];
   let children: ChildDiff[] = [];
   let formattingOnly = false;
 
   if (before.xml && after.xml) {
-    if (before.xml.hash !== after.xml.hash) ({ elements, children, formattingOnly } = await diffXml(before, after, context));
+    if (before.xml.hash !== after.xml.hash) ({ elements, children, formattingOnly } = await diffXml(before, after, context, read));
   } else {
     // The XML file exists on one side only: it is reported as a file change.
     const onlyXml = after.xml ?? before.xml;
@@ -185,19 +189,24 @@ async function readCanonical(file: SnapshotFile, snapshot: Snapshot, context: Co
   return canonicalOf(await readXml(file, where), where, (rootName) => elementKeysFor(context.registry, rootName));
 }
 
-/** The element-level difference of a changed XML file (xml-pair.ts). */
-async function diffXml(before: Component, after: Component, context: Context): Promise<XmlPairDiff> {
+/** The element-level difference of a changed XML file (xml-pair.ts); the `to` file's bytes go to `read`. */
+async function diffXml(before: Component, after: Component, context: Context, read?: Map<string, Buffer>): Promise<XmlPairDiff> {
   const whereFrom = displayPath(context.from, before.xml!);
   const whereTo = displayPath(context.to, after.xml!);
-  const [a, b] = await Promise.all([readXml(before.xml!, whereFrom), readXml(after.xml!, whereTo)]);
-  const diff = diffXmlPair({ from: a, to: b, whereFrom, whereTo }, (rootName: string): ElementKeyTable => elementKeysFor(context.registry, rootName));
+  const [a, bytes] = await Promise.all([readXml(before.xml!, whereFrom), readBytes(after.xml!, whereTo)]);
+  const diff = diffXmlPair({ from: a, to: bytes.toString('utf8'), whereFrom, whereTo }, (rootName: string): ElementKeyTable => elementKeysFor(context.registry, rootName));
   if (diff.prunedTo !== undefined) context.onPrunedTo?.(after, diff.prunedTo);
+  read?.set(after.xml!.path, bytes);
   return diff;
 }
 
 async function readXml(file: SnapshotFile, where: string): Promise<string> {
+  return (await readBytes(file, where)).toString('utf8');
+}
+
+async function readBytes(file: SnapshotFile, where: string): Promise<Buffer> {
   try {
-    return (await file.read()).toString('utf8');
+    return await file.read();
   } catch (error) {
     if (error instanceof SfError && error.exitCode === ExitCode.BadInput) throw error;
     throw messages.createError('error.UnreadableFile', [where, (error as Error).message], [], ExitCode.BadInput);

@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
  * The files of a delta source tree that are copied whole from git, copied by a worker thread (copy-worker.ts) that
  * reads their blobs from its own `git cat-file --batch` and writes them: the thousands of files of a large delta then
  * cost the main thread, which compares meanwhile, one message each instead of a blob read, an XML check, a folder and
- * three file-system calls.
+ * three file-system calls. Bytes the main thread has read already (compare's) are sent instead of a blob id.
  */
 
 /** One file to copy: blob `blob` of the repository at `repo`, to `destination` (absolute). */
@@ -17,6 +17,8 @@ export type CopyRequest = {
   readonly checkXml: boolean;
   /** Also say whether the bytes are a master-detail field's XML. */
   readonly masterDetail: boolean;
+  /** The blob's bytes, when this thread has them already (compare read them): written as they are, git not asked. */
+  readonly bytes?: Uint8Array;
 };
 
 /** Why a copy failed, for the main thread to turn into its usual error. */
@@ -82,7 +84,16 @@ export class CopyThread {
     if (!this.unsent.length || !this.worker) return;
     const requests = this.unsent;
     this.unsent = [];
-    this.worker.postMessage(requests);
+    // Bytes go as a copy of their own, moved to the worker rather than copied again (a Buffer can be a view of a
+    // larger one, which a message would copy whole).
+    const moved: ArrayBuffer[] = [];
+    const message = requests.map((request) => {
+      if (!request.bytes) return request;
+      const bytes = new Uint8Array(request.bytes);
+      moved.push(bytes.buffer);
+      return { ...request, bytes };
+    });
+    this.worker.postMessage(message, moved);
   }
 
   private receive(results: readonly CopyResult[]): void {

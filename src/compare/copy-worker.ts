@@ -9,10 +9,10 @@ import { isMasterDetail } from './field-xml.js';
 import { xmlFault } from './xml-check.js';
 
 /*
- * The worker thread of copy-thread.ts. Per repository, one `git cat-file --batch` answers the blobs in the order they
- * were asked; each is checked and written as it arrives, synchronously (this thread does nothing else), so memory
- * holds one blob at a time however many copies are queued. Only light modules are loaded here: no SDR, no
- * @salesforce/core.
+ * The worker thread of copy-thread.ts. Bytes sent along are written at once. Otherwise, per repository, one
+ * `git cat-file --batch` answers the blobs in the order they were asked; each is checked and written as it arrives,
+ * synchronously (this thread does nothing else), so memory holds one blob at a time however many copies are queued.
+ * Only light modules are loaded here: no SDR, no @salesforce/core.
  */
 
 /** One repository's cat-file process and the copies waiting for its answers, in the order asked. */
@@ -100,5 +100,8 @@ function reply(result: CopyResult): void {
 }
 
 parentPort!.on('message', (requests: readonly CopyRequest[]) => {
-  for (const request of requests) readerFor(request.repo).request(request);
+  for (const request of requests) {
+    if (request.bytes) reply(copy(request, Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength)));
+    else readerFor(request.repo).request(request);
+  }
 });

@@ -45,7 +45,8 @@ const writeFile = promisify(writeFileWithCallback);
  *
  * Files copied whole start copying as soon as compare settles the change they belong to (`accept`), while compare
  * goes on parsing others: copying waits on git and the disk, comparing on the CPU, so the two overlap. Git blobs are
- * copied by a worker thread (copy-thread.ts), which reads them from git itself: this thread only sends their ids.
+ * copied by a worker thread (copy-thread.ts), which reads them from git itself: this thread only sends their ids, or
+ * the bytes of the files compare has just read (a changed component's XML), which are then not read twice.
  * Pruned files and the parents a child needs depend on the whole changeset and are written in `finish`.
  */
 export class DeltaSourceWriter {
@@ -72,10 +73,13 @@ export class DeltaSourceWriter {
     return new DeltaSourceWriter(to, target, await mkdtemp(join(target, '.delta-sources-')), options);
   }
 
-  /** Changes compare has settled: the files they copy whole start copying. Never throws; `finish` reports failures. */
-  public accept(changes: readonly Change[]): void {
+  /**
+   * Changes compare has settled: the files they copy whole start copying. `read`: bytes compare read and parsed, by
+   * path; those files are written from them, not read again. Never throws; `finish` reports failures.
+   */
+  public accept(changes: readonly Change[], read?: ReadonlyMap<string, Buffer>): void {
     if (this.closed) return;
-    for (const change of changes) for (const copy of wholeCopies(change, this.to, this.options.registry).copies) this.start(copy);
+    for (const change of changes) for (const copy of wholeCopies(change, this.to, this.options.registry).copies) this.start(copy, read?.get(copy.file.path));
   }
 
   /** Writes the rest of the delta of the complete changeset, moves it into place, returns the files written. */
@@ -108,16 +112,17 @@ export class DeltaSourceWriter {
     await rm(this.temp, { recursive: true, force: true });
   }
 
-  private start(plan: Plan): void {
+  /** Starts writing a file; `parsed`: its bytes, which compare read and parsed. */
+  private start(plan: Plan, parsed?: Buffer): void {
     const path = plan.file.path;
     if (this.started.has(path)) return;
     // A git file copied whole goes to the copy thread, which reads and writes it without this thread; no limit is
     // needed, since that thread takes one file at a time. Anything else is copied here, a few dozen at a time.
     const work =
       plan.kind === 'copy' && plan.file.gitRepo !== undefined && !this.folderRoot
-        ? this.copyInThread(plan, plan.file.gitRepo)
+        ? this.copyInThread(plan, plan.file.gitRepo, parsed)
         : // Once a copy failed or the writer was aborted, copies still waiting for their turn do nothing.
-          this.limited(() => (this.failure === undefined && !this.closed ? this.write(plan) : Promise.resolve()));
+          this.limited(() => (this.failure === undefined && !this.closed ? this.write(plan, parsed) : Promise.resolve()));
     this.started.set(
       path,
       work.catch((error: unknown) => {
@@ -126,12 +131,20 @@ export class DeltaSourceWriter {
     );
   }
 
-  private async copyInThread(plan: CopyPlan, repo: string): Promise<void> {
+  private async copyInThread(plan: CopyPlan, repo: string, parsed?: Buffer): Promise<void> {
     // Once a copy failed or the writer was aborted, no more copies are sent.
     if (this.failure !== undefined || this.closed) return;
     const { file, parentIfMasterDetail: parent } = plan;
     const destination = join(this.temp, ...file.path.split('/'));
-    const result = await this.thread.copy({ repo, blob: file.hash, destination, checkXml: file.path.endsWith('.xml'), masterDetail: parent !== undefined });
+    // Bytes compare parsed are sent along: the thread neither reads them from git again nor checks them.
+    const result = await this.thread.copy({
+      repo,
+      blob: file.hash,
+      destination,
+      checkXml: parsed === undefined && file.path.endsWith('.xml'),
+      masterDetail: parent !== undefined,
+      ...(parsed ? { bytes: parsed } : {}),
+    });
     const failure = result.failure;
     if (failure?.kind === 'missing') await readOrFail(file, this.to); // throws the reader's error, which names the path
     if (failure?.kind === 'malformed') throw malformed(this.to, file.path, failure);
@@ -156,7 +169,7 @@ export class DeltaSourceWriter {
     }
   }
 
-  private async write(plan: Plan): Promise<void> {
+  private async write(plan: Plan, parsed?: Buffer): Promise<void> {
     const path = plan.file.path;
     const destination = join(this.temp, ...path.split('/'));
     // The folder is made while the bytes are read: neither waits for the other.
@@ -171,8 +184,8 @@ export class DeltaSourceWriter {
       await folder;
       await pipeline(createReadStream(join(this.folderRoot, ...path.split('/'))), createWriteStream(destination));
     } else {
-      const [bytes] = await Promise.all([readOrFail(plan.file, this.to), folder]);
-      if (path.endsWith('.xml')) assertXml(bytes, this.to, path);
+      const [bytes] = await Promise.all([parsed ?? readOrFail(plan.file, this.to), folder]);
+      if (!parsed && path.endsWith('.xml')) assertXml(bytes, this.to, path);
       await writeFile(destination, bytes);
       const parent = plan.parentIfMasterDetail;
       if (parent && isMasterDetail(bytes)) this.masterDetailParents.set(parent.path, parent);

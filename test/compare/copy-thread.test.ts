@@ -50,6 +50,18 @@ describe('CopyThread (git blobs copied by a worker thread)', () => {
     expect(text.masterDetail).to.equal(false);
   });
 
+  it('writes bytes it is given as they are, without asking git, and leaves the caller its buffer', async () => {
+    const out = temps.make('sf-federate-copy-out-');
+    // A view into a larger buffer, as cat-file hands out: only the view is written.
+    const whole = Buffer.from(`padding|${files[FIELD]}|padding`);
+    const bytes = whole.subarray('padding|'.length, 'padding|'.length + Buffer.byteLength(files[FIELD]));
+    const result = await thread.copy({ repo: join(out, 'no repository here'), blob: '0'.repeat(40), destination: join(out, 'given', FIELD), checkXml: false, masterDetail: true, bytes });
+    expect(result.failure).to.equal(undefined);
+    expect(result.masterDetail).to.equal(true);
+    expect(readFileSync(join(out, 'given', FIELD), 'utf8')).to.equal(files[FIELD]);
+    expect(bytes.toString('utf8')).to.equal(files[FIELD]);
+  });
+
   it('refuses XML that is not well-formed, with its place, and writes nothing', async () => {
     const out = temps.make('sf-federate-copy-out-');
     const result = await thread.copy({ repo: repo.dir, blob: blob('broken.xml'), destination: join(out, 'broken.xml'), checkXml: true, masterDetail: false });

@@ -346,6 +346,30 @@ describe('delta sources (--copy-sources)', function () {
     expect(files).to.include(`${D}/objects/Thing__c/Thing__c.object-meta.xml`);
   });
 
+  it('writes a changed XML file from the bytes compare read, without reading it again, in the thread or here', async () => {
+    const registry = registryFor(repo.dir);
+    const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
+    const changedField = `${D}/objects/Thing__c/fields/A__c.field-meta.xml`;
+    const expected = readFileSync(join(repo.dir, ...changedField.split('/')), 'utf8');
+    // Here: compare reads the file once, and the copy takes those bytes.
+    const reads: string[] = [];
+    const here = join(temp('sf-federate-delta-parsed-here-'), 'out');
+    await compareAndWrite(from, watched(to, reads), { registry, apiVersion: '62.0', outputDir: here, copySources: true });
+    expect(reads.filter((path) => path === changedField)).to.have.length(1);
+    expect(readFileSync(join(here, changedField), 'utf8')).to.equal(expected);
+    // In the thread: its blob id is one git does not have (the read here still gives the real bytes), so the copy
+    // succeeds only if the thread was given the bytes rather than asking git.
+    const unknownBlob = new Map(
+      [...to.components].map(([key, component]) => [
+        key,
+        component.xml?.path === changedField ? { ...component, xml: { ...component.xml, hash: '0'.repeat(40) } } : component,
+      ])
+    );
+    const thread = join(temp('sf-federate-delta-parsed-thread-'), 'out');
+    await compareAndWrite(from, watched({ ...to, components: unknownBlob }, [], undefined, true), { registry, apiVersion: '62.0', outputDir: thread, copySources: true });
+    expect(readFileSync(join(thread, changedField), 'utf8')).to.equal(expected);
+  });
+
   it('leaves nothing behind when a copy in the copy thread fails', async () => {
     const [, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
     // A blob git does not have. Read here, the file's bytes are there (its read uses the real blob): only the thread
