@@ -13,13 +13,18 @@ export type ProjectFile = {
   readonly packageDirs: readonly string[];
   readonly sourceApiVersion?: string;
   readonly sfdcLoginUrl?: string;
+  /** The settings that change SDR's registry (REGISTRY_SETTINGS), each as its JSON text; only those set. */
+  readonly registrySettings: Readonly<Record<string, string>>;
 };
+
+/** sfdx-project.json keys SDR reads to build its registry: they change how files are classified. */
+export const REGISTRY_SETTINGS = ['registryCustomizations', 'registryPresets', 'sourceBehaviorOptions'] as const;
 
 type RawProject = {
   packageDirectories?: Array<{ path?: string }>;
   sourceApiVersion?: string;
   sfdcLoginUrl?: string;
-};
+} & Partial<Record<(typeof REGISTRY_SETTINGS)[number], unknown>>;
 
 /** Reads sfdx-project.json in `dir`; undefined when there is none. */
 export function readProjectFile(dir: string): ProjectFile | undefined {
@@ -40,7 +45,9 @@ export function parseProjectJson(text: string, dir: string, label: string): Proj
     .filter((path): path is string => typeof path === 'string' && path.length > 0)
     .map((path) => path.replace(/\\/g, '/').replace(/\/+$/, ''));
   if (packageDirs.length === 0) throw messages.createError('error.ProjectNoPackageDirs', [label], [], ExitCode.BadInput);
-  return { dir, packageDirs, sourceApiVersion: raw.sourceApiVersion, sfdcLoginUrl: raw.sfdcLoginUrl };
+  const registrySettings: Record<string, string> = {};
+  for (const key of REGISTRY_SETTINGS) if (raw[key] !== undefined) registrySettings[key] = JSON.stringify(raw[key], sortedKeys);
+  return { dir, packageDirs, sourceApiVersion: raw.sourceApiVersion, sfdcLoginUrl: raw.sfdcLoginUrl, registrySettings };
 }
 
 /** The nearest folder at or above `start` that holds sfdx-project.json. */
@@ -60,4 +67,10 @@ const API_VERSION = /^\d{2,3}\.0$/;
 export function checkApiVersion(value: string): string {
   if (!API_VERSION.test(value)) throw messages.createError('error.ApiVersion', [value], [], ExitCode.BadInput);
   return value;
+}
+
+/** JSON.stringify replacer writing object keys in order: settings that differ only in key order are the same. */
+function sortedKeys(this: unknown, _key: string, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

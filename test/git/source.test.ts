@@ -120,6 +120,31 @@ describe('git sources', () => {
     }
   });
 
+  it("warns when a ref's sfdx-project.json sets up the registry otherwise than the project that classifies it", async () => {
+    const other = new TestRepo();
+    try {
+      const base = JSON.parse(PROJECT_JSON) as Record<string, unknown>;
+      other.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('A') });
+      other.git('tag', 'before');
+      const settings = { sourceBehaviorOptions: ['decomposePermissionSetBeta2'], registryCustomizations: { types: { x: { id: 'x', name: 'X' } }, children: {} } };
+      other.commit({ 'sfdx-project.json': JSON.stringify({ ...base, ...settings }, null, 2) });
+      other.git('tag', 'after');
+      // The same settings, keys in another order: not a difference.
+      other.commit({ 'sfdx-project.json': JSON.stringify({ registryCustomizations: { children: {}, types: { x: { name: 'X', id: 'x' } } }, ...base, sourceBehaviorOptions: settings.sourceBehaviorOptions }) });
+      const warnings = async (ref: string): Promise<string[]> => {
+        const seen: string[] = [];
+        await readGitSource(spec(ref), { ...options, projectDir: other.dir, onProgress: (event) => event.kind === 'warning' && seen.push(event.message) });
+        return seen;
+      };
+      const [before] = await warnings('before');
+      expect(before).to.include('sfdx-project.json at before (').and.to.include('sets registryCustomizations, sourceBehaviorOptions otherwise').and.to.include(other.dir);
+      expect(await warnings('after')).to.deep.equal([]);
+      expect(await warnings('HEAD')).to.deep.equal([]);
+    } finally {
+      other.remove();
+    }
+  });
+
   it('reads paths with spaces and non-ASCII characters', async () => {
     const other = new TestRepo();
     try {

@@ -4,7 +4,7 @@ import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../../exit-codes.js';
 import { forceIgnoreFilter } from '../forceignore.js';
 import { metadataMessages } from '../messages.js';
-import { parseProjectJson } from '../project.js';
+import { parseProjectJson, readProjectFile, REGISTRY_SETTINGS, type ProjectFile } from '../project.js';
 import { registryFor } from '../registry.js';
 import { buildSnapshot, relativeInside, type FileStore, type Resolved } from '../snapshot.js';
 import type { ReadOptions, SourceSpec } from '../sources/source.js';
@@ -72,19 +72,22 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
 
   let root: string;
   let packageDirs: readonly string[];
+  let refProject: ProjectFile | undefined;
   if (path !== undefined) {
     const kind = await pathKind(repo, commit, path);
     if (kind === undefined) throw messages.createError('error.MissingPathAtRef', [path, at], [commit], ExitCode.BadInput);
     if (kind === 'blob') throw metadataMessages.createError('error.NotAFolder', [`${text}`], [], ExitCode.BadInput);
     root = path;
     const project = await readText(join(root, 'sfdx-project.json'));
-    packageDirs = project !== undefined ? parseProjectJson(project, root, `${join(root, 'sfdx-project.json')} at ${at}`).packageDirs : ['.'];
+    refProject = project !== undefined ? parseProjectJson(project, root, `${join(root, 'sfdx-project.json')} at ${at}`) : undefined;
+    packageDirs = refProject?.packageDirs ?? ['.'];
   } else {
     root = projectRootIn(repo, options.projectDir);
     const projectPath = join(root, 'sfdx-project.json');
     const project = await readText(projectPath);
     if (project !== undefined) {
-      packageDirs = parseProjectJson(project, root, `${projectPath} at ${at}`).packageDirs;
+      refProject = parseProjectJson(project, root, `${projectPath} at ${at}`);
+      packageDirs = refProject.packageDirs;
     } else if (options.sourceDirs?.length) {
       packageDirs = ['.'];
     } else {
@@ -104,7 +107,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     listing.set(entry.path.slice(prefix.length), { blob: entry.blob });
   }
   const info: SourceInfo = { kind: 'git', spec: text, label: messages.getMessage('label.Ref', [ref, commit.slice(0, 12)]), format: 'source', commit };
-  const registry = registryFor(options.projectDir && hasProjectFile(options.projectDir) ? options.projectDir : undefined);
+  const registry = sideRegistry(refProject, at, options);
   let files: Map<string, TreeFile> | undefined;
   return {
     repo,
@@ -126,6 +129,32 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
       return files;
     },
   };
+}
+
+/** The project's registry, which classifies a ref's files; a warning when the ref's project sets it up otherwise. */
+function sideRegistry(refProject: ProjectFile | undefined, at: string, options: ReadOptions): RegistryAccess {
+  const registryDir = options.projectDir && hasProjectFile(options.projectDir) ? options.projectDir : undefined;
+  const differing = registrySettingsDiffering(refProject, registryDir);
+  if (differing.length) {
+    options.onProgress?.({ kind: 'warning', message: messages.getMessage('warning.RegistryAtRef', [at, differing.join(', '), registryDir ?? "SDR's defaults"]) });
+  }
+  return registryFor(registryDir);
+}
+
+/**
+ * The registry settings of sfdx-project.json (registryCustomizations, registryPresets, sourceBehaviorOptions) in which
+ * a ref's project differs from the project whose registry classifies its files: a ref from before or after a change
+ * of them (decomposing permission sets, say) is read with today's registry, which can classify its files otherwise.
+ */
+function registrySettingsDiffering(refProject: ProjectFile | undefined, registryDir: string | undefined): string[] {
+  if (!refProject) return [];
+  let current: Readonly<Record<string, string>> = {};
+  try {
+    current = (registryDir ? readProjectFile(registryDir)?.registrySettings : undefined) ?? {};
+  } catch {
+    // A project file that does not parse is reported where it is read for the registry.
+  }
+  return REGISTRY_SETTINGS.filter((key) => refProject.registrySettings[key] !== current[key]);
 }
 
 /**
