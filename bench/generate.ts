@@ -1,4 +1,4 @@
-/**
+/*
  * Synthetic enterprise org generator: a seeded SFDX project in source format, its mutations, and git histories.
  *
  *   tsx bench/generate.ts --files 50000 --seed 1 --out /tmp/x [--mutate 0.01 [--mutate-seed 2] [--mutate-out /tmp/y]]
@@ -54,7 +54,7 @@ async function main(argv: readonly string[]): Promise<void> {
     return;
   }
 
-  const org = await generateOrg({ seed, files, outDir: out });
+  const org = generateOrg({ seed, files, outDir: out });
   say(`Generated ${org.files} files in ${org.root} (${Date.now() - started} ms)`);
   if (values.mutate === undefined) {
     if (values.json) process.stdout.write(JSON.stringify(org, null, 2) + '\n');
@@ -66,7 +66,7 @@ async function main(argv: readonly string[]): Promise<void> {
     if (existsSync(target)) rmSync(target, { recursive: true, force: true });
     cpSync(org.root, target, { recursive: true });
   }
-  const report = await mutateOrg(target, { seed: values['mutate-seed'] ? integer(values['mutate-seed'], '--mutate-seed') : seed + 1, fraction: fraction(values.mutate), kinds });
+  const report = mutateOrg(target, { seed: values['mutate-seed'] ? integer(values['mutate-seed'], '--mutate-seed') : seed + 1, fraction: fraction(values.mutate), kinds });
   say(`Mutated ${target}: ${report.mutations.length} edits, ${report.added.length} added, ${report.modified.length} modified, ${report.deleted.length} deleted files (${report.renamed.length} renamed)`);
   if (values.json) process.stdout.write(JSON.stringify({ org, mutated: target, report }, null, 2) + '\n');
 }

@@ -20,10 +20,7 @@ export class TreeCache {
 
   public async org(seed: number, files: number): Promise<CachedTree> {
     const key = `org-v${GENERATOR_VERSION}-s${seed}-f${files}`;
-    const made = await this.build<{ files: number }>(key, async (dir) => {
-      const org = await generateOrg({ seed, files, outDir: dir });
-      return { files: org.files };
-    });
+    const made = await this.build<{ files: number }>(key, (dir) => Promise.resolve({ files: generateOrg({ seed, files, outDir: dir }).files }));
     return { root: made.root, files: made.value.files, seed };
   }
 
@@ -32,10 +29,10 @@ export class TreeCache {
     const mutateSeed = request.mutateSeed ?? seed + 1;
     const kinds = request.kinds?.length ? `-k${[...request.kinds].sort().join('+')}` : '';
     const key = `org-v${GENERATOR_VERSION}-s${seed}-f${files}-m${request.fraction}-ms${mutateSeed}${kinds}`;
-    const made = await this.build<MutationReport>(key, async (dir) => {
+    const made = await this.build<MutationReport>(key, (dir) => {
       rmSync(dir, { recursive: true, force: true });
       cpSync(base.root, dir, { recursive: true });
-      return mutateOrg(dir, { seed: mutateSeed, fraction: request.fraction, kinds: request.kinds });
+      return Promise.resolve(mutateOrg(dir, { seed: mutateSeed, fraction: request.fraction, kinds: request.kinds }));
     });
     return { base, root: made.root, report: made.value };
   }

@@ -45,10 +45,10 @@ async function main(): Promise<void> {
     const { buildManifests } = await import('../../src/compare/manifests.js');
     const apiVersion = readProjectFile(from)?.sourceApiVersion ?? '62.0';
     const registry = registryFor(from);
-    const read = (dir: string) => readSource(parseSourceSpec(`dir:${dir}`), { apiVersion, projectDir: from });
+    const read = (dir: string): ReturnType<typeof readSource> => readSource(parseSourceSpec(`dir:${dir}`), { apiVersion, projectDir: from });
     const [a, b] = await timed('read', () => Promise.all([read(from), read(to)]));
     const changeset = await timed('compare', () => compareSnapshots(a, b, { registry }));
-    await timed('manifests', async () => buildManifests(changeset, { apiVersion, registry }));
+    await timed('manifests', () => Promise.resolve(buildManifests(changeset, { apiVersion, registry })));
     summary = summarise(mode, changeset.changes, phases, a.unclassified.length + b.unclassified.length);
     summary.components = [a.components.size, b.components.size];
   } else {

@@ -45,7 +45,7 @@ const EPOCH = Date.UTC(2024, 0, 1, 9, 0, 0) / 1000;
 export async function generateHistory(repoDir: string, options: HistoryOptions): Promise<GeneratedHistory> {
   const root = resolve(repoDir);
   const branch = options.branch ?? 'main';
-  const org = await generateOrg({ seed: options.seed, files: options.files, outDir: root });
+  const org = generateOrg({ seed: options.seed, files: options.files, outDir: root });
   mkdirSync(root, { recursive: true });
   const git = gitIn(root);
   await git(['init', '-q', '-b', branch]);
@@ -57,7 +57,7 @@ export async function generateHistory(repoDir: string, options: HistoryOptions):
   const commits: HistoryCommit[] = [];
   for (let index = 1; index <= options.commits; index++) {
     // eslint-disable-next-line no-await-in-loop
-    const changes = await mutateOrg(root, { seed: options.seed * 1000 + index, fraction: options.fractionPerCommit, kinds: options.kinds });
+    const changes = mutateOrg(root, { seed: options.seed * 1000 + index, fraction: options.fractionPerCommit, kinds: options.kinds });
     // eslint-disable-next-line no-await-in-loop
     await git(['add', '-A']);
     const summary = changes.mutations.slice(0, 3).map((mutation) => mutation.description).join('; ');

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync, wr
 import { dirname, join, posix, resolve } from 'node:path';
 import { Rng } from './prng.js';
 import { metadataXml } from './xml.js';
-import { baseName, capital, fieldXml, labelOf, sentence, type FieldPlan } from './org.js';
+import { capital, fieldXml, labelOf, sentence, type FieldPlan } from './org.js';
 import { FIELD_WORDS, JA_WORDS, LABEL_WORDS, PICKLIST_VALUES, ZH_WORDS } from './vocabulary.js';
 
 /** The kinds of change real work makes, as mutateOrg applies them. */
@@ -87,7 +87,7 @@ const SKIPPED = new Set(['.git', 'node_modules', '.sf', '.sfdx', '.sf-federate']
  * Changes a fraction of a generated project's files the way real work does, in place, deterministically for a seed
  * and a tree. Works on any tree the generator wrote, including one it already mutated.
  */
-export async function mutateOrg(root: string, options: MutateOptions): Promise<MutationReport> {
+export function mutateOrg(root: string, options: MutateOptions): MutationReport {
   const tree = new WorkingTree(resolve(root));
   const rng = new Rng(options.seed).fork('mutate');
   const kinds = (options.kinds?.length ? options.kinds : MUTATION_KINDS).filter((kind) => MUTATION_KINDS.includes(kind));
@@ -151,10 +151,10 @@ const OPERATIONS: Record<MutationKind, Operation> = {
     const length = /<length>(\d+)<\/length>/.exec(text);
     const scale = /<scale>(\d+)<\/scale>/.exec(text);
     if (length) {
-      const value = rng.pick([20, 40, 80, 100, 120, 255, 1000, 32768].filter((candidate) => String(candidate) !== length[1]));
+      const value = rng.pick([20, 40, 80, 100, 120, 255, 1000, 32_768].filter((candidate) => String(candidate) !== length[1]));
       next = text.replace(length[0], `<length>${value}</length>`);
       what = `length ${length[1]} → ${value}`;
-    } else if (/<valueSetDefinition>/.test(text)) {
+    } else if (text.includes('<valueSetDefinition>')) {
       const value = `${rng.pick(PICKLIST_VALUES)} ${rng.int(2, 99)}`;
       next = text.replace(/(\n {8}<\/valueSetDefinition>)/, `\n            <value>\n                <fullName>${value}</fullName>\n                <default>false</default>\n                <label>${value}</label>\n            </value>$1`);
       what = `picklist value ${value} added`;
@@ -177,7 +177,7 @@ const OPERATIONS: Record<MutationKind, Operation> = {
     const objectPath = tree.pick('object', rng);
     if (!objectPath) return undefined;
     const dir = posix.dirname(objectPath);
-    const name = `${rng.pick(FIELD_WORDS)}_${rng.int(100, 99999)}__c`;
+    const name = `${rng.pick(FIELD_WORDS)}_${rng.int(100, 99_999)}__c`;
     const path = `${dir}/fields/${name}.field-meta.xml`;
     if (tree.exists(path)) return undefined;
     const type = rng.pick(['Text', 'Checkbox', 'Number', 'Date'] as const);
@@ -216,7 +216,7 @@ const OPERATIONS: Record<MutationKind, Operation> = {
     if (!path) return undefined;
     const text = tree.read(path);
     const words = Array.from({ length: rng.int(2, 8) }, () => rng.pick(LABEL_WORDS));
-    const name = `Feature_${words.slice(0, 2).map(capital).join('_')}_${rng.int(1000, 999999)}`;
+    const name = `Feature_${words.slice(0, 2).map(capital).join('_')}_${rng.int(1000, 999_999)}`;
     if (text.includes(`<fullName>${name}</fullName>`)) return undefined;
     const block = `    <labels>\n        <fullName>${name}</fullName>\n        <categories>Feature</categories>\n        <language>en_US</language>\n        <protected>false</protected>\n        <shortDescription>${name.replace(/_/g, ' ')}</shortDescription>\n        <value>${sentence(words)}</value>\n    </labels>\n`;
     // Keep the file sorted by name, as a retrieve writes it.
@@ -249,7 +249,7 @@ const OPERATIONS: Record<MutationKind, Operation> = {
     const open = text.indexOf('{\n');
     const close = text.lastIndexOf('}');
     if (open < 0 || close < 0) return undefined;
-    const n = rng.int(1, 99999);
+    const n = rng.int(1, 99_999);
     const next = rng.chance(0.5)
       ? splice(text, open + 2, 0, `    private static final String FEATURE_${n} = 'F-${n}';\n\n`)
       : splice(text, close, 0, `\n    public static Boolean isEnabled${n}(String region) {\n        return region != null && region.startsWith('${rng.pick(['CN', 'EU', 'US'])}');\n    }\n`);
@@ -260,7 +260,7 @@ const OPERATIONS: Record<MutationKind, Operation> = {
     const classes = tree.pick('apex', rng);
     const dir = classes ? posix.dirname(classes) : undefined;
     if (!dir) return undefined;
-    const name = `Feature${rng.int(100, 999999)}${rng.pick(['Service', 'Util', 'Handler', 'Test'])}`;
+    const name = `Feature${rng.int(100, 999_999)}${rng.pick(['Service', 'Util', 'Handler', 'Test'])}`;
     const path = `${dir}/${name}.cls`;
     if (tree.exists(path)) return undefined;
     tree.write(path, `public with sharing class ${name} {\n    public static String describe() {\n        return '${name}';\n    }\n}\n`);
@@ -394,11 +394,13 @@ function flipPermission(tree: WorkingTree, rng: Rng, category: 'profile' | 'perm
 
 /** The first match at or after `from`, wrapping around to the start. */
 function findFrom(text: string, pattern: RegExp, from: number): RegExpExecArray | undefined {
-  pattern.lastIndex = from;
-  const match = pattern.exec(text);
+  // A copy: the search position of the caller's RegExp stays as it was.
+  const search = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`);
+  search.lastIndex = from;
+  const match = search.exec(text);
   if (match) return match;
-  pattern.lastIndex = 0;
-  return pattern.exec(text) ?? undefined;
+  search.lastIndex = 0;
+  return search.exec(text) ?? undefined;
 }
 
 function replaceOne(text: string, pattern: RegExp, rng: Rng, replace: (match: RegExpExecArray) => string): string {

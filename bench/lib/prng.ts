@@ -8,16 +8,16 @@ export class Rng {
 
   public constructor(seed: number | string) {
     this.state = typeof seed === 'number' ? seed >>> 0 : hashString(seed);
-    if (this.state === 0) this.state = 0x9e3779b9;
+    if (this.state === 0) this.state = 0x9e_37_79_b9;
   }
 
   /** A float in [0, 1). */
   public next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    this.state = (this.state + 0x6d_2b_79_f5) >>> 0;
     let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   }
 
   /** An integer in [min, max] (both included). */
@@ -64,10 +64,10 @@ export class Rng {
 
 /** FNV-1a, 32 bits. */
 export function hashString(text: string): number {
-  let hash = 0x811c9dc5;
+  let hash = 0x81_1c_9d_c5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
+    hash = Math.imul(hash, 0x01_00_01_93);
   }
   return hash >>> 0;
 }

@@ -85,7 +85,7 @@ function toolsFor(context: ScenarioContext, run: { repo: string; from: string; t
       baseline: true,
       command: nodeTs(sgdChild, '--repo', repo, '--from', from, '--to', to, '--output', join(out, 'sfdx-git-delta'), '--quiet', ...(copy ? ['--generate-delta'] : [])),
       env: LIBRARY_ENV,
-      read: (stdout) => {
+      read: (stdout): ReturnType<Tool['read']> => {
         const summary = lastJson<SgdSummary>(stdout);
         return summary && { note: `${summary.package} package / ${summary.destructiveChanges} destructive members`, details: summary };
       },
@@ -94,7 +94,7 @@ function toolsFor(context: ScenarioContext, run: { repo: string; from: string; t
       name: `sf-federate git:→git:${copy ? ' --copy-sources' : ''} (library)`,
       command: (built ? nodeTs : tsNode)(ourChild, repo, from, to, join(out, 'sf-federate'), ...(copy ? ['--copy-sources'] : [])),
       env: LIBRARY_ENV,
-      read: (stdout) => {
+      read: (stdout): ReturnType<Tool['read']> => {
         const summary = lastJson<FederateSummary>(stdout);
         return summary && { note: `${summary.package} package / ${summary.destructive} destructive members, ${summary.files} files written`, details: summary };
       },
@@ -104,7 +104,7 @@ function toolsFor(context: ScenarioContext, run: { repo: string; from: string; t
     tools.push({
       name: `node bin/run.js federate diff${copy ? ' --copy-sources' : ''}`,
       command: [process.execPath, join(context.repoRoot, 'bin', 'run.js'), 'federate', 'diff', '--from', `git:${from}`, '--to', `git:${to}`, '--output-dir', join(out, 'sf-federate-cli'), ...(copy ? ['--copy-sources'] : []), '--json'],
-      read: (stdout) => {
+      read: (stdout): ReturnType<Tool['read']> => {
         const parsed = parseJson<CliResult>(stdout);
         return parsed?.status === 0 ? { note: `${parsed.result?.summary?.total ?? '?'} changes, exit 0`, details: { total: parsed.result?.summary?.total } } : undefined;
       },

@@ -1,4 +1,4 @@
-/**
+/*
  * Child process of the git-delta scenario: what `sf federate diff --from git:FROM --to git:TO --output-dir OUT
  * [--copy-sources]` does, without the CLI start-up: both refs read from the object store (changed paths only),
  * compared, manifests (and delta sources) written all at once, as runDiff does (compareAndWrite). Prints a JSON

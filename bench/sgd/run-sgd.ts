@@ -1,4 +1,4 @@
-/**
+/*
  * How sfdx-git-delta (sgd) is run for comparison: as a library, without the sf CLI. Its package exports the
  * function its `sf sgd source delta` command calls (lib/main.js); the config is the command's flags.
  *

@@ -38,27 +38,27 @@ describe('bench generator', function () {
   let base: string;
   let baseFiles: number;
 
-  before(async () => {
+  before(() => {
     work = mkdtempSync(join(tmpdir(), 'sf-federate-bench-'));
     base = join(work, 'base');
-    baseFiles = (await generateOrg({ seed: 7, files: 1200, outDir: base })).files;
+    baseFiles = generateOrg({ seed: 7, files: 1200, outDir: base }).files;
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
   describe('generateOrg', () => {
-    it('writes the same bytes for the same seed, and other bytes for another seed', async () => {
+    it('writes the same bytes for the same seed, and other bytes for another seed', () => {
       const again = join(work, 'again');
       const other = join(work, 'other');
-      await generateOrg({ seed: 7, files: 1200, outDir: again });
-      await generateOrg({ seed: 8, files: 1200, outDir: other });
+      generateOrg({ seed: 7, files: 1200, outDir: again });
+      generateOrg({ seed: 8, files: 1200, outDir: other });
       expect(treeDigest(again)).to.equal(treeDigest(base));
       expect(treeDigest(other)).to.not.equal(treeDigest(base));
     });
 
-    it('lands within 3% of the requested file count and reports what it wrote', async () => {
+    it('lands within 3% of the requested file count and reports what it wrote', () => {
       expect(listTree(base).length).to.equal(baseFiles);
       expect(Math.abs(baseFiles - 1200) / 1200).to.be.below(0.03);
-      const bigger = await generateOrg({ seed: 3, files: 1500, outDir: join(work, 'bigger') });
+      const bigger = generateOrg({ seed: 3, files: 1500, outDir: join(work, 'bigger') });
       expect(Math.abs(bigger.files - 1500) / 1500).to.be.below(0.03);
     });
 
@@ -110,11 +110,11 @@ describe('bench generator', function () {
     let report: MutationReport;
     let original: Map<string, string>;
 
-    before(async () => {
+    before(() => {
       mutated = join(work, 'mutated');
       cpSync(base, mutated, { recursive: true });
       original = hashTree(mutated);
-      report = await mutateOrg(mutated, { seed: 11, fraction: 0.03 });
+      report = mutateOrg(mutated, { seed: 11, fraction: 0.03 });
     });
 
     it('reports exactly the files that changed', () => {
@@ -135,7 +135,7 @@ describe('bench generator', function () {
     it('is deterministic for a seed, and leaves a tree SDR still reads in full', async () => {
       const twin = join(work, 'twin');
       cpSync(base, twin, { recursive: true });
-      const twinReport = await mutateOrg(twin, { seed: 11, fraction: 0.03 });
+      const twinReport = mutateOrg(twin, { seed: 11, fraction: 0.03 });
       expect(treeDigest(twin)).to.equal(treeDigest(mutated));
       expect(twinReport.mutations).to.deep.equal(report.mutations);
       expect((await read(mutated)).unclassified).to.deep.equal([]);
@@ -144,7 +144,7 @@ describe('bench generator', function () {
     it('does only the kinds asked for, and reports renames and moves as pairs', async () => {
       const renames = join(work, 'renames');
       cpSync(base, renames, { recursive: true });
-      const renamed = await mutateOrg(renames, { seed: 2, fraction: 0.01, kinds: ['apex-rename', 'move'] });
+      const renamed = mutateOrg(renames, { seed: 2, fraction: 0.01, kinds: ['apex-rename', 'move'] });
       expect(new Set(renamed.mutations.map((mutation) => mutation.kind))).to.satisfy((kinds: Set<string>) => [...kinds].every((kind) => kind === 'apex-rename' || kind === 'move'));
       expect(renamed.renamed.length).to.equal(renamed.added.length).and.to.be.above(0);
       for (const { from, to } of renamed.renamed) {
