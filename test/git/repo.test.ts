@@ -1,16 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { expect } from 'chai';
 import { ExitCode } from '../../src/exit-codes.js';
 import { git, gitOk } from '../../src/metadata/git/repo.js';
+import { TempDirs } from './repo-helper.js';
 
 describe('git runner', () => {
+  const temps = new TempDirs();
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'sf-federate-git-run-'));
+    dir = temps.make('sf-federate-git-run-');
   });
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => temps.removeAll());
 
   it("gives git's exit code and both outputs as they are, final newline kept", async () => {
     const ok = await git(dir, ['--version']);
