@@ -68,10 +68,15 @@ export class CopyThread {
     if (this.worker) return this.worker;
     // Compiled, the worker is copy-worker.js beside this file; run from the TypeScript sources, copy-worker.ts.
     const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
-    // The worker gets Node's options (a loader such as tsx included), but not one that only a script given inline takes.
-    const execArgv = process.execArgv.filter((option) => !option.startsWith('--input-type'));
+    const script = new URL(`./copy-worker.${extension}`, import.meta.url);
+    // The worker inherits Node's options as Node passes them on (a loader such as tsx included, and options a worker
+    // refuses when given explicitly, such as `node --max-old-space-size=8192`, tolerated), except for a script given
+    // inline (`node --input-type=module -e ...`): `--input-type` would make the worker refuse its file, so the options
+    // are given without it.
+    const inline = process.execArgv.some((option) => option.startsWith('--input-type'));
+    const execArgv = inline ? { execArgv: process.execArgv.filter((option) => !option.startsWith('--input-type')) } : {};
     // A small young generation: the thread's garbage is a few strings per file, and memory counts at 50,000 files.
-    const worker = new Worker(new URL(`./copy-worker.${extension}`, import.meta.url), { execArgv, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    const worker = new Worker(script, { ...execArgv, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.unref();
     worker.on('message', (results: CopyResult[]) => this.receive(results));
     worker.on('error', (error: Error) => this.stop(worker, error));

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
@@ -88,6 +88,26 @@ describe('CopyThread (git blobs copied by a worker thread)', () => {
     // The thread still copies after those.
     const again = await thread.copy({ repo: repo.dir, blob: blob('classes/A.cls'), destination: join(out, 'again.cls'), checkXml: false, masterDetail: false });
     expect(again.failure).to.equal(undefined);
+  });
+
+  // Worker threads refuse process-wide options such as --max-old-space-size when given them explicitly; a user who
+  // runs `node --max-old-space-size=8192 sf ...` must still get the copies.
+  it('starts under Node options a worker refuses when given explicitly', () => {
+    const module = fileURLToPath(new URL('../../src/compare/copy-thread.ts', import.meta.url));
+    const out = temps.make('sf-federate-copy-options-');
+    const script = [
+      `const { CopyThread } = await import(${JSON.stringify(module)});`,
+      'const thread = new CopyThread();',
+      `const result = await thread.copy(${JSON.stringify({ repo: repo.dir, blob: blob('classes/A.cls'), destination: join(out, 'A.cls'), checkXml: false, masterDetail: false })});`,
+      "console.log('copied', JSON.stringify(result.failure ?? null));",
+      'await thread.close();',
+    ].join('\n');
+    const main = join(out, 'main.mts');
+    writeFileSync(main, script);
+    const result = spawnSync(process.execPath, ['--max-old-space-size=512', '--stack-size=2000', '--import', 'tsx', main], { cwd: process.cwd(), encoding: 'utf8', timeout: 30_000 });
+    expect(result.stderr).to.equal('');
+    expect(result.stdout).to.equal('copied null\n');
+    expect(readFileSync(join(out, 'A.cls'), 'utf8')).to.equal(files['classes/A.cls']);
   });
 
   // Node must wait for a pending copy, and must not wait for the idle thread (or its git) once nothing is pending.
