@@ -16,7 +16,7 @@ import { measure } from './lib/measure.js';
 import type { Row, Scenario, ScenarioContext } from './lib/types.js';
 
 export type { Row, Scenario, ScenarioContext } from './lib/types.js';
-export { measure, nodeTs, tsNode, type MeasureOptions, type Measurement } from './lib/measure.js';
+export { measure, nodeJs, tsNode, type MeasureOptions, type Measurement } from './lib/measure.js';
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 const REPO_ROOT = resolve(BENCH_DIR, '..');

@@ -1,6 +1,6 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { nodeTs, tsNode } from '../lib/measure.js';
+import { nodeJs, tsNode } from '../lib/measure.js';
 import type { Measurement } from '../lib/measure.js';
 import type { Row, Scenario, ScenarioContext } from '../lib/types.js';
 
@@ -83,7 +83,7 @@ function toolsFor(context: ScenarioContext, run: { repo: string; from: string; t
     {
       name: `sfdx-git-delta 6.31.0${copy ? ' --generate-delta' : ''}`,
       baseline: true,
-      command: nodeTs(sgdChild, '--repo', repo, '--from', from, '--to', to, '--output', join(out, 'sfdx-git-delta'), '--quiet', ...(copy ? ['--generate-delta'] : [])),
+      command: nodeJs(sgdChild, '--repo', repo, '--from', from, '--to', to, '--output', join(out, 'sfdx-git-delta'), '--quiet', ...(copy ? ['--generate-delta'] : [])),
       env: LIBRARY_ENV,
       read: (stdout): ReturnType<Tool['read']> => {
         const summary = lastJson<SgdSummary>(stdout);
@@ -92,7 +92,7 @@ function toolsFor(context: ScenarioContext, run: { repo: string; from: string; t
     },
     {
       name: `sf-federate git:→git:${copy ? ' --copy-sources' : ''} (library)`,
-      command: (built ? nodeTs : tsNode)(ourChild, repo, from, to, join(out, 'sf-federate'), ...(copy ? ['--copy-sources'] : [])),
+      command: (built ? nodeJs : tsNode)(ourChild, repo, from, to, join(out, 'sf-federate'), ...(copy ? ['--copy-sources'] : [])),
       env: LIBRARY_ENV,
       read: (stdout): ReturnType<Tool['read']> => {
         const summary = lastJson<FederateSummary>(stdout);

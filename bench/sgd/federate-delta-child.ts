@@ -12,13 +12,21 @@ import { fileURLToPath } from 'node:url';
 
 // The compiled plugin (lib/, what `sf federate diff` runs) when it is built, as sgd runs compiled code too; the
 // TypeScript sources through tsx otherwise (slower to start: every module is compiled on the fly).
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = pluginRoot();
 const built = existsSync(join(root, 'lib', 'compare', 'compare.js'));
 const load = <T>(path: string): Promise<T> => import(join(root, built ? 'lib' : 'src', `${path}.${built ? 'js' : 'ts'}`)) as Promise<T>;
 const { compareAndWrite } = await load<typeof import('../../src/compare/compare-and-write.js')>('compare/compare-and-write');
 const { readSourcePair } = await load<typeof import('../../src/metadata/git/pair.js')>('metadata/git/pair');
 const { readProjectFile } = await load<typeof import('../../src/metadata/project.js')>('metadata/project');
 const { registryFor } = await load<typeof import('../../src/metadata/registry.js')>('metadata/registry');
+
+/** The nearest folder above this file with a package.json: the plugin's, also when this runs as a copy in bench/out/js/. */
+function pluginRoot(): string {
+  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error('federate-delta-child.ts: no package.json above it');
+  }
+}
 
 async function main(): Promise<void> {
   const [repoArg, from, to, outArg, flag] = process.argv.slice(2);
