@@ -132,13 +132,17 @@ function insidePackage(path: string, packageDirs: readonly string[]): string {
 }
 
 async function compareComponent(before: Component, after: Component, context: Context, read?: Map<string, Buffer>): Promise<Change[]> {
-  const files = diffContent(before, after);
+  const { files, lineEndingsOnly } = await diffContent(before, after, context);
   let elements: ElementChange[] = [];
   let children: ChildDiff[] = [];
-  let formattingOnly = false;
+  let formattingOnly = lineEndingsOnly;
 
   if (before.xml && after.xml) {
-    if (before.xml.hash !== after.xml.hash) ({ elements, children, formattingOnly } = await diffXml(before, after, context, read));
+    if (before.xml.hash !== after.xml.hash) {
+      const xml = await diffXml(before, after, context, read);
+      ({ elements, children } = xml);
+      formattingOnly ||= xml.formattingOnly;
+    }
   } else {
     // The XML file exists on one side only: it is reported as a file change.
     const onlyXml = after.xml ?? before.xml;
@@ -221,18 +225,44 @@ function displayPath(snapshot: Snapshot, file: SnapshotFile): string {
 
 /**
  * Content files (not the component's XML) that differ, by name relative to the component's folder, as the component
- * hash names them: changed and added files by their `to` path, removed ones by their `from` path.
+ * hash names them: changed and added files by their `to` path, removed ones by their `from` path. A text file whose
+ * versions differ only in their line endings (CRLF against LF: a Windows checkout with `core.autocrlf`, a retrieve)
+ * is formatting, as whitespace in XML is: left out, and counted in `lineEndingsOnly`.
  */
-function diffContent(before: Component, after: Component): string[] {
+async function diffContent(before: Component, after: Component, context: Context): Promise<{ files: string[]; lineEndingsOnly: boolean }> {
   const a = byRelativeName(before);
   const b = byRelativeName(after);
   const files: string[] = [];
+  const changedInPlace: Array<[SnapshotFile, SnapshotFile]> = [];
   for (const [name, file] of b) {
     const old = a.get(name);
-    if (!old || old.hash !== file.hash) files.push(file.path);
+    if (!old) files.push(file.path);
+    else if (old.hash !== file.hash) changedInPlace.push([old, file]);
   }
   for (const [name, file] of a) if (!b.has(name)) files.push(file.path);
-  return files;
+  let lineEndingsOnly = false;
+  for (const [old, file] of changedInPlace) {
+    // eslint-disable-next-line no-await-in-loop -- one file of one component at a time keeps few bytes held
+    if (await sameButLineEndings(old, file, context)) lineEndingsOnly = true;
+    else files.push(file.path);
+  }
+  return { files, lineEndingsOnly };
+}
+
+async function sameButLineEndings(a: SnapshotFile, b: SnapshotFile, context: Context): Promise<boolean> {
+  const [x, y] = await Promise.all([readBytes(a, displayPath(context.from, a)), readBytes(b, displayPath(context.to, b))]);
+  if (isBinary(x) || isBinary(y)) return false;
+  return withLf(x).equals(withLf(y));
+}
+
+/** Git's test: a NUL byte among the first 8,000. */
+function isBinary(bytes: Buffer): boolean {
+  return bytes.subarray(0, 8000).includes(0);
+}
+
+/** The bytes with each CRLF made LF (latin1 maps each byte to one character and back). */
+function withLf(bytes: Buffer): Buffer {
+  return bytes.includes(0x0d) ? Buffer.from(bytes.toString('latin1').replace(/\r\n/g, '\n'), 'latin1') : bytes;
 }
 
 function byRelativeName(component: Component): Map<string, SnapshotFile> {

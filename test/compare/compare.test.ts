@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { compareSnapshots } from '../../src/compare/compare.js';
@@ -169,6 +169,58 @@ describe('compareSnapshots', function () {
         ['CustomObject:Account', 'changed', true, []],
         ['Profile:Sales', 'changed', true, []],
       ]);
+    });
+  });
+
+  describe('line endings', () => {
+    const crlf = (dir: string, path: string): void => {
+      const file = join(dir, path);
+      writeFileSync(file, readFileSync(file, 'latin1').replace(/\r?\n/g, '\r\n'), 'latin1');
+    };
+    const resource = `${D}/staticresources/Logo.resource`;
+    const addResource = (dir: string, body: Buffer): void => {
+      mkdirSync(join(dir, D, 'staticresources'), { recursive: true });
+      writeFileSync(join(dir, resource), body);
+      writeFileSync(
+        join(dir, `${resource}-meta.xml`),
+        '<?xml version="1.0" encoding="UTF-8"?>\n<StaticResource xmlns="http://soap.sforce.com/2006/04/metadata">\n    <cacheControl>Private</cacheControl>\n    <contentType>application/octet-stream</contentType>\n</StaticResource>\n'
+      );
+    };
+
+    // A Windows checkout (core.autocrlf) against its git ref: every text file differs in its line endings only.
+    it('a text file whose versions differ only in CRLF against LF is formatting, shown with --strict', async () => {
+      const from = temp.copy('project');
+      const to = temp.copy('project');
+      for (const path of [`${D}/classes/Hello.cls`, `${D}/lwc/greeting/greeting.js`, `${D}/lwc/greeting/greeting.html`, `${D}/classes/Hello.cls-meta.xml`]) crlf(to, path);
+      const a = await snapshotOf(from);
+      const b = await snapshotOf(to);
+      expect(b.components.get('ApexClass:Hello')!.hash).to.not.equal(a.components.get('ApexClass:Hello')!.hash);
+      expect((await compareSnapshots(a, b)).changes).to.deep.equal([]);
+      const strict = await compareSnapshots(a, b, { strict: true });
+      expect(strict.changes.map((c) => [c.key, c.kind, c.formattingOnly, c.files])).to.deep.equal([
+        ['ApexClass:Hello', 'changed', true, undefined],
+        ['LightningComponentBundle:greeting', 'changed', true, undefined],
+      ]);
+    });
+
+    it('a real change under CRLF is listed, and the files that differ only in line endings are not', async () => {
+      const from = temp.copy('project');
+      const to = temp.copy('project');
+      edit(to, `${D}/lwc/greeting/greeting.html`, 'Hello', 'Hi');
+      for (const path of [`${D}/lwc/greeting/greeting.js`, `${D}/lwc/greeting/greeting.html`]) crlf(to, path);
+      const changeset = await compareSnapshots(await snapshotOf(from), await snapshotOf(to));
+      expect(changeset.changes.map((c) => [c.key, c.kind, c.formattingOnly, c.files])).to.deep.equal([
+        ['LightningComponentBundle:greeting', 'changed', undefined, [`${D}/lwc/greeting/greeting.html`]],
+      ]);
+    });
+
+    it('a binary file whose bytes differ in CRLF against LF is a change', async () => {
+      const from = temp.copy('project');
+      const to = temp.copy('project');
+      addResource(from, Buffer.from([0x89, 0x50, 0x00, 0x0a, 0x41, 0x0a]));
+      addResource(to, Buffer.from([0x89, 0x50, 0x00, 0x0d, 0x0a, 0x41, 0x0d, 0x0a]));
+      const changeset = await compareSnapshots(await snapshotOf(from), await snapshotOf(to));
+      expect(changeset.changes.map((c) => [c.key, c.kind, c.files])).to.deep.equal([['StaticResource:Logo', 'changed', [resource]]]);
     });
   });
 

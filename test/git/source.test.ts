@@ -69,6 +69,24 @@ describe('git sources', () => {
     expect(changeset.changes).to.deep.equal([]);
   });
 
+  // Git for Windows sets core.autocrlf: the work tree's text files have CRLF where git's blobs have LF.
+  it('a checkout with core.autocrlf against its own HEAD has no changes (line endings are formatting)', async () => {
+    const clone = mkdtempSync(join(tmpdir(), 'sf-federate-autocrlf-'));
+    try {
+      execFileSync('git', ['clone', '-q', '-c', 'core.autocrlf=true', repo.dir, clone]);
+      expect(readFileSync(join(clone, D, 'classes/Foo.cls-meta.xml'), 'utf8')).to.include('\r\n');
+      const cloned = { apiVersion: '62.0', projectDir: clone };
+      const [git, dir] = await Promise.all([readGitSource(spec('HEAD'), cloned), readSource({ kind: 'dir', value: clone, guessed: false }, cloned)]);
+      const changeset = await compareSnapshots(git, dir, { registry: registryFor(clone) });
+      expect(changeset.changes).to.deep.equal([]);
+      const strict = await compareSnapshots(git, dir, { registry: registryFor(clone), strict: true });
+      expect(strict.changes.length).to.be.greaterThan(0);
+      expect(strict.changes.every((change) => change.formattingOnly)).to.equal(true);
+    } finally {
+      rmSync(clone, { recursive: true, force: true });
+    }
+  });
+
   it('narrows with :PATH and with sourceDirs', async () => {
     const byPath = await readGitSource(spec(`HEAD:${D}/classes`), options);
     expect(keys(byPath)).to.deep.equal(['ApexClass:Bar', 'ApexClass:Foo']);
