@@ -1,4 +1,4 @@
-import { posix } from 'node:path';
+import { posix, sep } from 'node:path';
 import type { RegistryAccess, SourceComponent, TreeContainer } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../exit-codes.js';
 import { MetadataResolver } from './sdr.js';
@@ -65,9 +65,11 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions, giv
   const ignored = store.ignores ? (path: string): boolean => store.ignores!(relative(path)) : undefined;
   // Paths already reported unclassified, with SDR's reason: not reported again as unknown to the registry.
   const failed = new Set<string>();
+  // SDR's reasons name files by their tree path: a git side's is an internal mount, so paths are made relative.
+  const roots = [...new Set([`${store.root}${sep}`, `${toPosix(store.root)}/`])];
   const fail = (path: string, reason: string): void => {
     failed.add(path);
-    unclassified.push({ path: relative(path), reason });
+    unclassified.push({ path: relative(path), reason: roots.reduce((text, root) => text.split(root).join(''), reason) });
   };
   let plans: ComponentPlan[];
   let forceIgnored: ReadonlySet<string> = new Set();

@@ -87,6 +87,20 @@ describe('git sources', () => {
     }
   });
 
+  it('names a file it cannot classify by its path in the ref, in the reason too', async () => {
+    const other = new TestRepo();
+    try {
+      other.commit({ 'sfdx-project.json': PROJECT_JSON, [`${D}/classes/Orphan.cls-meta.xml`]: apexClass('Orphan')[`${D}/classes/Orphan.cls-meta.xml`] });
+      const snapshot = await readGitSource(spec('HEAD'), { apiVersion: '62.0', projectDir: other.dir });
+      expect(snapshot.unclassified).to.have.length(1);
+      const [file] = snapshot.unclassified;
+      expect(file.path).to.equal(`${D}/classes/Orphan.cls-meta.xml`);
+      expect(file.reason).to.match(new RegExp(`^${D}/classes/Orphan\\.cls-meta\\.xml: `));
+    } finally {
+      other.remove();
+    }
+  });
+
   it('narrows with :PATH and with sourceDirs', async () => {
     const byPath = await readGitSource(spec(`HEAD:${D}/classes`), options);
     expect(keys(byPath)).to.deep.equal(['ApexClass:Bar', 'ApexClass:Foo']);
