@@ -26,9 +26,9 @@ export type CompareOptions = {
   /**
    * Called with changes as soon as they are settled, before compare ends: first those known without reading any file
    * (added, removed, renamed), then those of each compared component. Every change of the result is passed exactly
-   * once. Delta sources start copying from it while compare goes on. `read`: the bytes of the `to` XML files compare
-   * read and parsed for these changes, by path (well-formed, or compare would have failed), so that they need not
-   * be read again.
+   * once. Delta sources start copying from it while compare goes on. `read`: the bytes of the `to` files compare
+   * read for these changes, by path, so that they need not be read again: XML files it parsed (well-formed, or compare
+   * would have failed), and changed content files other than `.xml` ones (read to tell a change of line endings).
    */
   readonly onChanges?: (changes: readonly Change[], read?: ReadonlyMap<string, Buffer>) => void;
 };
@@ -132,7 +132,7 @@ function insidePackage(path: string, packageDirs: readonly string[]): string {
 }
 
 async function compareComponent(before: Component, after: Component, context: Context, read?: Map<string, Buffer>): Promise<Change[]> {
-  const { files, lineEndingsOnly } = await diffContent(before, after, context);
+  const { files, lineEndingsOnly } = await diffContent(before, after, context, read);
   let elements: ElementChange[] = [];
   let children: ChildDiff[] = [];
   let formattingOnly = lineEndingsOnly;
@@ -229,7 +229,7 @@ function displayPath(snapshot: Snapshot, file: SnapshotFile): string {
  * versions differ only in their line endings (CRLF against LF: a Windows checkout with `core.autocrlf`, a retrieve)
  * is formatting, as whitespace in XML is: left out, and counted in `lineEndingsOnly`.
  */
-async function diffContent(before: Component, after: Component, context: Context): Promise<{ files: string[]; lineEndingsOnly: boolean }> {
+async function diffContent(before: Component, after: Component, context: Context, read?: Map<string, Buffer>): Promise<{ files: string[]; lineEndingsOnly: boolean }> {
   const a = byRelativeName(before);
   const b = byRelativeName(after);
   const files: string[] = [];
@@ -243,16 +243,22 @@ async function diffContent(before: Component, after: Component, context: Context
   let lineEndingsOnly = false;
   for (const [old, file] of changedInPlace) {
     // eslint-disable-next-line no-await-in-loop -- one file of one component at a time keeps few bytes held
-    if (await sameButLineEndings(old, file, context)) lineEndingsOnly = true;
-    else files.push(file.path);
+    const [bytesBefore, bytes] = await Promise.all([readBytes(old, displayPath(context.from, old)), readBytes(file, displayPath(context.to, file))]);
+    if (sameButLineEndings(bytesBefore, bytes)) {
+      lineEndingsOnly = true;
+    } else {
+      files.push(file.path);
+      // Delta sources copy these bytes instead of reading the file again (an XML file there is also checked, and
+      // these were not parsed).
+      if (!file.path.endsWith('.xml')) read?.set(file.path, bytes);
+    }
   }
   return { files, lineEndingsOnly };
 }
 
-async function sameButLineEndings(a: SnapshotFile, b: SnapshotFile, context: Context): Promise<boolean> {
-  const [x, y] = await Promise.all([readBytes(a, displayPath(context.from, a)), readBytes(b, displayPath(context.to, b))]);
-  if (isBinary(x) || isBinary(y)) return false;
-  return withLf(x).equals(withLf(y));
+function sameButLineEndings(a: Buffer, b: Buffer): boolean {
+  if (isBinary(a) || isBinary(b)) return false;
+  return withLf(a).equals(withLf(b));
 }
 
 /** Git's test: a NUL byte among the first 8,000. */

@@ -74,8 +74,9 @@ export class DeltaSourceWriter {
   }
 
   /**
-   * Changes compare has settled: the files they copy whole start copying. `read`: bytes compare read and parsed, by
-   * path; those files are written from them, not read again. Never throws; `finish` reports failures.
+   * Changes compare has settled: the files they copy whole start copying. `read`: bytes compare read (XML it parsed,
+   * changed content files), by path; those files are written from them, not read again. Never throws; `finish`
+   * reports failures.
    */
   public accept(changes: readonly Change[], read?: ReadonlyMap<string, Buffer>): void {
     if (this.closed) return;

@@ -265,9 +265,10 @@ describe('delta sources (--copy-sources)', function () {
         if (event.kind === 'phase' && event.message.startsWith('Writing')) readsBeforeWriting = reads.length;
       },
     });
-    // Compare never reads an Apex body nor an added field: those reads are copies, made before compare ended.
+    // Compare never reads the unchanged XML of a changed class nor an added field: those reads are copies, made
+    // before compare ended.
     const early = reads.slice(0, readsBeforeWriting);
-    expect(early).to.include.members([`${D}/classes/Keep.cls`, `${D}/objects/Thing__c/fields/Parent__c.field-meta.xml`]);
+    expect(early).to.include.members([`${D}/classes/Keep.cls-meta.xml`, `${D}/objects/Thing__c/fields/Parent__c.field-meta.xml`]);
 
     const whole = temp('sf-federate-delta-late-');
     const { files } = await writeDeltaSources(changeset, to, whole, { registry });
@@ -328,7 +329,7 @@ describe('delta sources (--copy-sources)', function () {
 
   it('leaves nothing behind when a copy started during compare fails', async () => {
     const [, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
-    await expectFailedCopy(watched(to, [], (path) => path.endsWith('Keep.cls')), `${D}/classes/Keep.cls: cannot read`);
+    await expectFailedCopy(watched(to, [], (path) => path.endsWith('Keep.cls-meta.xml')), `${D}/classes/Keep.cls-meta.xml: cannot read`);
   });
 
   it('copies git files in the copy thread, without reading them here, to the same tree', async () => {
@@ -337,7 +338,9 @@ describe('delta sources (--copy-sources)', function () {
     const reads: string[] = [];
     const out = join(temp('sf-federate-delta-thread-'), 'out');
     const { changeset, written } = await compareAndWrite(from, watched(to, reads, undefined, true), { registry, apiVersion: '62.0', outputDir: out, copySources: true });
-    expect(reads, 'files read on the main thread').to.not.include.members([`${D}/classes/Keep.cls`, `${D}/objects/Thing__c/fields/Parent__c.field-meta.xml`]);
+    for (const copied of [`${D}/classes/Keep.cls-meta.xml`, `${D}/objects/Thing__c/fields/Parent__c.field-meta.xml`]) {
+      expect(reads, 'files read on the main thread').to.not.include(copied);
+    }
     const here = temp('sf-federate-delta-here-');
     const { files } = await writeDeltaSources(changeset, watched(to, []), here, { registry });
     expect(written!.files.filter((file) => file.startsWith(`${D}/`))).to.deep.equal(files);
@@ -357,6 +360,9 @@ describe('delta sources (--copy-sources)', function () {
     await compareAndWrite(from, watched(to, reads), { registry, apiVersion: '62.0', outputDir: here, copySources: true });
     expect(reads.filter((path) => path === changedField)).to.have.length(1);
     expect(readFileSync(join(here, changedField), 'utf8')).to.equal(expected);
+    // A changed Apex body, which compare reads to tell a change of line endings, is not read again either.
+    expect(reads.filter((path) => path === `${D}/classes/Keep.cls`)).to.have.length(1);
+    expect(readFileSync(join(here, D, 'classes/Keep.cls'), 'utf8')).to.equal('public class Keep { Integer changed; }');
     // In the thread: its blob id is one git does not have (the read here still gives the real bytes), so the copy
     // succeeds only if the thread was given the bytes rather than asking git.
     const unknownBlob = new Map(
@@ -372,19 +378,21 @@ describe('delta sources (--copy-sources)', function () {
 
   it('leaves nothing behind when a copy in the copy thread fails', async () => {
     const [, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
-    // A blob git does not have. Read here, the file's bytes are there (its read uses the real blob): only the thread
-    // can fail this copy, and when the read here fails too, that read's error is the one reported.
+    // A blob git does not have, for an added field (compare does not read it). Read here, the file's bytes are there
+    // (its read uses the real blob): only the thread can fail this copy, and when the read here fails too, that read's
+    // error is the one reported.
     const missing = (snapshot: Snapshot): Snapshot => {
       const components = new Map(
         [...snapshot.components].map(([key, component]) => [
           key,
-          { ...component, content: component.content.map((file) => (file.path.endsWith('Keep.cls') ? { ...file, hash: '0'.repeat(40) } : file)) },
+          component.xml?.path.endsWith('Parent__c.field-meta.xml') ? { ...component, xml: { ...component.xml, hash: '0'.repeat(40) } } : component,
         ])
       );
       return { ...snapshot, components };
     };
-    await expectFailedCopy(watched(missing(to), [], undefined, true), `${D}/classes/Keep.cls: missing from git`);
-    await expectFailedCopy(watched(missing(to), [], (path) => path.endsWith('Keep.cls'), true), `${D}/classes/Keep.cls: cannot read`);
+    const parent = `${D}/objects/Thing__c/fields/Parent__c.field-meta.xml`;
+    await expectFailedCopy(watched(missing(to), [], undefined, true), `${parent}: missing from git`);
+    await expectFailedCopy(watched(missing(to), [], (path) => path === parent, true), `${parent}: cannot read`);
   });
 
   it('writes nothing when a file of the delta is not valid XML', async () => {
