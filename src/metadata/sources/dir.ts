@@ -50,6 +50,12 @@ export async function readDirSource(spec: SourceSpec, options: ReadOptions): Pro
     });
   } else {
     const packageDirs = narrow(layout.kind === 'project' ? layout.packageDirs : ['.'], options.sourceDirs, layout.root);
+    // As sf project deploy, a project whose package directory is missing is refused, with the directory named (SDR
+    // would fail on it as on an unreadable file).
+    const missing = packageDirs.find((dir) => !existsSync(join(layout.root, dir)));
+    if (missing !== undefined) {
+      throw messages.createError('error.MissingPackageDirectory', [missing, join(layout.root, 'sfdx-project.json')], [], ExitCode.BadInput);
+    }
     snapshot = await buildSnapshot(folderStore(layout.root), {
       registry,
       source: info('source'),

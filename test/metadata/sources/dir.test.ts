@@ -58,6 +58,18 @@ describe('dir source', function () {
     expect(empty.name).to.equal('NoMetadataError');
   });
 
+  it('refuses a project whose package directory is missing, naming it, and reads it narrowed to those that exist', async () => {
+    const project = temp.make();
+    writeFileSync(join(project, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'unpackaged' }] }));
+    sourceFolder(join(project, 'force-app'));
+    const missing = await failure(read(project));
+    expect(missing.name).to.equal('MissingPackageDirectoryError');
+    expect(missing.exitCode).to.equal(2);
+    expect(missing.message).to.contain('"unpackaged"').and.to.contain(join(project, 'sfdx-project.json'));
+    const narrowed = await readDirSource({ kind: 'dir', value: project, guessed: false }, { apiVersion: '62.0', projectDir: project, sourceDirs: ['force-app'] });
+    expect([...narrowed.components.keys()]).to.deep.equal(['ApexClass:A']);
+  });
+
   it('refuses a link that leads outside the folder', async () => {
     const outside = temp.make();
     writeFileSync(join(outside, 'B.cls'), 'public class B {}\n');
