@@ -242,6 +242,10 @@ async function diffContent(before: Component, after: Component, context: Context
   for (const [name, file] of a) if (!b.has(name)) files.push(file.path);
   let lineEndingsOnly = false;
   for (const [old, file] of changedInPlace) {
+    if (!mayDifferInLineEndingsOnly(old, file)) {
+      files.push(file.path);
+      continue;
+    }
     // eslint-disable-next-line no-await-in-loop -- one file of one component at a time keeps few bytes held
     const [bytesBefore, bytes] = await Promise.all([readBytes(old, displayPath(context.from, old)), readBytes(file, displayPath(context.to, file))]);
     if (sameButLineEndings(bytesBefore, bytes)) {
@@ -254,6 +258,16 @@ async function diffContent(before: Component, after: Component, context: Context
     }
   }
   return { files, lineEndingsOnly };
+}
+
+/**
+ * Whether the sizes leave room for a change of line endings alone, so that the files are worth reading: each CRLF made
+ * LF takes one byte off, so the sizes differ, by at most half of the larger (unknown sizes: worth reading).
+ */
+function mayDifferInLineEndingsOnly(a: SnapshotFile, b: SnapshotFile): boolean {
+  if (a.size === undefined || b.size === undefined) return true;
+  const [small, large] = a.size < b.size ? [a.size, b.size] : [b.size, a.size];
+  return small < large && large <= 2 * small;
 }
 
 function sameButLineEndings(a: Buffer, b: Buffer): boolean {

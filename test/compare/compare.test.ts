@@ -214,6 +214,32 @@ describe('compareSnapshots', function () {
       ]);
     });
 
+    it('reads a changed content file only when the sizes leave room for a change of line endings alone', async () => {
+      const reads: string[] = [];
+      const counted = (snapshot: Snapshot): Snapshot => ({
+        ...snapshot,
+        components: new Map(
+          [...snapshot.components].map(([key, component]) => [
+            key,
+            { ...component, content: component.content.map((file) => ({ ...file, read: (): Promise<Buffer> => (reads.push(file.path), file.read()) })) },
+          ])
+        ),
+      });
+      const from = temp.copy('project');
+      const sameSize = temp.copy('project');
+      edit(sameSize, `${D}/classes/Hello.cls`, "return 'Hello';", "return 'Hallo';");
+      const longer = temp.copy('project');
+      edit(longer, `${D}/classes/Hello.cls`, "return 'Hello';", "return 'Hello!';");
+      const a = counted(await snapshotOf(from));
+      for (const [to, expectedReads] of [[sameSize, 0], [longer, 2]] as const) {
+        reads.length = 0;
+        // eslint-disable-next-line no-await-in-loop
+        const changeset = await compareSnapshots(a, counted(await snapshotOf(to)));
+        expect(changeset.changes.map((c) => [c.key, c.files])).to.deep.equal([['ApexClass:Hello', [`${D}/classes/Hello.cls`]]]);
+        expect(reads.filter((path) => path.endsWith('Hello.cls')), to).to.have.length(expectedReads);
+      }
+    });
+
     it('a binary file whose bytes differ in CRLF against LF is a change', async () => {
       const from = temp.copy('project');
       const to = temp.copy('project');
