@@ -18,6 +18,8 @@ export type SpoolJob = {
   readonly path: string;
   /** At most this many bytes of blobs are spooled; the rest is read from git as usual. */
   readonly budget: number;
+  /** Blobs larger than this are not spooled. */
+  readonly largest: number;
 };
 
 /** A blob in the spool file: where its answer starts (the header line), and its size. */
@@ -56,8 +58,12 @@ function header(blob: string, size: number): string {
   return `${blob} blob ${size}\n`;
 }
 
-/** The blobs of `git cat-file --batch-check` output that fit the budget, in order, with where git will write each. */
-export function planSpool(batchCheck: string, budget: number): SpooledBlob[] {
+/**
+ * The blobs of `git cat-file --batch-check` output that fit the budget, in order, with where git will write each.
+ * Blobs larger than `largest` are left to git: the spool saves a round trip per read, which matters for the many small
+ * files of a delta, not for a few large ones.
+ */
+export function planSpool(batchCheck: string, budget: number, largest: number): SpooledBlob[] {
   const blobs: SpooledBlob[] = [];
   let length = 0;
   let total = 0;
@@ -65,7 +71,7 @@ export function planSpool(batchCheck: string, budget: number): SpooledBlob[] {
     const [blob, type, sizeText] = line.split(' ');
     if (type !== 'blob') continue;
     const size = Number(sizeText);
-    if (total + size > budget) continue;
+    if (size > largest || total + size > budget) continue;
     total += size;
     blobs.push([blob, length, size]);
     length += header(blob, size).length + size + 1;
