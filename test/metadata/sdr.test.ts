@@ -36,22 +36,4 @@ describe('SDR parts (sdr.ts)', () => {
     expect(result.status, result.stderr).to.equal(0);
     expect(JSON.parse(result.stdout.trim().split('\n').pop()!)).to.deep.equal({ index: false, parts: true });
   });
-
-  it('starts the spool of a git delta before SDR loads: the diff command and the spool load no part of SDR', () => {
-    // The command starts git on the changed blobs (spool.ts), then loads the diff (and SDR) while git writes: a
-    // static import of SDR on this path would make git wait for it.
-    const script = [
-      "import { createRequire } from 'node:module';",
-      "await import('./src/metadata/git/spool.ts');",
-      "const spool = Object.keys(createRequire(import.meta.url).cache);",
-      "await import('./src/commands/federate/diff.ts');",
-      'const command = Object.keys(createRequire(import.meta.url).cache);',
-      "const sdr = (paths) => paths.filter((path) => path.includes('source-deploy-retrieve')).length;",
-      "const core = (paths) => paths.filter((path) => path.includes('@salesforce/core')).length;",
-      'console.log(JSON.stringify({ spool: sdr(spool) + core(spool), command: sdr(command) }));',
-    ].join('\n');
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: process.cwd(), encoding: 'utf8', timeout: 60_000 });
-    expect(result.status, result.stderr).to.equal(0);
-    expect(JSON.parse(result.stdout.trim().split('\n').pop()!)).to.deep.equal({ spool: 0, command: 0 });
-  });
 });

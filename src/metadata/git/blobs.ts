@@ -100,10 +100,7 @@ export class BlobReader {
   public read(name: string): Promise<Buffer | undefined> {
     if (name.includes('\n')) return Promise.resolve(undefined);
     const spooled = readSpooled(name);
-    // Answered on a later turn of the event loop, as git's answers are: a compare whose reads all come from the spool
-    // would otherwise run in one go, and hold back the copy thread's messages (and the bytes queued for it) meanwhile.
-    if (spooled) return new Promise((resolve) => setImmediate(resolve, spooled));
-    return this.fromGit(name);
+    return spooled ? Promise.resolve(spooled) : this.fromGit(name);
   }
 
   /** Synchronous read for the few places SDR's resolver reads a file synchronously; one git process per call. */

@@ -18,8 +18,6 @@ export type SpoolJob = {
   readonly path: string;
   /** At most this many bytes of blobs are spooled; the rest is read from git as usual. */
   readonly budget: number;
-  /** Blobs larger than this are not spooled. */
-  readonly largest: number;
 };
 
 /** A blob in the spool file: where its answer starts (the header line), and its size. */
@@ -58,12 +56,8 @@ function header(blob: string, size: number): string {
   return `${blob} blob ${size}\n`;
 }
 
-/**
- * The blobs of `git cat-file --batch-check` output that fit the budget, in order, with where git will write each.
- * Blobs larger than `largest` are left to git: the spool saves a round trip per read, which matters for the many small
- * files of a delta, not for a few large ones.
- */
-export function planSpool(batchCheck: string, budget: number, largest: number): SpooledBlob[] {
+/** The blobs of `git cat-file --batch-check` output that fit the budget, in order, with where git will write each. */
+export function planSpool(batchCheck: string, budget: number): SpooledBlob[] {
   const blobs: SpooledBlob[] = [];
   let length = 0;
   let total = 0;
@@ -71,7 +65,7 @@ export function planSpool(batchCheck: string, budget: number, largest: number): 
     const [blob, type, sizeText] = line.split(' ');
     if (type !== 'blob') continue;
     const size = Number(sizeText);
-    if (size > largest || total + size > budget) continue;
+    if (total + size > budget) continue;
     total += size;
     blobs.push([blob, length, size]);
     length += header(blob, size).length + size + 1;

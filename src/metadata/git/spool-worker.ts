@@ -46,7 +46,7 @@ async function spool(job: SpoolJob, port: MessagePort): Promise<void> {
   if (!wanted.length) return skip('no blob differs');
   const check = await git(job.cwd, ['cat-file', '--batch-check'], `${wanted.join('\n')}\n`);
   if (!check.ok) return skip('git cat-file --batch-check failed');
-  const blobs = planSpool(check.stdout, job.budget, job.largest);
+  const blobs = planSpool(check.stdout, job.budget);
   if (!blobs.length) return skip('no blob fits the budget');
   if (run.stopped) return skip('closed');
 

@@ -20,13 +20,6 @@ import { readSpooledBlob, type SpooledBlob, type SpoolJob, type SpoolMessage } f
 /** Bytes of blobs at most spooled per run: beyond, blobs are read from git. On disk (the temporary folder), not memory. */
 const SPOOL_BUDGET = 256 * 1024 * 1024;
 
-/**
- * Larger blobs are read from git. Read from the spool, the 4 MB profiles of the 50,000-file bench raised its peak
- * memory by about 100 MB (up to 8 components compared at once each got both their files at once, where git's one pipe
- * hands them out one after the other), for no time saved: a round trip to git matters for small files only.
- */
-const SPOOL_LARGEST = 1024 * 1024;
-
 /** Where a spool holds a blob, for a thread of this process to read it (`readSpooledBlob`). */
 export type SpooledAt = { readonly fd: number; readonly blob: SpooledBlob };
 
@@ -39,11 +32,11 @@ class BlobSpool {
   private index = new Map<string, SpooledBlob>();
   private removed = false;
 
-  public constructor(job: Omit<SpoolJob, 'path' | 'budget' | 'largest'>, private readonly path: string) {
+  public constructor(job: Omit<SpoolJob, 'path' | 'budget'>, private readonly path: string) {
     this.written = new Promise((settle) => (this.settle = settle));
     // A small young generation: the thread holds git's list of changes and the plan, nothing more.
     this.worker = startWorker(import.meta.url, 'spool-worker', {
-      workerData: { ...job, path, budget: SPOOL_BUDGET, largest: SPOOL_LARGEST } satisfies SpoolJob,
+      workerData: { ...job, path, budget: SPOOL_BUDGET } satisfies SpoolJob,
       resourceLimits: { maxYoungGenerationSizeMb: 4 },
     });
     this.worker.unref();
