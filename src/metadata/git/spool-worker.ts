@@ -28,10 +28,7 @@ async function spool(job: SpoolJob, port: MessagePort): Promise<void> {
     run.writer?.kill();
     port.close();
   });
-  const skip = (reason: string): void => {
-    port.postMessage({ kind: 'skipped', reason } satisfies SpoolMessage);
-    port.unref();
-  };
+  const skip = (reason: string): void => port.postMessage({ kind: 'skipped', reason } satisfies SpoolMessage);
 
   let from = `${job.from}^{commit}`;
   const to = `${job.to}^{commit}`;
@@ -48,11 +45,9 @@ async function spool(job: SpoolJob, port: MessagePort): Promise<void> {
   if (!check.ok) return skip('git cat-file --batch-check failed');
   const blobs = planSpool(check.stdout, job.budget);
   if (!blobs.length) return skip('no blob fits the budget');
-  if (run.stopped) return skip('closed');
+  if (run.stopped) return;
 
-  // A new file only this user can read (the bytes are the repository's), never one that is there already: a name
-  // taken in a shared temporary folder, or a link planted there, makes the spool skip instead.
-  const out = openSync(job.path, 'wx', 0o600);
+  const out = openSync(job.path, 'w');
   const child = spawn('git', ['cat-file', '--batch'], { cwd: job.cwd, env: { ...process.env, ...GIT_ENV }, stdio: ['pipe', out, 'ignore'] });
   closeSync(out);
   run.writer = child;
@@ -61,8 +56,6 @@ async function spool(job: SpoolJob, port: MessagePort): Promise<void> {
   const end = (complete: boolean): void => {
     if (!ended && !run.stopped) port.postMessage({ kind: 'written', complete } satisfies SpoolMessage);
     ended = true;
-    // Nothing left to do: the thread ends (its message delivered), and its memory goes before compare needs the most.
-    port.unref();
   };
   child.on('error', () => end(false));
   child.on('close', (code) => end(code === 0));
@@ -72,8 +65,7 @@ async function spool(job: SpoolJob, port: MessagePort): Promise<void> {
 
 if (parentPort) {
   const port = parentPort;
-  spool(workerData as SpoolJob, port).catch((error: unknown) => {
-    port.postMessage({ kind: 'skipped', reason: error instanceof Error ? error.message : String(error) } satisfies SpoolMessage);
-    port.unref();
-  });
+  spool(workerData as SpoolJob, port).catch((error: unknown) =>
+    port.postMessage({ kind: 'skipped', reason: error instanceof Error ? error.message : String(error) } satisfies SpoolMessage)
+  );
 }

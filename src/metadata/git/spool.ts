@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,11 +33,7 @@ class BlobSpool {
 
   public constructor(job: Omit<SpoolJob, 'path' | 'budget'>, private readonly path: string) {
     this.written = new Promise((settle) => (this.settle = settle));
-    // A small young generation: the thread holds git's list of changes and the plan, nothing more.
-    this.worker = startWorker(import.meta.url, 'spool-worker', {
-      workerData: { ...job, path, budget: SPOOL_BUDGET } satisfies SpoolJob,
-      resourceLimits: { maxYoungGenerationSizeMb: 4 },
-    });
+    this.worker = startWorker(import.meta.url, 'spool-worker', { workerData: { ...job, path, budget: SPOOL_BUDGET } satisfies SpoolJob });
     this.worker.unref();
     this.worker.on('message', (message: SpoolMessage) => this.receive(message));
     // A worker that failed to start or died: reads go to git, as for a blob not spooled.
@@ -129,7 +124,7 @@ export function spoolChangedBlobs(request: SpoolRequest): SpoolHandle {
   const key = [cwd, request.from, request.to, request.mergeBase === true].join('\0');
   let spool = spools.get(key);
   if (!spool) {
-    const path = join(tmpdir(), `sf-federate-spool-${process.pid}-${++made}-${randomBytes(6).toString('hex')}`);
+    const path = join(tmpdir(), `sf-federate-spool-${process.pid}-${++made}`);
     if (made === 1) process.once('exit', removeLeftovers);
     spool = new BlobSpool({ cwd, from: request.from, to: request.to, mergeBase: request.mergeBase === true }, path);
     spools.set(key, spool);
