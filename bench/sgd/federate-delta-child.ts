@@ -15,11 +15,6 @@ import { fileURLToPath } from 'node:url';
 const root = pluginRoot();
 const built = existsSync(join(root, 'lib', 'compare', 'compare.js'));
 const load = <T>(path: string): Promise<T> => import(join(root, built ? 'lib' : 'src', `${path}.${built ? 'js' : 'ts'}`)) as Promise<T>;
-const [repoArg, from, to, outArg, flag] = process.argv.slice(2);
-if (!repoArg || !from || !to || !outArg) throw new Error('usage: federate-delta-child.ts REPO FROM TO OUT [--copy-sources]');
-// As the command does: git starts writing the blobs the refs differ by before SDR is loaded (spool.ts).
-const { spoolFor } = await load<typeof import('../../src/metadata/git/spool.js')>('metadata/git/spool');
-const spool = spoolFor({ from: `git:${from}`, to: `git:${to}`, cwd: repoArg });
 const { compareAndWrite } = await load<typeof import('../../src/compare/compare-and-write.js')>('compare/compare-and-write');
 const { readSourcePair } = await load<typeof import('../../src/metadata/git/pair.js')>('metadata/git/pair');
 const { readProjectFile } = await load<typeof import('../../src/metadata/project.js')>('metadata/project');
@@ -34,6 +29,8 @@ function pluginRoot(): string {
 }
 
 async function main(): Promise<void> {
+  const [repoArg, from, to, outArg, flag] = process.argv.slice(2);
+  if (!repoArg || !from || !to || !outArg) throw new Error('usage: federate-delta-child.ts REPO FROM TO OUT [--copy-sources]');
   const repo = resolve(repoArg);
   const phases: Record<string, number> = {};
   const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
@@ -61,7 +58,6 @@ async function main(): Promise<void> {
     },
   });
   phases.write = Math.round(performance.now() - started);
-  spool?.close();
   const files = written?.files ?? [];
   const count = (members: Record<string, string[]>): number => Object.values(members).reduce((sum, list) => sum + list.length, 0);
   process.stdout.write(

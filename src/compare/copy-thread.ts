@@ -1,6 +1,4 @@
-import type { Worker } from 'node:worker_threads';
-import type { SpooledAt } from '../metadata/git/spool.js';
-import { startWorker } from '../worker-thread.js';
+import { Worker } from 'node:worker_threads';
 
 /*
  * The files of a delta source tree that are copied whole from git, copied by a worker thread (copy-worker.ts) that
@@ -21,8 +19,6 @@ export type CopyRequest = {
   readonly masterDetail: boolean;
   /** The blob's bytes, when this thread has them already (compare read them): written as they are, git not asked. */
   readonly bytes?: Uint8Array;
-  /** Where a spool holds the blob (spool.ts): read there (its header checked) rather than from git. */
-  readonly spooled?: SpooledAt;
 };
 
 /** Why a copy failed, for the main thread to turn into its usual error. */
@@ -70,8 +66,17 @@ export class CopyThread {
 
   private start(): Worker {
     if (this.worker) return this.worker;
+    // Compiled, the worker is copy-worker.js beside this file; run from the TypeScript sources, copy-worker.ts.
+    const extension = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+    const script = new URL(`./copy-worker.${extension}`, import.meta.url);
+    // The worker inherits Node's options as Node passes them on (a loader such as tsx included, and options a worker
+    // refuses when given explicitly, such as `node --max-old-space-size=8192`, tolerated), except for a script given
+    // inline (`node --input-type=module -e ...`): `--input-type` would make the worker refuse its file, so the options
+    // are given without it.
+    const inline = process.execArgv.some((option) => option.startsWith('--input-type'));
+    const execArgv = inline ? { execArgv: process.execArgv.filter((option) => !option.startsWith('--input-type')) } : {};
     // A small young generation: the thread's garbage is a few strings per file, and memory counts at 50,000 files.
-    const worker = startWorker(import.meta.url, 'copy-worker', { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
+    const worker = new Worker(script, { ...execArgv, resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     worker.unref();
     worker.on('message', (results: CopyResult[]) => this.receive(results));
     worker.on('error', (error: Error) => this.stop(worker, error));

@@ -4,7 +4,6 @@ import { dirname } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { CatFileOutput } from '../metadata/git/cat-file-output.js';
 import { GIT_ENV } from '../metadata/git/env.js';
-import { readSpooledBlob } from '../metadata/git/spool-file.js';
 import type { CopyRequest, CopyResult } from './copy-thread.js';
 import { isMasterDetail } from './field-xml.js';
 import { xmlFault } from './xml-check.js';
@@ -102,8 +101,7 @@ function reply(result: CopyResult): void {
 
 parentPort!.on('message', (requests: readonly CopyRequest[]) => {
   for (const request of requests) {
-    const bytes = request.bytes ? Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength) : request.spooled && readSpooledBlob(request.spooled.fd, request.spooled.blob);
-    if (bytes) reply(copy(request, bytes));
+    if (request.bytes) reply(copy(request, Buffer.from(request.bytes.buffer, request.bytes.byteOffset, request.bytes.byteLength)));
     else readerFor(request.repo).request(request);
   }
 });

@@ -7,7 +7,6 @@ import { SfError } from '@salesforce/core';
 import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../exit-codes.js';
 import { gitMessages as messages } from '../metadata/git/messages.js';
-import { spooledAt, type SpooledAt } from '../metadata/git/spool.js';
 import { metadataMessages } from '../metadata/messages.js';
 import type { Snapshot, SnapshotFile } from '../metadata/types.js';
 import { CopyThread } from './copy-thread.js';
@@ -145,7 +144,7 @@ export class DeltaSourceWriter {
       destination,
       checkXml: parsed === undefined && file.path.endsWith('.xml'),
       masterDetail: parent !== undefined,
-      ...(parsed ? { bytes: parsed } : spooledCopy(file.hash)),
+      ...(parsed ? { bytes: parsed } : {}),
     });
     const failure = result.failure;
     if (failure?.kind === 'missing') await readOrFail(file, this.to); // throws the reader's error, which names the path
@@ -233,10 +232,4 @@ async function readOrFail(file: SnapshotFile, snapshot: Snapshot): Promise<Buffe
     if (error instanceof SfError) throw error;
     throw messages.createError('error.DeltaSourcesFailed', [snapshot.source.label, `${file.path}: ${(error as Error).message}`], [], ExitCode.External);
   }
-}
-
-/** Where a spool holds the blob, for the copy thread to read it there rather than from git. */
-function spooledCopy(blob: string): { spooled?: SpooledAt } {
-  const spooled = spooledAt(blob);
-  return spooled ? { spooled } : {};
 }

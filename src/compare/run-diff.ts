@@ -6,7 +6,6 @@ import { registryFor } from '../metadata/registry.js';
 import { readSource, parseSourceSpec, type SourceSpec } from '../metadata/sources/index.js';
 import { assertNoMergeInProgress, closeGit, mergeBaseSpec } from '../metadata/sources/git.js';
 import { readSourcePair } from '../metadata/git/pair.js';
-import { spoolFor } from '../metadata/git/spool.js';
 import type { ReadOptions } from '../metadata/sources/source.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import { resolveProject, type ProjectContext } from '../metadata/project-context.js';
@@ -44,17 +43,12 @@ export type DiffRequest = {
  * and write the manifests last, all at once, only when everything before succeeded.
  */
 export async function runDiff(request: DiffRequest): Promise<DiffResult> {
-  const spool = spoolFor(request);
+  const project = resolveProject(request.cwd, request.apiVersion);
   try {
-    const project = resolveProject(request.cwd, request.apiVersion);
-    try {
-      return await diffInProject(request, project);
-    } finally {
-      // Only now: git snapshots read their blobs lazily, through compare and --copy-sources, from one git process.
-      await closeGit(request.repoDir ? resolve(request.cwd, request.repoDir) : project.dir);
-    }
+    return await diffInProject(request, project);
   } finally {
-    spool?.close();
+    // Only now: git snapshots read their blobs lazily, through compare and --copy-sources, from one git process.
+    await closeGit(request.repoDir ? resolve(request.cwd, request.repoDir) : project.dir);
   }
 }
 

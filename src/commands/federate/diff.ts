@@ -1,7 +1,7 @@
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
+import { runDiff } from '../../compare/run-diff.js';
 import type { DiffResult } from '../../compare/result.js';
-import { spoolFor } from '../../metadata/git/spool.js';
 import { ExitCode } from '../../exit-codes.js';
 import { progressReporter } from '../../report/progress.js';
 import { renderHuman } from '../../report/human.js';
@@ -40,11 +40,8 @@ export default class FederateDiff extends SfCommand<FederateDiffResult> {
   public async run(): Promise<FederateDiffResult> {
     const { flags } = await this.parse(FederateDiff);
     const progress = progressReporter(this);
-    // Two git refs: git starts writing the blobs they differ by now, while SDR and the rest of the diff load.
-    const spool = spoolFor({ from: flags.from, to: flags.to, cwd: process.cwd(), repoDir: flags['repo-dir'], mergeBase: flags['merge-base'] });
     let result: DiffResult;
     try {
-      const { runDiff } = await import('../../compare/run-diff.js');
       result = await runDiff({
         from: flags.from,
         to: flags.to,
@@ -65,7 +62,6 @@ export default class FederateDiff extends SfCommand<FederateDiffResult> {
         onProgress: progress.listener,
       });
     } finally {
-      spool?.close();
       progress.stop();
     }
 

@@ -4,7 +4,6 @@ import { CatFileOutput } from './cat-file-output.js';
 import { gitMessages as messages } from './messages.js';
 import { GIT_ENV } from './env.js';
 import { firstLine, type GitRepo } from './repo.js';
-import { readSpooled } from './spool.js';
 
 type Pending = {
   readonly name: string;
@@ -99,14 +98,14 @@ export class BlobReader {
   /** The bytes of an object (`<blob id>` or `<commit>:<path>`), undefined when the repository does not have it. */
   public read(name: string): Promise<Buffer | undefined> {
     if (name.includes('\n')) return Promise.resolve(undefined);
-    const spooled = readSpooled(name);
-    return spooled ? Promise.resolve(spooled) : this.fromGit(name);
+    // A process that ended on its own (or never started) takes no more requests: the next read starts another.
+    if (!this.batch || this.batch.ended) this.batch = new Batch(this.repo);
+    const batch = this.batch;
+    return new Promise<Buffer | undefined>((resolve, reject) => batch.request({ name, resolve, reject }));
   }
 
   /** Synchronous read for the few places SDR's resolver reads a file synchronously; one git process per call. */
   public readSync(name: string): Buffer | undefined {
-    const spooled = readSpooled(name);
-    if (spooled) return spooled;
     const result = spawnSync('git', ['cat-file', 'blob', name], { cwd: this.repo.top, env: { ...process.env, ...GIT_ENV }, maxBuffer: 1024 * 1024 * 1024 });
     return result.status === 0 ? result.stdout : undefined;
   }
@@ -118,13 +117,6 @@ export class BlobReader {
   public close(): void {
     this.batch?.close();
     this.batch = undefined;
-  }
-
-  private fromGit(name: string): Promise<Buffer | undefined> {
-    // A process that ended on its own (or never started) takes no more requests: the next read starts another.
-    if (!this.batch || this.batch.ended) this.batch = new Batch(this.repo);
-    const batch = this.batch;
-    return new Promise<Buffer | undefined>((resolve, reject) => batch.request({ name, resolve, reject }));
   }
 }
 
