@@ -240,6 +240,31 @@ describe('compareSnapshots', function () {
       }
     });
 
+    it('an XML file whose versions differ only in line endings is told without parsing it, a malformed one included', async () => {
+      const meta = `${D}/classes/Hello.cls-meta.xml`;
+      const from = temp.copy('project');
+      // Not well-formed on either side: parsing it would be an error, so this passes only if it is not parsed.
+      edit(from, meta, '</ApexClass>', '</ApexClas>');
+      const to = temp.copy('project');
+      edit(to, meta, '</ApexClass>', '</ApexClas>');
+      crlf(to, meta);
+      const a = await snapshotOf(from);
+      const b = await snapshotOf(to);
+      expect(b.components.get('ApexClass:Hello')!.xml!.hash).to.not.equal(a.components.get('ApexClass:Hello')!.xml!.hash);
+      expect((await compareSnapshots(a, b)).changes).to.deep.equal([]);
+      const strict = await compareSnapshots(a, b, { strict: true });
+      expect(strict.changes.map((c) => [c.key, c.kind, c.formattingOnly, c.elements])).to.deep.equal([['ApexClass:Hello', 'changed', true, []]]);
+    });
+
+    it('a real change in an XML file under CRLF is listed with its elements', async () => {
+      const from = temp.copy('project');
+      const to = temp.copy('project');
+      edit(to, `${OBJ}/Account.object-meta.xml`, '<label>Account</label>', '<label>Client</label>');
+      crlf(to, `${OBJ}/Account.object-meta.xml`);
+      const changeset = await compareSnapshots(await snapshotOf(from), await snapshotOf(to));
+      expect(changeset.changes.map((c) => [c.key, c.kind, c.formattingOnly, c.elements.length > 0])).to.deep.equal([['CustomObject:Account', 'changed', undefined, true]]);
+    });
+
     it('a binary file whose bytes differ in CRLF against LF is a change', async () => {
       const from = temp.copy('project');
       const to = temp.copy('project');
