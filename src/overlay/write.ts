@@ -1,5 +1,6 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, writeFile as writeFileWithCallback } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { RegistryAccess } from '../metadata/sdr.js';
@@ -73,6 +74,9 @@ export async function writeSnapshot(snapshot: Snapshot, outputDir: string, optio
   }
 }
 
+/** `fs.writeFile`'s callback form: for thousands of small files, about half the CPU of the promise API's FileHandle. */
+const writeFileFast = promisify(writeFileWithCallback);
+
 async function writeFiles(snapshot: Snapshot, root: string): Promise<number> {
   const files: SnapshotFile[] = [];
   for (const component of snapshot.components.values()) {
@@ -81,7 +85,7 @@ async function writeFiles(snapshot: Snapshot, root: string): Promise<number> {
   }
   const dirs = new Set(files.map((file) => dirname(join(root, file.path))));
   for (const dir of dirs) await mkdir(dir, { recursive: true }); // eslint-disable-line no-await-in-loop
-  await mapLimit(files, 64, async (file) => writeFile(join(root, file.path), await file.read()));
+  await mapLimit(files, 64, async (file) => writeFileFast(join(root, file.path), await file.read()));
   return files.length;
 }
 
