@@ -201,7 +201,7 @@ async function diffXml(before: Component, after: Component, context: Context, re
   // Versions that differ only in their line endings (a Windows checkout against its own ref: every file) are the same
   // XML, as a parser reads CRLF as LF: told without parsing them, as equal bytes are. The `to` bytes were not parsed
   // then, so they are not passed on as checked.
-  if ((fromBytes.includes(0x0d) || bytes.includes(0x0d)) && withLf(fromBytes).equals(withLf(bytes))) return { formattingOnly: true, elements: [], children: [] };
+  if (sameButLineEndings(fromBytes, bytes)) return { formattingOnly: true, elements: [], children: [] };
   const diff = diffXmlPair({ from: fromBytes.toString('utf8'), to: bytes.toString('utf8'), whereFrom, whereTo }, (rootName: string): ElementKeyTable => elementKeysFor(context.registry, rootName));
   if (diff.prunedTo !== undefined) context.onPrunedTo?.(after, diff.prunedTo);
   read?.set(after.xml!.path, bytes);
