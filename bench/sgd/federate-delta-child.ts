@@ -15,6 +15,8 @@ import { fileURLToPath } from 'node:url';
 const root = pluginRoot();
 const built = existsSync(join(root, 'lib', 'compare', 'compare.js'));
 const load = <T>(path: string): Promise<T> => import(join(root, built ? 'lib' : 'src', `${path}.${built ? 'js' : 'ts'}`)) as Promise<T>;
+// First, as every command does: Node's compile cache for the modules loaded after it (src/compile-cache.ts).
+await load('compile-cache');
 const { compareAndWrite } = await load<typeof import('../../src/compare/compare-and-write.js')>('compare/compare-and-write');
 const { readSourcePair } = await load<typeof import('../../src/metadata/git/pair.js')>('metadata/git/pair');
 const { readProjectFile } = await load<typeof import('../../src/metadata/project.js')>('metadata/project');

@@ -115,6 +115,22 @@ describe('e2e: sf federate diff (real sf CLI, plugin linked)', function () {
     expect(readFileSync(join(outputDir, 'destructiveChangesPost.xml'), 'utf8')).to.contain('<members>Stripe_API</members>');
   });
 
+  it("turns on Node's compile cache for the modules it loads, unless NODE_DISABLE_COMPILE_CACHE is set", async () => {
+    // sf itself does not turn the cache on: a cache in this run's temp folder comes from the command.
+    const args = ['federate', 'diff', '--from', 'dir:examples/global', '--to', 'dir:examples/china', '--json'];
+    const cached = mkdtempSync(join(work, 'tmp-'));
+    const on = await sf.run(args, { env: { TMPDIR: cached } });
+    expect(on.exitCode, on.stderr).to.equal(0);
+    const cacheDir = join(cached, 'node-compile-cache');
+    expect(existsSync(cacheDir), 'no node-compile-cache folder in TMPDIR').to.equal(true);
+    expect(execFileSync('find', [cacheDir, '-type', 'f'], { encoding: 'utf8' }).trim().split('\n').length).to.be.greaterThan(100);
+    const disabled = mkdtempSync(join(work, 'tmp-'));
+    const off = await sf.run(args, { env: { TMPDIR: disabled, NODE_DISABLE_COMPILE_CACHE: '1' } });
+    expect(off.exitCode, off.stderr).to.equal(0);
+    expect(off.json?.result).to.deep.equal(on.json?.result);
+    expect(existsSync(join(disabled, 'node-compile-cache'))).to.equal(false);
+  });
+
   it('is listed by sf as a linked plugin command with help from messages/', async () => {
     const run = await sf.run(['federate', 'diff', '--help']);
     expect(run.exitCode).to.equal(0);

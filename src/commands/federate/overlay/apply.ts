@@ -1,3 +1,5 @@
+// First: Node's compile cache for the modules loaded after it (src/compile-cache.ts).
+import '../../../compile-cache.js';
 import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { runOverlayApply, type OverlayApplyResult } from '../../../overlay/run.js';
