@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SfError } from '@salesforce/core';
@@ -172,6 +172,39 @@ describe('git sources', () => {
       expect(before).to.include('sfdx-project.json at before (').and.to.include('sets registryCustomizations, sourceBehaviorOptions otherwise').and.to.include(other.dir);
       expect(await warnings('after')).to.deep.equal([]);
       expect(await warnings('HEAD')).to.deep.equal([]);
+    } finally {
+      other.remove();
+    }
+  });
+
+  it('leaves out symbolic links and submodules inside the package directories, with a warning that names them', async () => {
+    const other = new TestRepo();
+    try {
+      const base = other.commit({ 'sfdx-project.json': PROJECT_JSON, '.forceignore': '**/Ignored.cls\n', ...apexClass('Real') }, 'base');
+      symlinkSync('Real.cls', join(other.dir, D, 'classes', 'Linked.cls'));
+      symlinkSync('Real.cls', join(other.dir, D, 'classes', 'Ignored.cls'));
+      // A submodule as git stores it: a tree entry of mode 160000 holding another repository's commit id.
+      // Committed without `add -A`, which would stage the missing folder as deleted.
+      other.git('update-index', '--add', '--cacheinfo', `160000,${base},${D}/vendored`);
+      other.git('add', '--', `${D}/classes`);
+      other.git('commit', '-qm', 'links');
+      expect(other.git('ls-tree', '-r', 'HEAD', '--', `${D}/`)).to.match(/^160000 commit /m).and.to.match(/^120000 blob /m);
+      const seen: string[] = [];
+      const onProgress = (event: { kind: string; message?: string }): void => {
+        if (event.kind === 'warning' && event.message) seen.push(event.message);
+      };
+      const snapshot = await readGitSource(spec('HEAD'), { ...options, projectDir: other.dir, onProgress });
+      expect(keys(snapshot)).to.deep.equal(['ApexClass:Real']);
+      expect(snapshot.unclassified.map((file) => file.path)).to.deep.equal([]);
+      expect(seen).to.have.length(1);
+      expect(seen[0]).to.include('HEAD (').and.to.include('2 symbolic link(s) or submodule(s)');
+      expect(seen[0]).to.include(`${D}/classes/Linked.cls`).and.to.include(`${D}/vendored`).and.not.to.include('Ignored.cls');
+      // The delta of two refs lists each side the same way: the links are not a change, and each side says so.
+      seen.length = 0;
+      const [a, b] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), { ...options, projectDir: other.dir, onProgress });
+      expect((await compareSnapshots(a, b, { registry: registryFor(other.dir) })).changes).to.deep.equal([]);
+      expect(seen).to.have.length(1);
+      expect(seen[0]).to.include('HEAD (');
     } finally {
       other.remove();
     }

@@ -11,8 +11,14 @@ import type { ReadOptions, SourceSpec } from '../sources/source.js';
 import type { ProgressListener, Snapshot, SnapshotFile, SourceInfo } from '../types.js';
 import { blobReader, type BlobReader } from './blobs.js';
 import { gitMessages as messages } from './messages.js';
-import { listTree, pathKind, requireRepo, resolveCommit, type GitRepo } from './repo.js';
+import { listTree, pathKind, requireRepo, resolveCommit, type GitRepo, type TreeEntry } from './repo.js';
 import { GitTreeContainer, type TreeFile } from './tree.js';
+
+/**
+ * Tree entries that are not files of the ref: a symbolic link's blob holds only its target's path, and a submodule is
+ * a commit of another repository. Both are left out, with a warning; a checkout follows them (`dir:` reads that).
+ */
+const NOT_FILES = new Set(['120000', '160000']);
 
 /** `REF[:PATH]` split at the first colon (a ref name cannot hold one). */
 export function splitRefSpec(value: string): { readonly ref: string; readonly path?: string } {
@@ -100,12 +106,10 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
   const denies = forceIgnoreFilter(forceIgnoreText);
   const repoPaths = packageDirs.includes('.') ? (root ? [root] : []) : packageDirs.map((dir) => join(root, dir));
   const entries = await listTree(repo, commit, repoPaths);
-  const listing = new Map<string, TreeFile>();
-  const prefix = root ? `${root}/` : '';
-  for (const entry of entries) {
-    if (entry.mode === '120000' || !entry.path.startsWith(prefix)) continue;
-    listing.set(entry.path.slice(prefix.length), { blob: entry.blob });
-  }
+  const listing = listingOf(entries, root, denies, (notRead) => {
+    const shown = notRead.slice(0, 5).join(', ') + (notRead.length > 5 ? ', …' : '');
+    options.onProgress?.({ kind: 'warning', message: messages.getMessage('warning.LinksNotRead', [at, notRead.length, shown]) });
+  });
   const info: SourceInfo = { kind: 'git', spec: text, label: messages.getMessage('label.Ref', [ref, commit.slice(0, 12)]), format: 'source', commit };
   const registry = sideRegistry(refProject, at, options);
   let files: Map<string, TreeFile> | undefined;
@@ -129,6 +133,24 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
       return files;
     },
   };
+}
+
+/** The files of a listing below `root`, relative to it; links and submodules (not forceignored) go to `onNotRead`. */
+function listingOf(entries: readonly TreeEntry[], root: string, denies: (path: string) => boolean, onNotRead: (paths: string[]) => void): Map<string, TreeFile> {
+  const listing = new Map<string, TreeFile>();
+  const prefix = root ? `${root}/` : '';
+  const notRead: string[] = [];
+  for (const entry of entries) {
+    if (!entry.path.startsWith(prefix)) continue;
+    const rel = entry.path.slice(prefix.length);
+    if (NOT_FILES.has(entry.mode)) {
+      if (!denies(rel)) notRead.push(rel);
+      continue;
+    }
+    listing.set(rel, { blob: entry.blob });
+  }
+  if (notRead.length) onNotRead(notRead);
+  return listing;
 }
 
 /** The project's registry, which classifies a ref's files; a warning when the ref's project sets it up otherwise. */

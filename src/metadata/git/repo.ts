@@ -104,13 +104,13 @@ export type TreeEntry = {
   /** Path from the repository's top, `/` separators, as git stores it (no quoting). */
   readonly path: string;
   readonly blob: string;
-  /** `100644`, `100755` or `120000` (a link: its blob holds the target). */
+  /** `100644`, `100755`, `120000` (a link: its blob holds the target) or `160000` (a submodule: the id is a commit's). */
   readonly mode: string;
 };
 
 /**
- * Every file below `paths` (repository-relative folders; all when empty) in a commit, with blob ids,
- * straight from the object store. Submodules are left out.
+ * Every file below `paths` (repository-relative folders; all when empty) in a commit, with blob ids, straight from the
+ * object store; a submodule is one entry, mode 160000, with the id of its commit.
  */
 export async function listTree(repo: GitRepo, commit: string, paths: readonly string[] = []): Promise<TreeEntry[]> {
   // No --long (sizes make git open every blob) and no --format (git 2.39 quotes %(path) even with -z).
@@ -127,7 +127,7 @@ export async function listTree(repo: GitRepo, commit: string, paths: readonly st
     const tab = line.indexOf('\t');
     if (tab < 0) continue;
     const [mode, type, blob] = line.slice(0, tab).split(' ');
-    if (type !== 'blob') continue;
+    if (type !== 'blob' && type !== 'commit') continue;
     entries.push({ path: line.slice(tab + 1), blob, mode });
   }
   return entries;
