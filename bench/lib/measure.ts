@@ -109,7 +109,8 @@ export function tsNode(file: string, ...args: string[]): string[] {
 }
 
 /**
- * The command that runs a TypeScript file as JavaScript: its types stripped once (Node's own `stripTypeScriptTypes`)
+ * The command that runs a TypeScript file as JavaScript: its types stripped once (Node's own `stripTypeScriptTypes`,
+ * experimental in Node 22: `npm run bench` silences the warning it prints)
  * into bench/out/js/, and that file run. The measured process then starts as a plain JavaScript one: Node loads
  * its type stripper only for a `.ts` entry, about 50 ms at every start, which is the harness's cost, not the tool's.
  * The file may only use erasable syntax (types, no enums), must import compiled JavaScript, and has no relative
