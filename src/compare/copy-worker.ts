@@ -1,3 +1,5 @@
+// First: Node's compile cache, which a worker thread turns on for itself (src/compile-cache.ts).
+import '../compile-cache.js';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
