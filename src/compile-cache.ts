@@ -5,21 +5,16 @@ import module from 'node:module';
  * inherit it), for its side effect: Node's on-disk compile cache (V8 code cache) is on for the modules loaded after
  * it. A command loads SDR, @salesforce/core and their dependencies, about 0.5–0.7 s of start-up on every run, much of
  * it compiling the same JavaScript again; from the second run on, the cache takes about 0.17 s off that (docs/git.md,
- * "Speed"). The Angular and Vercel CLIs do the same. The cache lives in Node's default place (`<tmpdir>/node-compile-cache`, or NODE_COMPILE_CACHE), is keyed by
- * each file's content and Node's version, and is off with NODE_DISABLE_COMPILE_CACHE=1. Where Node has no such cache
- * (before 22.1) or cannot write it, nothing changes: the call does not throw, and its status is only kept for a test.
+ * "Speed"). The Angular and Vercel CLIs do the same. The cache lives in Node's default place
+ * (`<tmpdir>/node-compile-cache`, or NODE_COMPILE_CACHE), is keyed by each file's content and Node's version, and is
+ * off with NODE_DISABLE_COMPILE_CACHE=1. Where Node has no such cache (before 22.1) or cannot write it, nothing
+ * changes: the call returns a status instead of throwing, and a throw would only mean no cache either.
  */
 
-type CompileCacheResult = { status: number; directory?: string; message?: string };
-type WithCompileCache = { enableCompileCache?: () => CompileCacheResult };
+type WithCompileCache = { enableCompileCache?: () => unknown };
 
-/** What enabling the cache gave: undefined when this Node has no compile cache. */
-export const compileCache: CompileCacheResult | undefined = enable();
-
-function enable(): CompileCacheResult | undefined {
-  try {
-    return (module as WithCompileCache).enableCompileCache?.();
-  } catch {
-    return undefined;
-  }
+try {
+  (module as WithCompileCache).enableCompileCache?.();
+} catch {
+  // No cache: every module is compiled as usual.
 }
