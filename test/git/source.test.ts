@@ -210,6 +210,40 @@ describe('git sources', () => {
     }
   });
 
+  it("leaves out of both refs what the `to` ref's .forceignore ignores: starting to ignore a file does not delete it", async () => {
+    const other = new TestRepo();
+    try {
+      other.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('A'), ...apexClass('B') }, 'base');
+      other.commit({ '.forceignore': '**/B.cls*\n', ...apexClass('A', 'public class A { void x() {} }') }, 'ignore B');
+      other.commit({ '.forceignore': null }, 'stop ignoring B');
+      other.commit({ '.forceignore': '**/B.cls*\n', ...apexClass('B', 'public class B { void y() {} }') }, 'change B and ignore it');
+      const delta = async (from: string, to: string): Promise<{ changes: string[]; warnings: string[] }> => {
+        const warnings: string[] = [];
+        const onProgress = (event: { kind: string; message?: string }): void => {
+          if (event.kind === 'warning' && event.message) warnings.push(event.message);
+        };
+        const [a, b] = await readSourcePair(spec(from), spec(to), { ...options, projectDir: other.dir, onProgress });
+        const { changes } = await compareSnapshots(a, b, { registry: registryFor(other.dir) });
+        return { changes: changes.map((change) => `${change.kind} ${change.key}`), warnings };
+      };
+      // B is in both trees, unchanged: ignoring it from now on is not removing it (no destructive change).
+      const ignoring = await delta('HEAD~3', 'HEAD~2');
+      expect(ignoring.changes).to.deep.equal(['changed ApexClass:A']);
+      expect(ignoring.warnings.join('\n')).to.include('.forceignore of HEAD~3 (').and.to.include('differ');
+      // Ceasing to ignore it: `sf project deploy` from the `to` ref now deploys it, so it is added.
+      expect((await delta('HEAD~2', 'HEAD~1')).changes).to.deep.equal(['added ApexClass:B']);
+      // A change to a file that the `to` ref ignores is left out.
+      expect((await delta('HEAD~1', 'HEAD')).changes).to.deep.equal([]);
+      // The other way round, the file the `to` ref ignores stays out as well: no removal either way.
+      expect((await delta('HEAD~2', 'HEAD~3')).changes).to.deep.equal(['changed ApexClass:A', 'added ApexClass:B']);
+      // One .forceignore on both sides: no warning, and what it ignores stays out.
+      const same = await delta('HEAD~3', 'HEAD~3');
+      expect(same).to.deep.equal({ changes: [], warnings: [] });
+    } finally {
+      other.remove();
+    }
+  });
+
   it('reads paths with spaces and non-ASCII characters', async () => {
     const other = new TestRepo();
     try {

@@ -5,6 +5,7 @@ import { readSource, settleSourceSpec } from '../sources/index.js';
 import type { ReadOptions, SourceSpec } from '../sources/source.js';
 import { relativeInside } from '../snapshot.js';
 import type { Snapshot } from '../types.js';
+import { gitMessages as messages } from './messages.js';
 import { mountSide, narrowSide, openGitSide, prefetchForResolution, snapshotOf, type GitSide } from './read.js';
 import type { GitTreeContainer, TreeFile } from './tree.js';
 
@@ -24,6 +25,13 @@ export async function readSourcePair(from: SourceSpec, to: SourceSpec, options: 
   return Promise.all([readSource(a, options), readSource(b, options)]);
 }
 
+/** A listing without the paths `denies` says yes to. */
+function without(listing: ReadonlyMap<string, TreeFile>, denies: (path: string) => boolean): Map<string, TreeFile> {
+  const kept = new Map<string, TreeFile>();
+  for (const [path, file] of listing) if (!denies(path)) kept.set(path, file);
+  return kept;
+}
+
 /** Paths (relative to each side's root) present on one side only, or with different blob ids. */
 export function changedPaths(left: ReadonlyMap<string, TreeFile>, right: ReadonlyMap<string, TreeFile>): Set<string> {
   const changed = new Set<string>();
@@ -34,11 +42,14 @@ export function changedPaths(left: ReadonlyMap<string, TreeFile>, right: Readonl
 
 async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptions): Promise<[Snapshot, Snapshot]> {
   // With one .forceignore on both sides (the usual case), a path is asked of it only when it is read: the changed
-  // paths and the files of the components they belong to. Otherwise each side's listing is filtered whole first, so
-  // that a path ignored on one side only is a change.
+  // paths and the files of the components they belong to. Otherwise the listings are filtered whole first, and what
+  // the `to` ref ignores is left out of both sides: a file that starts to be ignored is not deleted (a delta would put
+  // it in destructiveChanges, and deploying that deletes it from the org), while one that stops being ignored is
+  // added, as `sf project deploy` from the `to` ref would now deploy it.
   const same = left.forceIgnoreText === right.forceIgnoreText;
   const denied = same ? left.denies : (): boolean => false;
-  const listings = same ? [left.listing, right.listing] : [left.files, right.files];
+  if (!same) options.onProgress?.({ kind: 'warning', message: messages.getMessage('warning.ForceIgnoreDiffers', [left.info.label, right.info.label]) });
+  const listings = same ? [left.listing, right.listing] : [without(left.listing, (path) => left.denies(path) || right.denies(path)), right.files];
   const changed = changedPaths(listings[0], listings[1]);
   for (const path of changed) if (denied(path)) changed.delete(path);
   options.onProgress?.({ kind: 'phase', message: `${changed.size} path(s) differ between ${left.info.label} and ${right.info.label}` });
