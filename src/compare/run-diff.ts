@@ -6,6 +6,7 @@ import { registryFor } from '../metadata/registry.js';
 import { readSource, parseSourceSpec, type SourceSpec } from '../metadata/sources/index.js';
 import { assertNoMergeInProgress, closeGit, mergeBaseSpec } from '../metadata/sources/git.js';
 import { readSourcePair } from '../metadata/git/pair.js';
+import { leaveOutWhatToIgnores } from '../metadata/pair-ignores.js';
 import type { ReadOptions } from '../metadata/sources/source.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import { resolveProject, type ProjectContext } from '../metadata/project-context.js';
@@ -112,8 +113,10 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
  * Two refs of one repository are read on the fast path (only paths whose blob ids differ). A region-aware diff needs
  * whole snapshots: the overlay is applied to all of `from`, and rules about untouched components must find them.
  */
-function readBoth(from: SourceSpec, to: SourceSpec, options: ReadOptions, whole: boolean): Promise<[Snapshot, Snapshot]> {
-  return whole ? Promise.all([readSource(from, options), readSource(to, options)]) : readSourcePair(from, to, options);
+async function readBoth(from: SourceSpec, to: SourceSpec, options: ReadOptions, whole: boolean): Promise<[Snapshot, Snapshot]> {
+  if (!whole) return readSourcePair(from, to, options);
+  const [a, b] = await Promise.all([readSource(from, options), readSource(to, options)]);
+  return [leaveOutWhatToIgnores(a, b, options.onProgress), b];
 }
 
 async function loadRegion(projectDir: string, name: string): Promise<Parameters<typeof regionDiff>[2]> {

@@ -81,7 +81,15 @@ export type Snapshot = {
   readonly unclassified: readonly UnclassifiedFile[];
   /** Package directories the paths belong to, relative to the root (`force-app`, …). `.` for a bare folder. */
   readonly packageDirs: readonly string[];
+  /**
+   * This source's `.forceignore` (its text, undefined when there is none) and what it leaves out, by path relative to
+   * the root; undefined when not known (a converted metadata-format folder). A pair leaves out of the `from` side what
+   * the `to` side ignores.
+   */
+  readonly forceIgnore?: SnapshotForceIgnore;
 };
+
+export type SnapshotForceIgnore = { readonly text: string | undefined; readonly denies: (path: string) => boolean };
 
 /** Progress a long service reports; commands turn it into spinners and bars, services never print. */
 export type ProgressEvent =

@@ -244,6 +244,34 @@ describe('git sources', () => {
     }
   });
 
+  it("leaves out of a ref what the work tree's .forceignore ignores, object fields included, and says so", async () => {
+    const other = new TestRepo();
+    try {
+      other.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('A'), ...apexClass('B'), ...customObject('Thing__c'), ...field('Thing__c', 'F__c') });
+      other.write({ '.forceignore': '**/B.cls*\n**/objects/Thing__c/**\n' }); // not committed: the work tree only
+      const warnings: string[] = [];
+      const onProgress = (event: { kind: string; message?: string }): void => {
+        if (event.kind === 'warning' && event.message) warnings.push(event.message);
+      };
+      const read = { ...options, projectDir: other.dir, onProgress };
+      const kinds = async (a: Snapshot, b: Snapshot): Promise<string[]> =>
+        (await compareSnapshots(a, b, { registry: registryFor(other.dir) })).changes.map((change) => `${change.kind} ${change.key}`);
+      const dir: SourceSpec = { kind: 'dir', value: '.', guessed: false };
+      // What the work tree ignores is neither compared nor deleted.
+      const [ref, tree] = await readSourcePair(spec('HEAD'), dir, read);
+      expect(await kinds(ref, tree)).to.deep.equal([]);
+      expect(ref.components.has('ApexClass:B')).to.equal(false);
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.include('3 component(s) of git:HEAD').and.to.include('.forceignore of dir:.');
+      expect(warnings[0]).to.include('ApexClass:B').and.to.include('CustomField:Thing__c.F__c').and.to.include('CustomObject:Thing__c');
+      // The other way round, the ref ignores nothing: what the work tree ignored is added, as deploying the ref would.
+      const [back, ahead] = await readSourcePair(dir, spec('HEAD'), read);
+      expect(await kinds(back, ahead)).to.deep.equal(['added ApexClass:B', 'added CustomField:Thing__c.F__c', 'added CustomObject:Thing__c']);
+    } finally {
+      other.remove();
+    }
+  });
+
   it('reads paths with spaces and non-ASCII characters', async () => {
     const other = new TestRepo();
     try {

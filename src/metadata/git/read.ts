@@ -320,6 +320,6 @@ export async function snapshotOf(side: GitSide, tree: GitTreeContainer, apiVersi
     resolved
   );
   tree.dropCache();
-  return snapshot;
+  return { ...snapshot, forceIgnore: { text: side.forceIgnoreText, denies: side.denies } };
 }
 

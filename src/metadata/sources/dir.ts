@@ -1,12 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { ExitCode } from '../../exit-codes.js';
 import { metadataMessages as messages } from '../messages.js';
 import { findProjectDir, readProjectFile } from '../project.js';
 import { registryFor } from '../registry.js';
+import { ForceIgnore } from '../sdr.js';
 import { buildSnapshot } from '../snapshot.js';
-import type { Snapshot, SourceInfo } from '../types.js';
+import type { Snapshot, SnapshotForceIgnore, SourceInfo } from '../types.js';
 import { folderStore } from './folder-store.js';
 import type { ReadOptions, SourceSpec } from './source.js';
 
@@ -63,11 +64,27 @@ export async function readDirSource(spec: SourceSpec, options: ReadOptions): Pro
       packageDirs,
       onProgress: options.onProgress,
     });
+    snapshot = { ...snapshot, forceIgnore: folderForceIgnore(layout.root) };
   }
   if (snapshot.components.size === 0) {
     throw messages.createError('error.NoMetadata', [layout.root, snapshot.unclassified.length], [], ExitCode.BadInput);
   }
   return snapshot;
+}
+
+/** The .forceignore SDR's resolver finds for a folder (the nearest at or above it), for a pair to compare with. */
+function folderForceIgnore(root: string): SnapshotForceIgnore {
+  let text: string | undefined;
+  for (let dir = root; ; dir = dirname(dir)) {
+    const file = join(dir, '.forceignore');
+    if (existsSync(file)) {
+      text = readFileSync(file, 'utf8');
+      break;
+    }
+    if (dirname(dir) === dir) break;
+  }
+  const forceIgnore = ForceIgnore.findAndCreate(root);
+  return { text, denies: (path): boolean => forceIgnore.denies(join(root, path)) };
 }
 
 function narrow(packageDirs: readonly string[], sourceDirs: readonly string[] | undefined, root: string): readonly string[] {

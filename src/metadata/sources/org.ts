@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SfError } from '@salesforce/core';
 import { ExitCode } from '../../exit-codes.js';
+import { forceIgnoreFilter } from '../forceignore.js';
 import { cacheKey, DEFAULT_CACHE_TTL_MINUTES, hashBytes, readCache, writeCache, type CacheRequest } from '../org/cache.js';
 import { connect, identifyOrg, knownUsername } from '../org/connection.js';
 import { manifestFilters, parseFilters, planRetrieve } from '../org/discovery.js';
@@ -132,13 +133,15 @@ export async function readOrgSource(spec: SourceSpec, options: ReadOptions, tuni
   // The retrieve is kept under the project's .sf-federate/: SDR's own search would find the project's .forceignore
   // there and, with its default rule for dot folders, ignore the whole tree. The project's rules are applied to the
   // tree as if it were the project, as `sf project retrieve` does.
-  return buildSnapshot(folderStore(entry.dir, { forceIgnoreText: readForceIgnore(options.projectDir) }), {
+  const forceIgnoreText = readForceIgnore(options.projectDir);
+  const snapshot = await buildSnapshot(folderStore(entry.dir, { forceIgnoreText }), {
     registry,
     source,
     apiVersion: options.apiVersion,
     packageDirs: ['force-app'],
     onProgress,
   });
+  return { ...snapshot, forceIgnore: { text: forceIgnoreText, denies: forceIgnoreFilter(forceIgnoreText) } };
 }
 
 function translate(error: unknown, identity: { name: string; instanceUrl: string; label: string }, secret: string | undefined): SfError {
