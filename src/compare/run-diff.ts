@@ -6,7 +6,7 @@ import { registryFor } from '../metadata/registry.js';
 import { readSource, parseSourceSpec, type SourceSpec } from '../metadata/sources/index.js';
 import { assertNoMergeInProgress, closeGit, mergeBaseSpec } from '../metadata/sources/git.js';
 import { readSourcePair } from '../metadata/git/pair.js';
-import { leaveOutWhatToIgnores } from '../metadata/pair-ignores.js';
+import { scopeToTarget } from '../metadata/pair-scope.js';
 import type { ReadOptions } from '../metadata/sources/source.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import { resolveProject, type ProjectContext } from '../metadata/project-context.js';
@@ -116,7 +116,7 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
 async function readBoth(from: SourceSpec, to: SourceSpec, options: ReadOptions, whole: boolean): Promise<[Snapshot, Snapshot]> {
   if (!whole) return readSourcePair(from, to, options);
   const [a, b] = await Promise.all([readSource(from, options), readSource(to, options)]);
-  return [leaveOutWhatToIgnores(a, b, options.onProgress), b];
+  return [scopeToTarget(a, b, options.onProgress), b];
 }
 
 async function loadRegion(projectDir: string, name: string): Promise<Parameters<typeof regionDiff>[2]> {

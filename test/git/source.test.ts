@@ -272,6 +272,42 @@ describe('git sources', () => {
     }
   });
 
+  it('does not delete what lies outside the package directories of the `to` ref, and still follows a package directory that moved', async () => {
+    const other = new TestRepo();
+    const project = (...dirs: string[]): string => JSON.stringify({ packageDirectories: dirs.map((path, index) => ({ path, ...(index ? {} : { default: true }) })) });
+    const inExtra = (dir: string): Record<string, string> => Object.fromEntries(Object.entries(apexClass('X')).map(([path, text]) => [path.replace('force-app', dir), text]));
+    try {
+      other.commit({ 'sfdx-project.json': project('force-app', 'extra'), ...apexClass('A'), ...inExtra('extra') }, 'two package directories');
+      other.commit({ 'sfdx-project.json': project('force-app') }, 'extra dropped, its files kept');
+      other.commit({ 'sfdx-project.json': project('force-app', 'moved'), ...inExtra('moved'), ...Object.fromEntries(Object.keys(inExtra('extra')).map((path) => [path, null])) }, 'extra moved');
+      other.commit({ 'sfdx-project.json': project('force-app'), ...Object.fromEntries(Object.keys(inExtra('moved')).map((path) => [path, null])) }, 'moved dropped, its files deleted');
+      const delta = async (from: string, to: string): Promise<{ changes: string[]; warnings: string[] }> => {
+        const warnings: string[] = [];
+        const onProgress = (event: { kind: string; message?: string }): void => {
+          if (event.kind === 'warning' && event.message) warnings.push(event.message);
+        };
+        const [a, b] = await readSourcePair(spec(from), spec(to), { ...options, projectDir: other.dir, onProgress });
+        const { changes } = await compareSnapshots(a, b, { registry: registryFor(other.dir) });
+        return { changes: changes.map((change) => `${change.kind} ${change.key}`), warnings };
+      };
+      const dropped = await delta('HEAD~3', 'HEAD~2');
+      expect(dropped.changes).to.deep.equal([]);
+      expect(dropped.warnings).to.have.length(1);
+      expect(dropped.warnings[0]).to.include('ApexClass:X').and.to.include('outside the package directories of git:HEAD~2 (force-app)');
+      // A package directory renamed, its files moved along: the class is in both, so it is compared (and equal).
+      const moved = await delta('HEAD~3', 'HEAD~1');
+      expect(moved).to.deep.equal({ changes: [], warnings: [] });
+      // Dropped with its files: still not deleted, only named; deleting is left to an explicit destructive manifest.
+      const deleted = await delta('HEAD~1', 'HEAD');
+      expect(deleted.changes).to.deep.equal([]);
+      expect(deleted.warnings.join('\n')).to.include('ApexClass:X');
+      // The other way round, a package directory listed again: its class is added, as a deploy of `to` includes it.
+      expect(await delta('HEAD~2', 'HEAD~3')).to.deep.equal({ changes: ['added ApexClass:X'], warnings: [] });
+    } finally {
+      other.remove();
+    }
+  });
+
   it('reads paths with spaces and non-ASCII characters', async () => {
     const other = new TestRepo();
     try {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { SourceComponent } from '@salesforce/source-deploy-retrieve';
 import { ForceIgnore, MetadataResolver } from '../sdr.js';
-import { leaveOutWhatToIgnores } from '../pair-ignores.js';
+import { scopeToTarget } from '../pair-scope.js';
 import { readSource, settleSourceSpec } from '../sources/index.js';
 import type { ReadOptions, SourceSpec } from '../sources/source.js';
 import { relativeInside } from '../snapshot.js';
@@ -15,17 +15,21 @@ import type { GitTreeContainer, TreeFile } from './tree.js';
  * path whose blob id differs between the two trees are resolved and put in the snapshots (with the parent XML a
  * decomposed child needs); everything else is equal on both sides and is never resolved nor read. The snapshots are
  * then narrowed to what can differ: compareSnapshots gives the same changes as on the whole trees.
- * Any other pair is read whole, side by side. Either way, what the `to` side's .forceignore ignores is left out of
- * the `from` side too (pair-ignores.ts): it is not deployed, so it must not be deleted either.
+ * Any other pair is read whole, side by side. Either way, what the `to` side does not manage (its .forceignore, its
+ * package directories) is left out of the `from` side too (pair-scope.ts): it is not deployed, so it must not be
+ * deleted either.
  */
 export async function readSourcePair(from: SourceSpec, to: SourceSpec, options: ReadOptions): Promise<[Snapshot, Snapshot]> {
   const [a, b] = await Promise.all([settleSourceSpec(from, options), settleSourceSpec(to, options)]);
   if (a.kind === 'git' && b.kind === 'git') {
     const [left, right] = await Promise.all([openGitSide(a, options), openGitSide(b, options)]);
-    if (left.repo.gitDir === right.repo.gitDir) return readChangedOnly(left, right, options);
+    if (left.repo.gitDir === right.repo.gitDir) {
+      const [changedFrom, changedTo] = await readChangedOnly(left, right, options);
+      return [scopeToTarget(changedFrom, changedTo, options.onProgress), changedTo];
+    }
   }
   const [left, right] = await Promise.all([readSource(a, options), readSource(b, options)]);
-  return [leaveOutWhatToIgnores(left, right, options.onProgress), right];
+  return [scopeToTarget(left, right, options.onProgress), right];
 }
 
 /** A listing without the paths `denies` says yes to. */

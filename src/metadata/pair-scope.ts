@@ -1,0 +1,67 @@
+import { metadataMessages as messages } from './messages.js';
+import type { Component, ComponentKey, ProgressListener, Snapshot } from './types.js';
+
+/*
+ * The `to` side of a pair is what gets deployed, and `sf project deploy` leaves out what its `.forceignore` ignores
+ * and what lies outside its package directories. Such a component is not managed there any more, which is not the
+ * same as deleted: a delta that listed it in destructiveChanges would delete it from the org. So the `from` side is
+ * narrowed to what the `to` side manages before the two are compared, with a warning that names what was left out.
+ * Deleting such components stays possible, explicitly (a destructive manifest of one's own).
+ */
+
+/** The `from` side without what the `to` side does not manage (its `.forceignore`, its package directories). */
+export function scopeToTarget(from: Snapshot, to: Snapshot, onProgress?: ProgressListener): Snapshot {
+  return leaveOutDroppedPackageDirs(leaveOutWhatToIgnores(from, to, onProgress), to, onProgress);
+}
+
+/**
+ * The components the `to` side's `.forceignore` ignores. A component is left out when its XML is ignored (or, without
+ * one, all its files); a content file ignored on its own (an LWC's `__tests__`) leaves the component in, changed at
+ * worst. A component the `from` side ignored and the `to` side no longer does is added, as a deploy of `to` includes it.
+ */
+export function leaveOutWhatToIgnores(from: Snapshot, to: Snapshot, onProgress?: ProgressListener): Snapshot {
+  // The same .forceignore on both sides (the usual case) left the same out of both already.
+  if (!to.forceIgnore || from.forceIgnore?.text === to.forceIgnore.text) return from;
+  const ignores = to.forceIgnore.denies;
+  return without(from, (component) => (component.xml ? ignores(component.xml.path) : component.content.length > 0 && component.content.every((file) => ignores(file.path))), (count, shown) =>
+    onProgress?.({ kind: 'warning', message: messages.getMessage('warning.IgnoredByTo', [count, from.source.spec, to.source.spec, shown]) })
+  );
+}
+
+/**
+ * The components that would be removed only because they lie outside the `to` side's package directories (one dropped
+ * from sfdx-project.json). A component that `to` has elsewhere (package directories renamed or moved) stays: it is
+ * compared, and reported as moved.
+ */
+export function leaveOutDroppedPackageDirs(from: Snapshot, to: Snapshot, onProgress?: ProgressListener): Snapshot {
+  const dirs = to.packageDirs;
+  if (dirs.includes('.') || sameDirs(from.packageDirs, dirs)) return from;
+  const inside = (path: string): boolean => dirs.some((dir) => path.startsWith(`${dir}/`));
+  return without(from, (component) => !to.components.has(component.key) && !pathsOf(component).some(inside), (count, shown) =>
+    onProgress?.({ kind: 'warning', message: messages.getMessage('warning.OutsideToPackageDirs', [count, from.source.spec, to.source.spec, dirs.join(', '), shown]) })
+  );
+}
+
+function sameDirs(a: readonly string[], b: readonly string[]): boolean {
+  return [...a].sort().join('\n') === [...b].sort().join('\n');
+}
+
+function pathsOf(component: Component): string[] {
+  return [...(component.xml ? [component.xml.path] : []), ...component.content.map((file) => file.path)];
+}
+
+/** The snapshot without the components `leaves` says yes to; `tell` hears how many and up to five of their keys. */
+function without(from: Snapshot, leaves: (component: Component) => boolean, tell: (count: number, shown: string) => void): Snapshot {
+  const leftOut = new Set<ComponentKey>();
+  for (const component of from.components.values()) if (leaves(component)) leftOut.add(component.key);
+  if (leftOut.size === 0) return from;
+  const keys = [...leftOut];
+  tell(keys.length, keys.slice(0, 5).join(', ') + (keys.length > 5 ? ', …' : ''));
+  const components = new Map([...from.components].filter(([key]) => !leftOut.has(key)));
+  const children = new Map<ComponentKey, readonly ComponentKey[]>();
+  for (const [parent, siblings] of from.children) {
+    const kept = siblings.filter((key) => !leftOut.has(key));
+    if (kept.length) children.set(parent, kept);
+  }
+  return { ...from, components, children };
+}
