@@ -30,12 +30,14 @@ export function leaveOutWhatToIgnores(from: Snapshot, to: Snapshot, onProgress?:
 
 /**
  * The components that would be removed only because they lie outside the `to` side's package directories (one dropped
- * from sfdx-project.json). A component that `to` has elsewhere (package directories renamed or moved) stays: it is
+ * from sfdx-project.json), when both sides are projects (git refs, folders). A component that `to` has elsewhere (package directories renamed or moved) stays: it is
  * compared, and reported as moved.
  */
 export function leaveOutDroppedPackageDirs(from: Snapshot, to: Snapshot, onProgress?: ProgressListener): Snapshot {
   const dirs = to.packageDirs;
-  if (dirs.includes('.') || sameDirs(from.packageDirs, dirs)) return from;
+  // Package directories that say what a project manages: not an org's (the layout of a retrieve), nor a bare folder's.
+  const projects = [from, to].every((side) => side.source.kind !== 'org' && side.source.format === 'source');
+  if (!projects || dirs.includes('.') || sameDirs(from.packageDirs, dirs)) return from;
   const inside = (path: string): boolean => dirs.some((dir) => path.startsWith(`${dir}/`));
   return without(from, (component) => !to.components.has(component.key) && !pathsOf(component).some(inside), (count, shown) =>
     onProgress?.({ kind: 'warning', message: messages.getMessage('warning.OutsideToPackageDirs', [count, from.source.spec, to.source.spec, dirs.join(', '), shown]) })
