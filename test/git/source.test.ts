@@ -29,6 +29,19 @@ async function expectError(promise: Promise<unknown>, name: string): Promise<SfE
   throw new Error(`expected ${name}`);
 }
 
+type PairDelta = { readonly changes: string[]; readonly warnings: string[] };
+
+/** The changes between two sources of a repository, as `kind key`, and the warnings reading them gave. */
+async function pairDelta(dir: string, from: SourceSpec, to: SourceSpec): Promise<PairDelta> {
+  const warnings: string[] = [];
+  const onProgress = (event: { kind: string; message?: string }): void => {
+    if (event.kind === 'warning' && event.message) warnings.push(event.message);
+  };
+  const [a, b] = await readSourcePair(from, to, { apiVersion: '62.0', projectDir: dir, onProgress });
+  const { changes } = await compareSnapshots(a, b, { registry: registryFor(dir) });
+  return { changes: changes.map((change) => `${change.kind} ${change.key}`), warnings };
+}
+
 describe('git sources', () => {
   let repo: TestRepo;
   let first: string;
@@ -217,15 +230,7 @@ describe('git sources', () => {
       other.commit({ '.forceignore': '**/B.cls*\n', ...apexClass('A', 'public class A { void x() {} }') }, 'ignore B');
       other.commit({ '.forceignore': null }, 'stop ignoring B');
       other.commit({ '.forceignore': '**/B.cls*\n', ...apexClass('B', 'public class B { void y() {} }') }, 'change B and ignore it');
-      const delta = async (from: string, to: string): Promise<{ changes: string[]; warnings: string[] }> => {
-        const warnings: string[] = [];
-        const onProgress = (event: { kind: string; message?: string }): void => {
-          if (event.kind === 'warning' && event.message) warnings.push(event.message);
-        };
-        const [a, b] = await readSourcePair(spec(from), spec(to), { ...options, projectDir: other.dir, onProgress });
-        const { changes } = await compareSnapshots(a, b, { registry: registryFor(other.dir) });
-        return { changes: changes.map((change) => `${change.kind} ${change.key}`), warnings };
-      };
+      const delta = (from: string, to: string): Promise<PairDelta> => pairDelta(other.dir, spec(from), spec(to));
       // B is in both trees, unchanged: ignoring it from now on is not removing it (no destructive change).
       const ignoring = await delta('HEAD~3', 'HEAD~2');
       expect(ignoring.changes).to.deep.equal(['changed ApexClass:A']);
@@ -281,15 +286,7 @@ describe('git sources', () => {
       other.commit({ 'sfdx-project.json': project('force-app') }, 'extra dropped, its files kept');
       other.commit({ 'sfdx-project.json': project('force-app', 'moved'), ...inExtra('moved'), ...Object.fromEntries(Object.keys(inExtra('extra')).map((path) => [path, null])) }, 'extra moved');
       other.commit({ 'sfdx-project.json': project('force-app'), ...Object.fromEntries(Object.keys(inExtra('moved')).map((path) => [path, null])) }, 'moved dropped, its files deleted');
-      const delta = async (from: string, to: string): Promise<{ changes: string[]; warnings: string[] }> => {
-        const warnings: string[] = [];
-        const onProgress = (event: { kind: string; message?: string }): void => {
-          if (event.kind === 'warning' && event.message) warnings.push(event.message);
-        };
-        const [a, b] = await readSourcePair(spec(from), spec(to), { ...options, projectDir: other.dir, onProgress });
-        const { changes } = await compareSnapshots(a, b, { registry: registryFor(other.dir) });
-        return { changes: changes.map((change) => `${change.kind} ${change.key}`), warnings };
-      };
+      const delta = (from: string, to: string): Promise<PairDelta> => pairDelta(other.dir, spec(from), spec(to));
       const dropped = await delta('HEAD~3', 'HEAD~2');
       expect(dropped.changes).to.deep.equal([]);
       expect(dropped.warnings).to.have.length(1);
