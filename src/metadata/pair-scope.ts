@@ -3,15 +3,27 @@ import type { Component, ComponentKey, ProgressListener, Snapshot } from './type
 
 /*
  * The `to` side of a pair is what gets deployed, and `sf project deploy` leaves out what its `.forceignore` ignores
- * and what lies outside its package directories. Such a component is not managed there any more, which is not the
- * same as deleted: a delta that listed it in destructiveChanges would delete it from the org. So the `from` side is
+ * and what lies outside its package directories (and fails on what it cannot read). Such a component is not managed
+ * there any more, which is not the same as deleted: a delta that listed it in destructiveChanges would delete it from the org. So the `from` side is
  * narrowed to what the `to` side manages before the two are compared, with a warning that names what was left out.
  * Deleting such components stays possible, explicitly (a destructive manifest of one's own).
  */
 
 /** The `from` side without what the `to` side does not manage (its `.forceignore`, its package directories). */
 export function scopeToTarget(from: Snapshot, to: Snapshot, onProgress?: ProgressListener): Snapshot {
-  return leaveOutDroppedPackageDirs(leaveOutWhatToIgnores(from, to, onProgress), to, onProgress);
+  return leaveOutUnreadableInTo(leaveOutDroppedPackageDirs(leaveOutWhatToIgnores(from, to, onProgress), to, onProgress), to, onProgress);
+}
+
+/**
+ * The components that `to` lacks only because a file of theirs is there but no longer reads as metadata (an Apex class
+ * whose -meta.xml was deleted): a broken component is reported (unclassified, with the reason), not deleted.
+ */
+export function leaveOutUnreadableInTo(from: Snapshot, to: Snapshot, onProgress?: ProgressListener): Snapshot {
+  if (to.unclassified.length === 0) return from;
+  const unreadable = new Set(to.unclassified.map((file) => file.path));
+  return without(from, (component) => !to.components.has(component.key) && pathsOf(component).some((path) => unreadable.has(path)), (count, shown) =>
+    onProgress?.({ kind: 'warning', message: messages.getMessage('warning.UnreadableInTo', [count, from.source.spec, to.source.spec, shown]) })
+  );
 }
 
 /**

@@ -305,6 +305,25 @@ describe('git sources', () => {
     }
   });
 
+  it('does not delete a class whose -meta.xml is gone while its body stays: it is reported as a file that does not read', async () => {
+    const other = new TestRepo();
+    try {
+      other.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('A'), ...apexClass('B') });
+      other.commit({ [`${D}/classes/B.cls-meta.xml`]: null }, 'meta file deleted');
+      const dir: SourceSpec = { kind: 'dir', value: '.', guessed: false };
+      for (const to of [spec('HEAD'), dir]) {
+        // eslint-disable-next-line no-await-in-loop -- one target after the other
+        const { changes, warnings } = await pairDelta(other.dir, spec('HEAD~1'), to);
+        expect(changes, to.value).to.deep.equal([]);
+        expect(warnings.join('\n'), to.value).to.include('ApexClass:B').and.to.include('not deleted');
+      }
+      const [, head] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), { ...options, projectDir: other.dir });
+      expect(head.unclassified).to.deep.equal([{ path: `${D}/classes/B.cls`, reason: `${D}/classes/B.cls-meta.xml is missing: ApexClass B cannot be deployed without it` }]);
+    } finally {
+      other.remove();
+    }
+  });
+
   it('reads paths with spaces and non-ASCII characters', async () => {
     const other = new TestRepo();
     try {

@@ -154,6 +154,13 @@ function resolveFile(resolve: FileResolver, tree: GitTreeContainer, path: string
   const fsPath = `${tree.root}/${path}`;
   try {
     const found = resolve(fsPath);
+    // SDR's per-file step names a content file's `-meta.xml` without looking for it (a walk of the tree does look):
+    // a class whose -meta.xml is gone is not a component here either, as in a folder.
+    const missing = found.find((component) => component.xml && !tree.fileAt(component.xml));
+    if (missing) {
+      failed.set(fsPath, `${relativeInside(tree.root, missing.xml!)} is missing: ${missing.type.name} ${missing.fullName} cannot be deployed without it`);
+      return undefined;
+    }
     return found.length ? found : undefined;
   } catch (error) {
     failed.set(fsPath, (error as Error).message);
