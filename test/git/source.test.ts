@@ -6,7 +6,7 @@ import { SfError } from '@salesforce/core';
 import { expect } from 'chai';
 import { compareSnapshots } from '../../src/compare/compare.js';
 import { gitBlobId } from '../../src/metadata/hash.js';
-import { readGitSource } from '../../src/metadata/git/read.js';
+import { gitFileStore, mountSide, openGitSide, readGitSource } from '../../src/metadata/git/read.js';
 import { registryFor } from '../../src/metadata/registry.js';
 import { readSource, settleSourceSpec } from '../../src/metadata/sources/index.js';
 import { readSourcePair } from '../../src/metadata/git/pair.js';
@@ -322,6 +322,15 @@ describe('git sources', () => {
     } finally {
       other.remove();
     }
+  });
+
+  it('names a file missing from a ref by the ref and its path, never by the internal mount', async () => {
+    const side = await openGitSide(spec('v1'), options);
+    const tree = mountSide(side);
+    expect(() => gitFileStore(side, tree).fileSync!(`${tree.root}/${D}/classes/Gone.cls`))
+      .to.throw(`git:v1:${D}/classes/Gone.cls`)
+      .with.property('message')
+      .that.does.not.include('__sf-federate-git__');
   });
 
   it('reads paths with spaces and non-ASCII characters', async () => {

@@ -235,7 +235,8 @@ export function gitFileStore(side: GitSide, tree: GitTreeContainer): FileStore {
   const origin: GitFileOrigin = { top: side.repo.top, root: side.root };
   const fileSync = (treePath: string): SnapshotFile => {
     const known = tree.fileAt(treePath);
-    if (!known) throw metadataMessages.createError('error.UnreadableFile', [treePath, 'not in the tree'], [], ExitCode.BadInput);
+    // Named as the user knows it (the ref and the path), never by the internal mount.
+    if (!known) throw metadataMessages.createError('error.UnreadableFile', [`git:${side.ref}:${join(side.root, relativeInside(tree.root, treePath))}`, `not in ${side.info.label}`], [], ExitCode.BadInput);
     return gitFile(origin, reader, relativeInside(tree.root, treePath), known);
   };
   return {
