@@ -7,7 +7,7 @@ import type { ReadOptions, SourceSpec } from '../sources/source.js';
 import { relativeInside } from '../snapshot.js';
 import type { Snapshot } from '../types.js';
 import { gitMessages as messages } from './messages.js';
-import { mountSide, narrowSide, openGitSide, prefetchForResolution, snapshotOf, type GitSide } from './read.js';
+import { listingWithout, mountSide, narrowSide, openGitSide, prefetchForResolution, snapshotOf, type GitSide } from './read.js';
 import type { GitTreeContainer, TreeFile } from './tree.js';
 
 /**
@@ -32,13 +32,6 @@ export async function readSourcePair(from: SourceSpec, to: SourceSpec, options: 
   return [scopeToTarget(left, right, options.onProgress), right];
 }
 
-/** A listing without the paths `denies` says yes to. */
-function without(listing: ReadonlyMap<string, TreeFile>, denies: (path: string) => boolean): Map<string, TreeFile> {
-  const kept = new Map<string, TreeFile>();
-  for (const [path, file] of listing) if (!denies(path)) kept.set(path, file);
-  return kept;
-}
-
 /** Paths (relative to each side's root) present on one side only, or with different blob ids. */
 export function changedPaths(left: ReadonlyMap<string, TreeFile>, right: ReadonlyMap<string, TreeFile>): Set<string> {
   const changed = new Set<string>();
@@ -56,7 +49,7 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
   const same = left.forceIgnoreText === right.forceIgnoreText;
   const denied = same ? left.denies : (): boolean => false;
   if (!same) options.onProgress?.({ kind: 'warning', message: messages.getMessage('warning.ForceIgnoreDiffers', [left.info.label, right.info.label]) });
-  const listings = same ? [left.listing, right.listing] : [without(left.listing, (path) => left.denies(path) || right.denies(path)), right.files];
+  const listings = same ? [left.listing, right.listing] : [listingWithout(left.listing, (path) => left.denies(path) || right.denies(path)), right.files];
   const changed = changedPaths(listings[0], listings[1]);
   for (const path of changed) if (denied(path)) changed.delete(path);
   options.onProgress?.({ kind: 'phase', message: `${changed.size} path(s) differ between ${left.info.label} and ${right.info.label}` });

@@ -126,13 +126,17 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     registry,
     // Asking the matcher costs tens of microseconds a path: a delta of two refs asks only the paths it reads.
     get files(): ReadonlyMap<string, TreeFile> {
-      if (!files) {
-        files = new Map();
-        for (const [rel, file] of listing) if (!denies(rel)) files.set(rel, file);
-      }
+      files ??= listingWithout(listing, denies);
       return files;
     },
   };
+}
+
+/** A listing without the paths `denies` says yes to. */
+export function listingWithout(listing: ReadonlyMap<string, TreeFile>, denies: (path: string) => boolean): Map<string, TreeFile> {
+  const kept = new Map<string, TreeFile>();
+  for (const [path, file] of listing) if (!denies(path)) kept.set(path, file);
+  return kept;
 }
 
 /** The files of a listing below `root`, relative to it; links and submodules (not forceignored) go to `onNotRead`. */
