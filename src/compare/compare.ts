@@ -5,7 +5,7 @@ import { ExitCode } from '../exit-codes.js';
 import { elementKeysFor, type ElementKeyTable } from '../metadata/elements.js';
 import { metadataMessages as messages } from '../metadata/messages.js';
 import { registryFor } from '../metadata/registry.js';
-import { componentKey, mapLimit, relativeInside } from '../metadata/snapshot.js';
+import { componentKey, componentPaths as pathsOf, mapLimit, relativeInside, samePackageDirs } from '../metadata/snapshot.js';
 import type { Component, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
 import { compareStrings, type CanonicalElement } from '../metadata/xml.js';
 import type { Change, Changeset, ElementChange } from './types.js';
@@ -102,10 +102,6 @@ function identity(component: Component): Pick<Change, 'key' | 'type' | 'fullName
   return { key: component.key, type: component.type, fullName: component.fullName, ...(component.parent ? { parent: component.parent } : {}) };
 }
 
-function pathsOf(component: Component): string[] {
-  return [...(component.xml ? [component.xml.path] : []), ...component.content.map((file) => file.path)];
-}
-
 function renamed(before: Component, after: Component): Change {
   return { ...identity(after), kind: 'renamed', fromPaths: pathsOf(before), toPaths: pathsOf(after), elements: [] };
 }
@@ -119,8 +115,7 @@ function renamed(before: Component, after: Component): Change {
  */
 function moved(before: Component, after: Component, context: Context): boolean {
   if (context.from.source.format !== 'source' || context.to.source.format !== 'source') return false;
-  const layout = (dirs: readonly string[]): string => [...dirs].sort().join('\n');
-  const sameLayout = layout(context.from.packageDirs) === layout(context.to.packageDirs);
+  const sameLayout = samePackageDirs(context.from.packageDirs, context.to.packageDirs);
   const a = pathsOf(before).map((path) => (sameLayout ? path : insidePackage(path, context.from.packageDirs)));
   const b = pathsOf(after).map((path) => (sameLayout ? path : insidePackage(path, context.to.packageDirs)));
   return a.join('\n') !== b.join('\n');

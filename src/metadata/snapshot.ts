@@ -147,6 +147,16 @@ export function componentKey(type: string, fullName: string): ComponentKey {
   return `${type}:${fullName}`;
 }
 
+/** A component's files, relative to its snapshot's root: its XML first, then its content. */
+export function componentPaths(component: Component): string[] {
+  return [...(component.xml ? [component.xml.path] : []), ...component.content.map((file) => file.path)];
+}
+
+/** Whether two sources have the same package directories, in any order. */
+export function samePackageDirs(a: readonly string[], b: readonly string[]): boolean {
+  return [...a].sort().join('\n') === [...b].sort().join('\n');
+}
+
 /**
  * Plans of components resolved beforehand (`Resolved`), each with its parent (a decomposed child's file resolves to
  * the child, while a walk of the tree finds the parent, which plans its children); then the files none of them
