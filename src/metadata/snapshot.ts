@@ -241,6 +241,9 @@ function withoutIgnored(plans: readonly ComponentPlan[], ignored: (path: string)
 }
 
 function planOf(type: string, fullName: string, parent: ComponentKey | undefined, xml: string | undefined, content: readonly string[]): ComponentPlan {
+  // SDR names a DigitalExperience's `_meta.json` as its metadata file: JSON, which compare and check must not parse
+  // as XML. It is one more content file.
+  if (xml !== undefined && !xml.endsWith('.xml')) return planOf(type, fullName, parent, undefined, content.includes(xml) ? content : [xml, ...content]);
   const sorted = [...content].sort();
   return { type, fullName, parent, xml, content: sorted, paths: () => (xml ? [xml, ...sorted] : [...sorted]) };
 }

@@ -353,7 +353,15 @@ const CASES: Record<string, { finding: Case; clean: Case }> = {
         expect(finding.message).to.contain('</ur> does not match <url>');
       },
     },
-    clean: { files: remoteSite('Pay', 'https://pay.example.cn') },
+    // An LWR site's pages: SDR names each page's _meta.json (JSON, not XML) as its metadata file.
+    clean: {
+      files: {
+        ...remoteSite('Pay', 'https://pay.example.cn'),
+        [`${DEFAULT}/digitalExperiences/site/Shop1/Shop1.digitalExperience-meta.xml`]: xml('DigitalExperienceBundle', '    <label>Shop1</label>'),
+        [`${DEFAULT}/digitalExperiences/site/Shop1/sfdc_cms__view/home/_meta.json`]: '{\n    "apiName": "home",\n    "type": "sfdc_cms__view",\n    "path": "views"\n}\n',
+        [`${DEFAULT}/digitalExperiences/site/Shop1/sfdc_cms__view/home/content.json`]: '{\n    "type": "sfdc_cms__view",\n    "title": "Home"\n}\n',
+      },
+    },
   },
   'CN-ORG-01': {
     finding: {

@@ -307,6 +307,28 @@ describe('compareSnapshots', function () {
     expect(changeset.changes.map((c) => `${c.kind} ${c.key}`)).to.deep.equal(['added CustomLabel:Farewell', 'added CustomLabel:Greeting', 'added CustomLabels:CustomLabels']);
   });
 
+  it("a DigitalExperience's _meta.json is JSON: a change to it is a change of the page, not malformed XML", async () => {
+    const site = `${D}/digitalExperiences/site/Shop1`;
+    const meta = (name: string): string => `{\n    "apiName": "${name}",\n    "type": "sfdc_cms__view",\n    "path": "views"\n}\n`;
+    const files: Record<string, string> = {
+      [`${site}/Shop1.digitalExperience-meta.xml`]: '<?xml version="1.0" encoding="UTF-8"?>\n<DigitalExperienceBundle xmlns="http://soap.sforce.com/2006/04/metadata">\n    <label>Shop1</label>\n</DigitalExperienceBundle>\n',
+      [`${site}/sfdc_cms__view/home/_meta.json`]: meta('home'),
+      [`${site}/sfdc_cms__view/home/content.json`]: '{\n    "type": "sfdc_cms__view",\n    "title": "Home"\n}\n',
+    };
+    const [before, after] = [temp.copy('project'), temp.copy('project')];
+    for (const dir of [before, after]) {
+      for (const [path, text] of Object.entries(files)) {
+        mkdirSync(join(dir, path, '..'), { recursive: true });
+        writeFileSync(join(dir, path), text);
+      }
+    }
+    writeFileSync(join(after, `${site}/sfdc_cms__view/home/_meta.json`), meta('start'));
+    const changeset = await compareSnapshots(await snapshotOf(before), await snapshotOf(after));
+    expect(changeset.changes.map((c) => [c.kind, c.key, c.files])).to.deep.equal([
+      ['changed', 'DigitalExperience:site/Shop1.sfdc_cms__view/home', [`${site}/sfdc_cms__view/home/_meta.json`]],
+    ]);
+  });
+
   it('a component with the same key and content at another path is renamed', async () => {
     const dir = temp.copy('project');
     mkdirSync(join(dir, 'force-app/main/shared/classes'), { recursive: true });
