@@ -50,12 +50,20 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
   const changes: Change[] = [];
   const work: Array<(read?: Map<string, Buffer>) => Promise<Change[]>> = [];
 
+  const warnings: string[] = [];
+  const fromParents = parentsOf(from);
+  const toParents = parentsOf(to);
+
   options.onProgress?.({ kind: 'phase', message: 'Comparing components' });
   for (const [key, before] of from.components) {
     const after = to.components.get(key);
     if (after) {
       if (after.hash !== before.hash) work.push((read) => compareComponent(before, after, context, read));
       else if (moved(before, after, context)) changes.push(renamed(before, after));
+    } else if (toParents().has(key)) {
+      // `to` still has children of it (fields without their object's own file, as projects often keep standard
+      // objects, and as a metadata-format folder never does): deleting the parent would take them along.
+      if (before.xml) work.push(() => parentFileMissing(before, context, warnings));
     } else if (!(before.parent && from.components.has(before.parent) && !to.components.has(before.parent))) {
       // A removed parent takes its decomposed children with it: the parent alone is reported.
       changes.push({ ...identity(before), kind: 'removed', fromPaths: pathsOf(before), elements: [] });
@@ -63,7 +71,10 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
   }
   for (const [key, after] of to.components) {
     if (from.components.has(key)) continue;
-    changes.push({ ...identity(after), kind: 'added', toPaths: pathsOf(after), elements: [] });
+    const added: Change = { ...identity(after), kind: 'added', toPaths: pathsOf(after), elements: [] };
+    // The converse: a parent file that says nothing of its own, for children `from` already has, adds nothing.
+    if (after.xml && fromParents().has(key)) work.push(async () => ((await ownXmlIsEmpty(after, context.to, context)) ? [] : [added]));
+    else changes.push(added);
     if (after.xml && hasInFileChildren(context, after)) work.push(() => addedChildren(after, context));
   }
 
@@ -86,8 +97,34 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
     apiVersion: to.apiVersion,
     changes: changes.sort(byTypeAndName),
     unclassified: mergeUnclassified(from.unclassified, to.unclassified),
-    warnings: [],
+    warnings,
   };
+}
+
+/** The keys of the components that have decomposed children in a snapshot, collected on first use. */
+function parentsOf(snapshot: Snapshot): () => ReadonlySet<string> {
+  let parents: Set<string> | undefined;
+  return () => {
+    if (!parents) {
+      parents = new Set();
+      for (const component of snapshot.components.values()) if (component.parent) parents.add(component.parent);
+    }
+    return parents;
+  };
+}
+
+/** Whether a component's XML holds nothing of its own: its root has no elements (its children live in files of theirs). */
+async function ownXmlIsEmpty(component: Component, snapshot: Snapshot, context: Context): Promise<boolean> {
+  const { element } = await readCanonical(component.xml!, snapshot, context);
+  return element.children.length === 0 && !element.text?.trim();
+}
+
+/** A parent whose own file `to` lacks while its children are there: not removed; a warning if the file said anything. */
+async function parentFileMissing(before: Component, context: Context, warnings: string[]): Promise<Change[]> {
+  if (!(await ownXmlIsEmpty(before, context.from, context))) {
+    warnings.push(messages.getMessage('warning.ParentFileMissing', [`${before.type} ${before.fullName}`, context.to.source.spec, before.xml!.path]));
+  }
+  return [];
 }
 
 type Context = {

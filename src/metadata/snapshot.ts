@@ -191,7 +191,9 @@ function planGiven(given: Resolved, files: readonly string[], failed: ReadonlySe
     }
   }
   addPlans(plans, withParents(more));
-  return [...plans.values()];
+  // A parent added for its child whose own file is missing (fields of an object without its .object-meta.xml) has no
+  // file: not a component, as a walk of the tree would not find one either.
+  return [...plans.values()].filter((planned) => planned.xml !== undefined || planned.content.length > 0);
 }
 
 /**

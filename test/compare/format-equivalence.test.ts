@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { ComponentSet, MetadataConverter } from '@salesforce/source-deploy-retrieve';
@@ -28,6 +29,26 @@ describe('compareSnapshots: source format vs metadata format', function () {
     expect(converted.source.format).to.equal('metadata');
     expect([...converted.components.keys()].sort()).to.deep.equal([...source.components.keys()].sort());
     expect((await compareSnapshots(source, converted)).changes).to.deep.equal([]);
+  });
+
+  it('an object kept as fields only (no .object-meta.xml) equals its metadata-format copy, which has an object file: nothing is deleted or added', async () => {
+    const project = temp.copy('project');
+    rmSync(join(project, 'force-app/main/default/objects/Account/Account.object-meta.xml'));
+    const fieldsOnly = await snapshotOf(project);
+    expect(fieldsOnly.components.has('CustomObject:Account')).to.equal(false);
+    const converted = temp.make();
+    const registry = registryFor(project);
+    const set = ComponentSet.fromSource({ fsPaths: [join(project, 'force-app')], registry });
+    set.sourceApiVersion = '62.0';
+    await new MetadataConverter(registry).convert(set, 'metadata', { type: 'directory', outputDirectory: converted, genUniqueDir: false });
+    const mdapiSnapshot = await snapshotOf(converted);
+    expect(mdapiSnapshot.components.has('CustomObject:Account')).to.equal(true);
+    for (const [from, to] of [[mdapiSnapshot, fieldsOnly], [fieldsOnly, mdapiSnapshot]]) {
+      // eslint-disable-next-line no-await-in-loop -- one direction after the other
+      const changeset = await compareSnapshots(from, to);
+      expect(changeset.changes).to.deep.equal([]);
+      expect(changeset.warnings).to.deep.equal([]);
+    }
   });
 
   it('one field and one label changed in the metadata-format copy are exactly the changes', async () => {

@@ -38,8 +38,8 @@ async function pairDelta(dir: string, from: SourceSpec, to: SourceSpec): Promise
     if (event.kind === 'warning' && event.message) warnings.push(event.message);
   };
   const [a, b] = await readSourcePair(from, to, { apiVersion: '62.0', projectDir: dir, onProgress });
-  const { changes } = await compareSnapshots(a, b, { registry: registryFor(dir) });
-  return { changes: changes.map((change) => `${change.kind} ${change.key}`), warnings };
+  const changeset = await compareSnapshots(a, b, { registry: registryFor(dir) });
+  return { changes: changeset.changes.map((change) => `${change.kind} ${change.key}`), warnings: [...warnings, ...changeset.warnings] };
 }
 
 describe('git sources', () => {
@@ -319,6 +319,30 @@ describe('git sources', () => {
       }
       const [, head] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), { ...options, projectDir: other.dir });
       expect(head.unclassified).to.deep.equal([{ path: `${D}/classes/B.cls`, reason: `${D}/classes/B.cls-meta.xml is missing: ApexClass B cannot be deployed without it` }]);
+    } finally {
+      other.remove();
+    }
+  });
+
+  it('does not delete an object whose own file is gone while its fields stay; an empty object file adds nothing', async () => {
+    const other = new TestRepo();
+    const objectFile = `${D}/objects/Thing__c/Thing__c.object-meta.xml`;
+    try {
+      other.commit({ 'sfdx-project.json': PROJECT_JSON, ...customObject('Thing__c'), ...field('Thing__c', 'A__c'), ...apexClass('A') });
+      other.commit({ [objectFile]: null, ...apexClass('A', 'public class A { }') }, 'object file deleted, its field kept');
+      const dir: SourceSpec = { kind: 'dir', value: '.', guessed: false };
+      for (const to of [spec('HEAD'), dir]) {
+        // eslint-disable-next-line no-await-in-loop -- one target after the other
+        const { changes, warnings } = await pairDelta(other.dir, spec('HEAD~1'), to);
+        expect(changes, to.value).to.deep.equal(['changed ApexClass:A']);
+        expect(warnings.join('\n'), to.value).to.include('CustomObject Thing__c is not deleted').and.to.include(objectFile);
+      }
+      // What a metadata-format source converts to: an object file with nothing of its own beside its fields.
+      other.commit({ [objectFile]: xml('CustomObject', '') }, 'an empty object file');
+      // The file back with what it sets is an addition; an empty one is nothing, either way round, and says nothing.
+      expect(await pairDelta(other.dir, spec('HEAD~1'), spec('HEAD~2'))).to.deep.equal({ changes: ['changed ApexClass:A', 'added CustomObject:Thing__c'], warnings: [] });
+      expect(await pairDelta(other.dir, spec('HEAD~1'), spec('HEAD'))).to.deep.equal({ changes: [], warnings: [] });
+      expect(await pairDelta(other.dir, spec('HEAD'), spec('HEAD~1'))).to.deep.equal({ changes: [], warnings: [] });
     } finally {
       other.remove();
     }

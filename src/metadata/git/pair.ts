@@ -67,6 +67,31 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
   const failed = [new Map<string, string>(), new Map<string, string>()];
   // Components already walked, by type and name: many changed files (field translations…) share one parent.
   const walked = [new Set<string>(), new Set<string>()];
+  const filesUnder = listings.map((listing) => oneFileUnder(listing));
+  /** Keeps a component's files on its side, and sends what the other side must resolve too to `other`. */
+  const follow = (component: SourceComponent, index: 0 | 1, other: string[]): void => {
+    const id = `${component.type.name}:${component.fullName}`;
+    if (walked[index].has(id)) return;
+    walked[index].add(id);
+    found[index].push(component);
+    const tree = trees[index];
+    const { own, needed } = componentFiles(component, tree);
+    const child = childLeftOnOtherSide(component, tree, listings[1 - index], filesUnder[1 - index]);
+    if (child !== undefined && !denied(child)) other.push(child);
+    for (const file of own) {
+      if (denied(file)) continue;
+      keep[index].add(file);
+      done[index].add(file);
+      // A file of this component that did not change is on the other side too: its component must be there.
+      if (!changed.has(file)) other.push(file);
+    }
+    for (const file of needed) {
+      if (denied(file)) continue;
+      keep[index].add(file);
+      // The same bytes are on the other side: put them there too, or compare would see them come or go.
+      if (!changed.has(file)) keep[1 - index].add(file);
+    }
+  };
   let queue = listings.map((listing) => [...changed].filter((path) => listing.has(path)));
   while (queue[0].length || queue[1].length) {
     const next: [string[], string[]] = [[], []];
@@ -80,26 +105,7 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
         // its decomposed parent (field translations) is that parent's child.
         keep[index].add(path);
         if (!components) continue;
-        for (const component of components) {
-          const id = `${component.type.name}:${component.fullName}`;
-          if (walked[index].has(id)) continue;
-          walked[index].add(id);
-          found[index].push(component);
-          const { own, needed } = componentFiles(component, tree);
-          for (const file of own) {
-            if (denied(file)) continue;
-            keep[index].add(file);
-            done[index].add(file);
-            // A file of this component that did not change is on the other side too: its component must be there.
-            if (!changed.has(file)) next[1 - index].push(file);
-          }
-          for (const file of needed) {
-            if (denied(file)) continue;
-            keep[index].add(file);
-            // The same bytes are on the other side: put them there too, or compare would see them come or go.
-            if (!changed.has(file)) keep[1 - index].add(file);
-          }
-        }
+        for (const component of components) follow(component, index, next[1 - index]);
       }
     }
     queue = next;
@@ -188,6 +194,41 @@ function componentFiles(component: SourceComponent, tree: GitTreeContainer): { o
   const needed: string[] = [];
   if (component.parent?.xml && tree.fileAt(component.parent.xml)) needed.push(rel(component.parent.xml));
   return { own: [...own].map(rel), needed };
+}
+
+/**
+ * A decomposed parent (a CustomObject) whose own file is on one side only, while the other side still has files in
+ * its folder (its fields): one of those files. Resolved on the other side (and, being unchanged, on this one too), it
+ * puts a child of the parent in both snapshots, so that compare sees the parent's file come or go with its children
+ * still there, as it does on whole trees, rather than a parent deleted or added.
+ */
+function childLeftOnOtherSide(
+  component: SourceComponent,
+  tree: GitTreeContainer,
+  otherListing: ReadonlyMap<string, TreeFile>,
+  otherFileUnder: (folder: string) => string | undefined
+): string | undefined {
+  if (component.type.strategies?.adapter !== 'decomposed' || !component.type.children || !component.xml) return undefined;
+  const xml = relativeInside(tree.root, component.xml);
+  return otherListing.has(xml) ? undefined : otherFileUnder(posix.dirname(xml));
+}
+
+/** For a listing: one file below a folder, or undefined; the folder index is built on first use (rarely needed). */
+function oneFileUnder(listing: ReadonlyMap<string, TreeFile>): (folder: string) => string | undefined {
+  let index: Map<string, string> | undefined;
+  return (folder) => {
+    if (!index) {
+      index = new Map();
+      for (const path of listing.keys()) {
+        for (let slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+          const dir = path.slice(0, slash);
+          if (index.has(dir)) break;
+          index.set(dir, path);
+        }
+      }
+    }
+    return index.get(folder);
+  };
 }
 
 /** A metadata XML file's name, as SDR's `parseMetadataXml` reads it: full name, suffix. */
