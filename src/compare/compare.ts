@@ -67,6 +67,9 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
     } else if (!(before.parent && from.components.has(before.parent) && !to.components.has(before.parent))) {
       // A removed parent takes its decomposed children with it: the parent alone is reported.
       changes.push({ ...identity(before), kind: 'removed', fromPaths: pathsOf(before), elements: [] });
+      // In-file children are named one by one, as those of an added container are: some containers (a Workflow,
+      // CustomLabels) are deleted only through their entries.
+      if (before.xml && hasInFileChildren(context, before)) work.push(() => removedChildren(before, context));
     }
   }
   for (const [key, after] of to.components) {
@@ -218,6 +221,14 @@ async function addedChildren(component: Component, context: Context): Promise<Ch
   const empty: CanonicalElement = { name: element.name, attributes: element.attributes, children: [] };
   const { children } = diffRoots(empty, element, table);
   return children.filter((child) => child.kind === 'added').map((child) => childChange(child, undefined, component));
+}
+
+/** The in-file children of a removed container, each reported as removed. */
+async function removedChildren(component: Component, context: Context): Promise<Change[]> {
+  const { element, table } = await readCanonical(component.xml!, context.from, context);
+  const empty: CanonicalElement = { name: element.name, attributes: element.attributes, children: [] };
+  const { children } = diffRoots(element, empty, table);
+  return children.filter((child) => child.kind === 'removed').map((child) => childChange(child, component, component));
 }
 
 async function readCanonical(file: SnapshotFile, snapshot: Snapshot, context: Context): Promise<Canonical> {

@@ -61,6 +61,12 @@ const STANDARD_PROFILES = new Set([
   'Chatter External User',
   'Chatter Moderator User',
 ]);
+/**
+ * Files that group entries of their own types, per object or per org (sgd's in-file types): the Metadata API deletes
+ * the entries, not the file ("Cannot delete a workflow object; Workflow Rules and Actions must be deleted
+ * individually"). A removed file of these is deleted through its entries, which compare reports one by one.
+ */
+const DELETED_BY_ENTRIES = new Set(['AssignmentRules', 'AutoResponseRules', 'CustomLabels', 'EscalationRules', 'ManagedTopics', 'MatchingRules', 'SharingRules', 'Workflow']);
 const TRANSLATION_TYPES = new Set(['Translations', 'CustomObjectTranslation', 'GlobalValueSetTranslation', 'StandardValueSetTranslation']);
 
 /**
@@ -71,6 +77,7 @@ export function notDeletableReason(type: string, fullName: string): string | und
   if (type === 'StandardValueSet') return messages.getMessage('notDeletable.StandardValueSet');
   if (type === 'Settings' || type.endsWith('Settings')) return messages.getMessage('notDeletable.Settings');
   if (TRANSLATION_TYPES.has(type)) return messages.getMessage('notDeletable.Translation');
+  if (DELETED_BY_ENTRIES.has(type)) return messages.getMessage('notDeletable.ByEntries');
   if (type === 'CustomObject' && !CUSTOM_OBJECT_SUFFIXES.some((suffix) => fullName.endsWith(suffix))) {
     return messages.getMessage('notDeletable.StandardObject');
   }

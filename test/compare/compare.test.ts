@@ -329,6 +329,23 @@ describe('compareSnapshots', function () {
     ]);
   });
 
+  it('a removed CustomLabels file lists each of its labels as removed, and a removed Workflow each of its entries', async () => {
+    const dir = temp.copy('project');
+    rmSync(join(dir, `${D}/labels`), { recursive: true });
+    rmSync(join(dir, `${D}/workflows`), { recursive: true });
+    const changeset = await compareSnapshots(base, await snapshotOf(dir));
+    const removed = changeset.changes.map((c) => `${c.kind} ${c.key}${c.parent ? ` < ${c.parent}` : ''}`);
+    expect(removed).to.include.members(['removed CustomLabel:Farewell < CustomLabels:CustomLabels', 'removed CustomLabel:Greeting < CustomLabels:CustomLabels', 'removed CustomLabels:CustomLabels']);
+    expect(removed.filter((line) => line.includes('Workflow'))).to.deep.equal([
+      'removed Workflow:Account',
+      'removed WorkflowAlert:Account.Notify_Owner < Workflow:Account',
+      'removed WorkflowFieldUpdate:Account.Set_Region < Workflow:Account',
+      'removed WorkflowOutboundMessage:Account.Sync_ERP < Workflow:Account',
+      'removed WorkflowRule:Account.New_Account < Workflow:Account',
+      'removed WorkflowTask:Account.Call_Customer < Workflow:Account',
+    ]);
+  });
+
   it('a component with the same key and content at another path is renamed', async () => {
     const dir = temp.copy('project');
     mkdirSync(join(dir, 'force-app/main/shared/classes'), { recursive: true });

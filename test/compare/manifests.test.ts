@@ -220,6 +220,20 @@ describe('buildManifests + writeManifests', () => {
     expect(manifests.notDeletable.map((entry) => `${entry.type}:${entry.fullName}`)).to.deep.equal(['CustomObject:Account']);
   });
 
+  it('deletes a removed Workflow or CustomLabels file through its entries, which the API deletes, not the file', () => {
+    const manifests = build(
+      changeset(
+        { key: 'Workflow:Case', kind: 'removed' },
+        { key: 'WorkflowRule:Case.Escalate', kind: 'removed', parent: 'Workflow:Case' },
+        { key: 'WorkflowAlert:Case.Notify', kind: 'removed', parent: 'Workflow:Case' },
+        { key: 'CustomLabels:CustomLabels', kind: 'removed' },
+        { key: 'CustomLabel:Greeting', kind: 'removed', parent: 'CustomLabels:CustomLabels' },
+      ),
+    );
+    expect(manifests.members.destructiveChangesPost).to.deep.equal({ CustomLabel: ['Greeting'], WorkflowAlert: ['Case.Notify'], WorkflowRule: ['Case.Escalate'] });
+    expect(manifests.notDeletable.map((entry) => `${entry.type}:${entry.fullName}`)).to.deep.equal(['CustomLabels:CustomLabels', 'Workflow:Case']);
+  });
+
   it('deletes first (pre) a component whose API name an added component of another type re-uses', async () => {
     const manifests = build(
       changeset(
@@ -262,6 +276,14 @@ describe('types the Metadata API cannot delete', () => {
     ['Profile', 'Standard', 'standard profile'],
     ['Profile', 'Minimum Access - Salesforce', 'standard profile'],
     ['RecordType', 'Property__c.Commercial', 'record type cannot be deleted'],
+    ['Workflow', 'Case', 'deleted one by one'],
+    ['CustomLabels', 'CustomLabels', 'deleted one by one'],
+    ['SharingRules', 'Account', 'deleted one by one'],
+    ['AssignmentRules', 'Case', 'deleted one by one'],
+    ['AutoResponseRules', 'Case', 'deleted one by one'],
+    ['EscalationRules', 'Case', 'deleted one by one'],
+    ['MatchingRules', 'Account', 'deleted one by one'],
+    ['ManagedTopics', 'ManagedTopics', 'deleted one by one'],
   ];
   for (const [type, fullName, reason] of cannot) {
     it(`reports ${type}:${fullName} and lists it in no destructive manifest`, () => {
