@@ -9,6 +9,7 @@ import { readSourcePair } from '../metadata/git/pair.js';
 import { scopeToTarget } from '../metadata/pair-scope.js';
 import type { ReadOptions } from '../metadata/sources/source.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
+import { checkApiVersion } from '../metadata/project.js';
 import { resolveProject, type ProjectContext } from '../metadata/project-context.js';
 import { loadFederateConfig } from '../pipeline/config.js';
 import { regionDiff } from '../overlay/region-diff.js';
@@ -54,7 +55,7 @@ export async function runDiff(request: DiffRequest): Promise<DiffResult> {
 }
 
 async function diffInProject(request: DiffRequest, project: ProjectContext): Promise<DiffResult> {
-  const warnings: string[] = [...project.warnings];
+  const warnings: string[] = [];
   request.onProgress?.({ kind: 'phase', message: 'Reading sources' });
   if (request.copySources && !request.outputDir) throw messages.createError('error.CopySourcesNeedsOutput', [], [], ExitCode.BadInput);
   const outputDir = request.outputDir ? resolve(request.cwd, request.outputDir) : undefined;
@@ -87,19 +88,20 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
   // A work tree in the middle of a merge holds conflict markers: refuse it rather than diff half-merged files.
   const folders = [fromSpec, toSpec].filter((spec) => spec.kind === 'dir').map((spec) => resolve(project.dir, spec.value));
   await Promise.all(folders.filter((folder) => existsSync(folder)).map((folder) => assertNoMergeInProgress(folder)));
-  const [from, to] = await readBoth(fromSpec, toSpec, options, Boolean(region));
-  for (const snapshot of [from, to]) {
-    if (snapshot.unclassified.length) {
-      warnings.push(`${snapshot.unclassified.length} file(s) in ${snapshot.source.spec} are not metadata the registry knows: ${snapshot.unclassified.slice(0, 3).map((file) => file.path).join(', ')}${snapshot.unclassified.length > 3 ? ', …' : ''}`);
-    }
-  }
+  const [from, read] = await readBoth(fromSpec, toSpec, options, Boolean(region));
+  const sourcesApiVersion = sourcesOwnApiVersion(project, from, read);
+  // The fallback's warning only when nothing better was found.
+  if (!sourcesApiVersion) warnings.unshift(...project.warnings);
+  const apiVersion = sourcesApiVersion ?? project.apiVersion;
+  const to = apiVersion === read.apiVersion ? read : { ...read, apiVersion };
+  warnings.push(...[from, to].filter((snapshot) => snapshot.unclassified.length).map(unclassifiedWarning));
 
   request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.Comparing', [from.components.size, to.components.size]) });
   const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
   if (outputDir) guardOutputDir(outputDir, [from, to]);
   const { changeset, manifests, written } = await compareAndWrite(from, to, {
     registry,
-    apiVersion: project.apiVersion,
+    apiVersion,
     strict: request.strict,
     outputDir,
     copySources: request.copySources,
@@ -107,6 +109,23 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
     ...(region ? { compare: () => regionDiff(from, to, region, { projectDir: project.dir, stage: request.stage, strict: request.strict }) } : {}),
   });
   return toDiffResult(changeset, { warnings: [...warnings, ...changeset.warnings], notDeletable: manifests.notDeletable, manifests: written });
+}
+
+function unclassifiedWarning(snapshot: Snapshot): string {
+  const { unclassified } = snapshot;
+  const shown = unclassified.slice(0, 3).map((file) => file.path).join(', ') + (unclassified.length > 3 ? ', …' : '');
+  return `${unclassified.length} file(s) in ${snapshot.source.spec} are not metadata the registry knows: ${shown}`;
+}
+
+/**
+ * The API version of the result and the manifests, when the compared sources set it: unless --api-version is given,
+ * what their own sfdx-project.json says (`to`'s first: it is what gets deployed) wins over the project the command runs
+ * in, which may be another one, or none. Undefined otherwise: the project's (or federate.yml's, or the fallback) then.
+ */
+function sourcesOwnApiVersion(project: ProjectContext, from: Snapshot, to: Snapshot): string | undefined {
+  if (project.apiVersionFrom === 'flag') return undefined;
+  const own = to.projectApiVersion ?? from.projectApiVersion;
+  return own ? checkApiVersion(own) : undefined;
 }
 
 /**

@@ -11,6 +11,8 @@ export type ProjectContext = {
   readonly hasProjectFile: boolean;
   readonly project?: ProjectFile;
   readonly apiVersion: string;
+  /** Where apiVersion comes from: the flag wins over what the sources' own projects say; a fallback gives way to them. */
+  readonly apiVersionFrom: 'flag' | 'project' | 'fallback';
   readonly warnings: readonly string[];
 };
 
@@ -27,7 +29,8 @@ export function resolveProject(cwd: string, flagApiVersion?: string): ProjectCon
     apiVersion = FALLBACK_API_VERSION;
     warnings.push(messages.getMessage('warning.FallbackApiVersion', [FALLBACK_API_VERSION]));
   }
-  return { dir, hasProjectFile: Boolean(found), project, apiVersion, warnings };
+  const apiVersionFrom = flagApiVersion ? 'flag' : warnings.length ? 'fallback' : 'project';
+  return { dir, hasProjectFile: Boolean(found), project, apiVersion, apiVersionFrom, warnings };
 }
 
 /** Only the apiVersion is read here; federate.yml as a whole is validated by its loader where it is used. */

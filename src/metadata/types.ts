@@ -81,6 +81,8 @@ export type Snapshot = {
   readonly unclassified: readonly UnclassifiedFile[];
   /** Package directories the paths belong to, relative to the root (`force-app`, …). `.` for a bare folder. */
   readonly packageDirs: readonly string[];
+  /** The sourceApiVersion of this source's own sfdx-project.json (a git ref's, a project folder's), when it sets one. */
+  readonly projectApiVersion?: string;
   /**
    * This source's `.forceignore` (its text, undefined when there is none) and what it leaves out, by path relative to
    * the root; undefined when not known (a converted metadata-format folder). A pair leaves out of the `from` side what

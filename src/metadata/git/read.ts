@@ -47,6 +47,8 @@ export type GitSide = {
   /** The text of that `.forceignore`; undefined when the ref has none. */
   readonly forceIgnoreText: string | undefined;
   readonly registry: RegistryAccess;
+  /** The ref's sfdx-project.json sourceApiVersion, when it sets one. */
+  readonly projectApiVersion?: string;
 };
 
 /** Where the project lives inside the repository: the project folder relative to the top, or the top. */
@@ -124,6 +126,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     denies,
     forceIgnoreText,
     registry,
+    projectApiVersion: refProject?.sourceApiVersion,
     // Asking the matcher costs tens of microseconds a path: a delta of two refs asks only the paths it reads.
     get files(): ReadonlyMap<string, TreeFile> {
       files ??= listingWithout(listing, denies);
@@ -325,6 +328,6 @@ export async function snapshotOf(side: GitSide, tree: GitTreeContainer, apiVersi
     resolved
   );
   tree.dropCache();
-  return { ...snapshot, forceIgnore: { text: side.forceIgnoreText, denies: side.denies } };
+  return { ...snapshot, forceIgnore: { text: side.forceIgnoreText, denies: side.denies }, ...(side.projectApiVersion ? { projectApiVersion: side.projectApiVersion } : {}) };
 }
 

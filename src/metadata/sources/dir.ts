@@ -13,7 +13,7 @@ import type { ReadOptions, SourceSpec } from './source.js';
 
 /** What a folder turned out to be. */
 export type FolderLayout =
-  | { readonly kind: 'project'; readonly root: string; readonly packageDirs: readonly string[] }
+  | { readonly kind: 'project'; readonly root: string; readonly packageDirs: readonly string[]; readonly sourceApiVersion?: string }
   | { readonly kind: 'metadata'; readonly root: string }
   | { readonly kind: 'source'; readonly root: string };
 
@@ -23,7 +23,7 @@ export function detectLayout(path: string): FolderLayout {
   if (!existsSync(root)) throw messages.createError('error.MissingPath', [path], [], ExitCode.BadInput);
   if (!statSync(root).isDirectory()) throw messages.createError('error.NotAFolder', [path], [], ExitCode.BadInput);
   const project = readProjectFile(root);
-  if (project) return { kind: 'project', root, packageDirs: project.packageDirs };
+  if (project) return { kind: 'project', root, packageDirs: project.packageDirs, sourceApiVersion: project.sourceApiVersion };
   if (existsSync(join(root, 'package.xml'))) return { kind: 'metadata', root };
   return { kind: 'source', root };
 }
@@ -64,7 +64,7 @@ export async function readDirSource(spec: SourceSpec, options: ReadOptions): Pro
       packageDirs,
       onProgress: options.onProgress,
     });
-    snapshot = { ...snapshot, forceIgnore: folderForceIgnore(layout.root) };
+    snapshot = { ...snapshot, forceIgnore: folderForceIgnore(layout.root), ...(layout.kind === 'project' && layout.sourceApiVersion ? { projectApiVersion: layout.sourceApiVersion } : {}) };
   }
   if (snapshot.components.size === 0) {
     throw messages.createError('error.NoMetadata', [layout.root, snapshot.unclassified.length], [], ExitCode.BadInput);

@@ -1,0 +1,59 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { runDiff } from '../../src/compare/run-diff.js';
+import { TestRepo, apexClass } from '../git/repo-helper.js';
+import { TempDirs } from './support.js';
+
+/** A project folder with one class, its sfdx-project.json setting `version` (or no sourceApiVersion). */
+function project(dir: string, version: string | undefined, body = 'public class A {}'): string {
+  const json = { packageDirectories: [{ path: 'force-app', default: true }], ...(version ? { sourceApiVersion: version } : {}) };
+  const files: Record<string, string> = { 'sfdx-project.json': JSON.stringify(json), ...apexClass('A', body) };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  return dir;
+}
+
+describe('runDiff: the API version of the result and the manifests', function () {
+  this.timeout(60_000);
+  const temp = new TempDirs();
+  after(() => temp.cleanup());
+
+  const fallback = /none is set in sfdx-project.json/;
+
+  it('takes it from the compared projects (the `to` one first) when the command runs outside any project', async () => {
+    const outside = temp.make();
+    const from = project(join(outside, 'global'), '50.0');
+    const to = project(join(outside, 'china'), '58.0', 'public class A { }');
+    const out = join(outside, 'out');
+    const result = await runDiff({ from: `dir:${from}`, to: `dir:${to}`, cwd: outside, outputDir: out });
+    expect(result.apiVersion).to.equal('58.0');
+    expect(readFileSync(join(out, 'package.xml'), 'utf8')).to.include('<version>58.0</version>');
+    expect(result.warnings.join('\n')).to.not.match(fallback);
+    // `to` sets none: `from`'s; the flag wins over both.
+    project(to, undefined);
+    expect((await runDiff({ from: `dir:${from}`, to: `dir:${to}`, cwd: outside })).apiVersion).to.equal('50.0');
+    expect((await runDiff({ from: `dir:${from}`, to: `dir:${to}`, cwd: outside, apiVersion: '61.0' })).apiVersion).to.equal('61.0');
+    // Neither sets one: the fallback, with its warning.
+    project(from, undefined);
+    const bare = await runDiff({ from: `dir:${from}`, to: `dir:${to}`, cwd: outside });
+    expect(bare.warnings.join('\n')).to.match(fallback);
+  });
+
+  it("takes a git ref's sourceApiVersion over the project the command runs in (--repo-dir elsewhere)", async () => {
+    const repo = new TestRepo();
+    try {
+      const json = (version: string): string => JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: version });
+      repo.commit({ 'sfdx-project.json': json('64.0'), ...apexClass('A') }, 'one');
+      repo.commit({ 'sfdx-project.json': json('65.0'), ...apexClass('A', 'public class A { }') }, 'two');
+      const elsewhere = project(temp.make(), '53.0');
+      const result = await runDiff({ from: 'git:HEAD~1', to: 'git:HEAD', cwd: elsewhere, repoDir: repo.dir });
+      expect(result.apiVersion).to.equal('65.0');
+      expect(result.changes.map((change) => change.key)).to.deep.equal(['ApexClass:A']);
+    } finally {
+      repo.remove();
+    }
+  });
+});
