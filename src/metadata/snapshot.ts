@@ -1,7 +1,7 @@
 import { posix, sep } from 'node:path';
 import type { RegistryAccess, SourceComponent, TreeContainer } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../exit-codes.js';
-import { MetadataResolver } from './sdr.js';
+import { ForceIgnore, MetadataResolver } from './sdr.js';
 import { combineHashes } from './hash.js';
 import { metadataMessages as messages } from './messages.js';
 import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile, SourceInfo, UnclassifiedFile } from './types.js';
@@ -86,8 +86,12 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions, giv
   if (ignored) plans = withoutIgnored(plans, ignored);
   const covered = new Set<string>();
   for (const planned of plans) for (const path of planned.paths()) covered.add(path);
+  // SDR records what it skips as it walks folders, not what a bundle's walk leaves out (an LWC's `__tests__`): the
+  // `.forceignore` it found is asked again, for the few files left over.
+  let fsForceIgnore: ForceIgnore | undefined;
+  const fsIgnored = (path: string): boolean => store.useFsForceIgnore && (fsForceIgnore ??= ForceIgnore.findAndCreate(store.root)).denies(path);
   for (const path of listed()) {
-    if (!covered.has(path) && !failed.has(path) && !forceIgnored.has(path) && !ignored?.(path) && !isHousekeeping(path)) {
+    if (!covered.has(path) && !failed.has(path) && !forceIgnored.has(path) && !ignored?.(path) && !isHousekeeping(path) && !fsIgnored(path)) {
       unclassified.push({ path: relative(path), reason: 'not a metadata file the registry knows' });
     }
   }

@@ -275,6 +275,17 @@ describe('compareSnapshots', function () {
     });
   });
 
+  it("a bundle's files the .forceignore ignores (an LWC's __tests__) are neither content nor unclassified", async () => {
+    const dir = temp.copy('project');
+    writeFileSync(join(dir, '.forceignore'), '**/__tests__/**\n');
+    mkdirSync(join(dir, `${D}/lwc/greeting/__tests__`));
+    writeFileSync(join(dir, `${D}/lwc/greeting/__tests__/greeting.test.js`), "describe('greeting', () => {});\n");
+    const snapshot = await snapshotOf(dir);
+    expect(snapshot.unclassified).to.deep.equal([]);
+    expect(snapshot.components.get('LightningComponentBundle:greeting')!.content.map((file) => file.path)).to.not.include(`${D}/lwc/greeting/__tests__/greeting.test.js`);
+    expect((await compareSnapshots(base, snapshot)).changes).to.deep.equal([]);
+  });
+
   it('a changed Apex body and a changed LWC file are listed in files', async () => {
     const changeset = await diffAfter([
       [`${D}/classes/Hello.cls`, "return 'Hello';", "return 'Hi';"],
