@@ -57,8 +57,18 @@ const PICKLIST_FIELD: readonly HandEntry[] = [
 ];
 
 /**
- * What SDR's registry does not know: the keys of Profile/PermissionSet entries, of translations, and of picklist
- * values. Type name → entries. Keep it small; a test covers every entry.
+ * A Flow's top-level elements, each named. The Metadata API returns them sorted by name, and their order means
+ * nothing (connectors say what runs next); nested lists (a decision's rules, a screen's fields) keep their order.
+ */
+const FLOW_ELEMENTS = [
+  'actionCalls', 'apexPluginCalls', 'assignments', 'choices', 'collectionProcessors', 'constants', 'customErrors', 'customProperties',
+  'decisions', 'dynamicChoiceSets', 'formulas', 'loops', 'orchestratedStages', 'processMetadataValues', 'recordCreates', 'recordDeletes',
+  'recordLookups', 'recordRollbacks', 'recordUpdates', 'screens', 'stages', 'steps', 'subflows', 'textTemplates', 'transforms', 'variables', 'waits',
+];
+
+/**
+ * What SDR's registry does not know: the keys of Profile/PermissionSet entries, of translations, of picklist values,
+ * and of other named lists whose order means nothing. Type name → entries. Keep it small; a test covers every entry.
  */
 export const HAND_TABLE: Readonly<Record<string, readonly HandEntry[]>> = {
   Profile: [
@@ -110,6 +120,12 @@ export const HAND_TABLE: Readonly<Record<string, readonly HandEntry[]>> = {
     ['picklistValues', 'picklist'],
     ['picklistValues/values', 'fullName'],
   ],
+  Flow: FLOW_ELEMENTS.map((element): HandEntry => [element, 'name']),
+  // A custom metadata record's values, one per field.
+  CustomMetadata: [['values', 'field']],
+  BrandingSet: [['brandingSetProperty', 'propertyName']],
+  // An object's own file: one override per action, form factor, and (API 60+) profile and record type.
+  CustomObject: [['actionOverrides', ['actionName', 'formFactor', 'profile', 'recordType']]],
 };
 
 const cache = new WeakMap<RegistryAccess, Map<string, ElementKeyTable>>();
