@@ -148,22 +148,32 @@ function renamed(before: Component, after: Component): Change {
 
 /**
  * Same key, same content, other place. Two sources with the same package directories (one project at two refs, or
- * its work tree) compare whole paths, so a move from one package directory to another is a rename. Otherwise paths
- * are compared inside their package directory, so that a project and a bare source folder of the same metadata (or
- * two projects laid out differently) agree. A metadata-format source (converted to a temporary folder) has no
- * meaningful paths and never yields a rename.
+ * its work tree) compare whole paths, so a move from one package directory to another is a rename; so do two whose
+ * component left, or came into, a package directory both have (one was added to sfdx-project.json and the component
+ * moved there). Otherwise paths are compared inside their package directory, so that a project and a bare source
+ * folder of the same metadata (or two projects laid out differently) agree. A metadata-format source (converted to a
+ * temporary folder) has no meaningful paths and never yields a rename.
  */
 function moved(before: Component, after: Component, context: Context): boolean {
-  if (context.from.source.format !== 'source' || context.to.source.format !== 'source') return false;
-  const sameLayout = samePackageDirs(context.from.packageDirs, context.to.packageDirs);
-  const a = pathsOf(before).map((path) => (sameLayout ? path : insidePackage(path, context.from.packageDirs)));
-  const b = pathsOf(after).map((path) => (sameLayout ? path : insidePackage(path, context.to.packageDirs)));
-  return a.join('\n') !== b.join('\n');
+  const { from, to } = context;
+  if (from.source.format !== 'source' || to.source.format !== 'source') return false;
+  const a = pathsOf(before);
+  const b = pathsOf(after);
+  const fromDir = packageDirOf(a[0], from.packageDirs);
+  const toDir = packageDirOf(b[0], to.packageDirs);
+  const wholePaths = samePackageDirs(from.packageDirs, to.packageDirs) || (fromDir !== undefined && to.packageDirs.includes(fromDir)) || (toDir !== undefined && from.packageDirs.includes(toDir));
+  if (wholePaths) return a.join('\n') !== b.join('\n');
+  return a.map((path) => insidePackage(path, fromDir)).join('\n') !== b.map((path) => insidePackage(path, toDir)).join('\n');
 }
 
-function insidePackage(path: string, packageDirs: readonly string[]): string {
-  for (const dir of packageDirs) if (dir !== '.' && path.startsWith(`${dir}/`)) return path.slice(dir.length + 1);
-  return path;
+/** The package directory a path lies in (`.` for a bare folder), or undefined. */
+function packageDirOf(path: string | undefined, packageDirs: readonly string[]): string | undefined {
+  if (path === undefined) return undefined;
+  return packageDirs.find((dir) => dir === '.' || path.startsWith(`${dir}/`));
+}
+
+function insidePackage(path: string, dir: string | undefined): string {
+  return dir && dir !== '.' && path.startsWith(`${dir}/`) ? path.slice(dir.length + 1) : path;
 }
 
 async function compareComponent(before: Component, after: Component, context: Context, read?: Map<string, Buffer>): Promise<Change[]> {
@@ -190,6 +200,9 @@ async function compareComponent(before: Component, after: Component, context: Co
     changes.push({ ...identity(after), kind: 'changed', ...paths, elements, ...(files.length ? { files: files.sort(compareStrings) } : {}) });
   } else if (formattingOnly && context.strict) {
     changes.push({ ...identity(after), kind: 'changed', ...paths, elements: [], formattingOnly: true });
+  } else if (moved(before, after, context)) {
+    // Moved, and reformatted on the way (a CRLF checkout): still a rename.
+    changes.push(renamed(before, after));
   }
   return changes;
 }

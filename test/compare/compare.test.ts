@@ -375,6 +375,34 @@ describe('compareSnapshots', function () {
     ]);
   });
 
+  describe('moves', () => {
+    const move = (dir: string, toFolder: string): void => {
+      mkdirSync(join(dir, toFolder), { recursive: true });
+      for (const name of ['Hello.cls', 'Hello.cls-meta.xml']) renameSync(join(dir, `${D}/classes`, name), join(dir, toFolder, name));
+    };
+
+    it('a component moved into a package directory the `to` side adds is renamed', async () => {
+      const dir = temp.copy('project');
+      writeFileSync(join(dir, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'utils' }], sourceApiVersion: '62.0' }));
+      move(dir, 'utils/main/default/classes');
+      const changeset = await compareSnapshots(base, await snapshotOf(dir));
+      expect(changeset.changes.map((c) => [c.kind, c.key, c.toPaths])).to.deep.equal([
+        ['renamed', 'ApexClass:Hello', ['utils/main/default/classes/Hello.cls-meta.xml', 'utils/main/default/classes/Hello.cls']],
+      ]);
+    });
+
+    it('a component moved and reformatted on the way (CRLF) is still renamed', async () => {
+      const dir = temp.copy('project');
+      move(dir, `${D}/classes/Greetings`);
+      for (const name of ['Hello.cls', 'Hello.cls-meta.xml']) {
+        const file = join(dir, `${D}/classes/Greetings`, name);
+        writeFileSync(file, readFileSync(file, 'utf8').replace(/\r?\n/g, '\r\n'));
+      }
+      const changeset = await compareSnapshots(base, await snapshotOf(dir));
+      expect(changeset.changes.map((c) => [c.kind, c.key])).to.deep.equal([['renamed', 'ApexClass:Hello']]);
+    });
+  });
+
   it('components with equal hashes are never read', async () => {
     const refuse = (file: SnapshotFile): SnapshotFile => ({ path: file.path, hash: file.hash, read: () => Promise.reject(new Error(`read ${file.path}`)) });
     const unreadable = (snapshot: Snapshot): Snapshot => {
