@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { resolveProject } from '../metadata/project-context.js';
@@ -60,7 +61,7 @@ export async function runOverlayApply(request: OverlayApplyRequest): Promise<Ove
   guardOutput(outputDir, base);
   const { snapshot, report } = await applyOverlay(base, overlay, { stage: request.stage, env: request.env, strict: request.strict, registry, onProgress: request.onProgress });
   request.onProgress?.({ kind: 'phase', message: `Writing ${outputDir}` });
-  const written = await writeSnapshot(snapshot, outputDir, { registry });
+  const written = await writeSnapshot(snapshot, outputDir, { registry, projectJson: projectJsonOf(base, project.dir) });
   return {
     region: region.name,
     stage: request.stage,
@@ -147,4 +148,11 @@ function guardOutput(outputDir: string, base: Snapshot): void {
       throw messages.createError('error.OutputInsideSource', [outputDir, packageDir], [], ExitCode.BadInput);
     }
   }
+}
+
+/** The sfdx-project.json text the base was read with: its own folder's for a project folder, else the project's. */
+function projectJsonOf(base: Snapshot, projectDir: string): string | undefined {
+  const own = base.source.kind === 'dir' && base.source.format === 'source' ? join(base.source.label, 'sfdx-project.json') : undefined;
+  for (const file of [own, join(projectDir, 'sfdx-project.json')]) if (file && existsSync(file)) return readFileSync(file, 'utf8');
+  return undefined;
 }

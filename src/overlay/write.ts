@@ -16,6 +16,11 @@ export type WriteOptions = {
   /** `source` (default: the format the snapshot was read in) or `metadata` (package.xml, converted by SDR). */
   readonly format?: 'source' | 'metadata';
   readonly registry?: RegistryAccess;
+  /**
+   * The text of the sfdx-project.json the snapshot was read from: a source-format tree gets it back (package aliases,
+   * registry presets, which package directory is the default), narrowed to the package directories written.
+   */
+  readonly projectJson?: string;
 };
 
 export type WriteResult = { readonly outputDir: string; readonly format: 'source' | 'metadata'; readonly files: number };
@@ -25,6 +30,28 @@ export type WriteResult = { readonly outputDir: string; readonly format: 'source
  * when everything was written. Source format gets an sfdx-project.json naming its package directories; metadata
  * format is converted by SDR and gets a package.xml. A target holding anything not written by sf-federate is refused.
  */
+type PackageDirectory = { path?: unknown; default?: unknown };
+
+/** The written tree's sfdx-project.json: the original one narrowed to the package directories written, or a new one. */
+function projectFor(snapshot: Snapshot, projectJson: string | undefined): Record<string, unknown> {
+  const packageDirs = snapshot.packageDirs.filter((dir) => dir !== '.');
+  const normalized = (path: unknown): string => String(path).replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
+  const original = projectJson ? (JSON.parse(projectJson) as Record<string, unknown>) : undefined;
+  const written = new Set(packageDirs.map(normalized));
+  const entries = (Array.isArray(original?.packageDirectories) ? (original.packageDirectories as PackageDirectory[]) : []).filter((entry) =>
+    written.has(normalized(entry.path))
+  );
+  if (!original || entries.length === 0) {
+    return {
+      packageDirectories: (packageDirs.length ? packageDirs : ['.']).map((path, index) => ({ path, default: index === 0 })),
+      sourceApiVersion: snapshot.apiVersion,
+    };
+  }
+  // The default one may be among those left out: then the first written is the default.
+  const withDefault = entries.some((entry) => entry.default === true) ? entries : entries.map((entry, index) => ({ ...entry, default: index === 0 }));
+  return { ...original, packageDirectories: withDefault, sourceApiVersion: snapshot.apiVersion };
+}
+
 export async function writeSnapshot(snapshot: Snapshot, outputDir: string, options: WriteOptions = {}): Promise<WriteResult> {
   const format = options.format ?? snapshot.source.format;
   if (existsSync(outputDir) && readdirSync(outputDir).length > 0 && !existsSync(join(outputDir, OUTPUT_MARKER))) {
@@ -51,12 +78,7 @@ export async function writeSnapshot(snapshot: Snapshot, outputDir: string, optio
       }
     } else {
       files = await writeFiles(snapshot, staging);
-      const packageDirs = snapshot.packageDirs.filter((dir) => dir !== '.');
-      const project = {
-        packageDirectories: (packageDirs.length ? packageDirs : ['.']).map((path, index) => ({ path, default: index === 0 })),
-        sourceApiVersion: snapshot.apiVersion,
-      };
-      await writeFile(join(staging, 'sfdx-project.json'), `${JSON.stringify(project, null, 2)}\n`);
+      await writeFile(join(staging, 'sfdx-project.json'), `${JSON.stringify(projectFor(snapshot, options.projectJson), null, 2)}\n`);
     }
     await writeFile(join(staging, OUTPUT_MARKER), 'Written by sf-federate; the next run replaces this folder.\n');
     if (existsSync(outputDir)) {

@@ -58,6 +58,31 @@ describe('the embedded example and its China overlay', () => {
     expect(readFileSync(join(project, 'force-app/main/default/namedCredentials/Payments.namedCredential-meta.xml'), 'utf8')).to.equal(before);
   });
 
+  it("apply keeps the project's sfdx-project.json: its default package directory, aliases and settings", async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'sf-federate-example-project-'));
+    try {
+      cpSync(join(EXAMPLES, 'global'), copy, { recursive: true });
+      const json = JSON.parse(readFileSync(join(copy, 'sfdx-project.json'), 'utf8')) as Record<string, unknown>;
+      json.packageDirectories = [
+        { path: './force-app', default: false, package: 'Core' },
+        { path: 'extras', default: true, package: 'Extras', versionNumber: '1.0.0.NEXT' },
+      ];
+      json.packageAliases = { Core: '0Ho000000000001AAA', Extras: '0Ho000000000002AAA' };
+      writeFileSync(join(copy, 'sfdx-project.json'), JSON.stringify(json, null, 4));
+      cpSync(join(copy, 'force-app/main/default/classes/OrderRequestTriggerHandler.cls-meta.xml'), join(copy, 'extras/main/default/classes/Extra.cls-meta.xml'), { recursive: true });
+      writeFileSync(join(copy, 'extras/main/default/classes/Extra.cls'), 'public class Extra {}\n');
+      const out = join(copy, 'build');
+      await runOverlayApply({ cwd: copy, region: 'china', outputDir: out });
+      const written = JSON.parse(readFileSync(join(out, 'sfdx-project.json'), 'utf8')) as typeof json;
+      expect(written.packageDirectories).to.deep.equal(json.packageDirectories);
+      expect(written.packageAliases).to.deep.equal(json.packageAliases);
+      expect(written.sourceApiVersion).to.equal(json.sourceApiVersion);
+      expect(existsSync(join(out, 'extras/main/default/classes/Extra.cls'))).to.equal(true);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   it('apply writes nothing when a rule fails', async () => {
     const overlayFile = join(project, 'overlays/china/overlay.yml');
     const original = readFileSync(overlayFile, 'utf8');
