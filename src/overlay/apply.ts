@@ -574,13 +574,14 @@ function describeMatches(doc: XmlDocument, segments: readonly AddressSegment[], 
   const branch = segments[at - 1];
   const rest = segments.slice(at).map(formatSegment).join('/');
   const spec = table.get(segments.slice(0, at).map((segment) => segment.name).join('/'));
-  return matches
-    .map((match, index) => {
-      const keys = spec ? spec.key.map((key) => [key, textOf(childElements(match.node, key)[0] ?? makeElement(key)) ?? ''] as [string, string]) : [];
-      const segment = keys.length && keys.some(([, value]) => value) ? { name: branch.name, keys } : { ...branch, index: index + 1 };
-      return [prefix, formatSegment(segment), rest].filter(Boolean).join('/');
-    })
-    .join(', ');
+  const address = (segment: AddressSegment): string => [prefix, formatSegment(segment), rest].filter(Boolean).join('/');
+  const byKey = matches.map((match) => {
+    const keys = spec ? spec.key.map((key) => [key, textOf(childElements(match.node, key)[0] ?? makeElement(key)) ?? ''] as [string, string]) : [];
+    return keys.length && keys.some(([, value]) => value) ? address({ name: branch.name, keys }) : undefined;
+  });
+  // Keys that tell the matches apart name them; otherwise (the same key twice) their position among the matches does.
+  if (byKey.every((text) => text !== undefined) && new Set(byKey).size === byKey.length) return byKey.join(', ');
+  return matches.map((match, index) => address({ ...branch, index: index + 1 })).join(', ');
 }
 
 function selectOne(doc: XmlDocument, segments: readonly AddressSegment[], table: ReturnType<typeof elementKeysFor>): ElementMatch | undefined {

@@ -134,6 +134,14 @@ describe('applyOverlay', () => {
       expect(message).to.contain('fieldPermissions[field=Account.Region__c]/editable');
       expect(message).to.contain('fieldPermissions[field=Account.Global_Only__c]/editable');
     });
+    it('names several elements with the same key by their position, not by the key they share', async () => {
+      const profile = GLOBAL[PROFILE];
+      const entry = /<fieldPermissions>[\s\S]*?<\/fieldPermissions>/.exec(profile)![0];
+      const doubled = await snapshotFromFiles({ ...GLOBAL, [PROFILE]: profile.replace(entry, `${entry}\n    ${entry}`) });
+      const key = /<field>([^<]+)<\/field>/.exec(entry)![1];
+      const message = await failure(applyOverlay(doubled, overlayOf(`patches:\n  - component: Profile:Admin\n    path: fieldPermissions[field=${key}]/editable\n    set: "false"\n`)));
+      expect(message).to.contain(`matches 2 elements: fieldPermissions[field=${key}][1]/editable, fieldPermissions[field=${key}][2]/editable`);
+    });
     it('refuses a decomposed child addressed without its fullName', async () => {
       const message = await failure(applyOverlay(base, overlayOf('patches:\n  - component: CustomObject:Account\n    path: fields/label\n    set: x\n')));
       expect(message).to.contain('fields[fullName=Name]');
