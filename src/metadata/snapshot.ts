@@ -84,13 +84,24 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions, giv
     forceIgnored = resolver.forceIgnoredPaths;
   }
   if (ignored) plans = withoutIgnored(plans, ignored);
+  const listedPaths = listed();
+  // A component SDR names a file for that is not there (a page of an LWR site without its _meta.json) cannot be
+  // deployed: its files are reported, with the reason, rather than failing the whole read on the missing one.
+  const present = new Set(listedPaths);
+  plans = plans.filter((planned) => {
+    const missing = planned.paths().find((path) => !present.has(path));
+    if (missing === undefined) return true;
+    const reason = `${relative(missing)} is missing: ${planned.type} ${planned.fullName} cannot be deployed without it`;
+    for (const path of planned.paths()) if (path !== missing) fail(path, reason);
+    return false;
+  });
   const covered = new Set<string>();
   for (const planned of plans) for (const path of planned.paths()) covered.add(path);
   // SDR records what it skips as it walks folders, not what a bundle's walk leaves out (an LWC's `__tests__`): the
   // `.forceignore` it found is asked again, for the few files left over.
   let fsForceIgnore: ForceIgnore | undefined;
   const fsIgnored = (path: string): boolean => store.useFsForceIgnore && (fsForceIgnore ??= ForceIgnore.findAndCreate(store.root)).denies(path);
-  for (const path of listed()) {
+  for (const path of listedPaths) {
     if (!covered.has(path) && !failed.has(path) && !forceIgnored.has(path) && !ignored?.(path) && !isHousekeeping(path) && !fsIgnored(path)) {
       unclassified.push({ path: relative(path), reason: 'not a metadata file the registry knows' });
     }

@@ -357,6 +357,19 @@ describe('compareSnapshots', function () {
     ]);
   });
 
+  it('an LWR site page without its _meta.json is reported as not compared, with the reason, and the read goes on', async () => {
+    const dir = temp.copy('project');
+    const page = `${D}/digitalExperiences/site/Shop1/sfdc_cms__view/home`;
+    mkdirSync(join(dir, page), { recursive: true });
+    writeFileSync(join(dir, `${D}/digitalExperiences/site/Shop1/Shop1.digitalExperience-meta.xml`), '<?xml version="1.0" encoding="UTF-8"?>\n<DigitalExperienceBundle xmlns="http://soap.sforce.com/2006/04/metadata">\n    <label>Shop1</label>\n</DigitalExperienceBundle>\n');
+    writeFileSync(join(dir, `${page}/content.json`), '{\n    "type": "sfdc_cms__view"\n}\n');
+    const snapshot = await snapshotOf(dir);
+    expect(snapshot.unclassified).to.deep.equal([
+      { path: `${page}/content.json`, reason: `${page}/_meta.json is missing: DigitalExperience site/Shop1.sfdc_cms__view/home cannot be deployed without it` },
+    ]);
+    expect(snapshot.components.has('DigitalExperienceBundle:site/Shop1')).to.equal(true);
+  });
+
   it('a component with the same key and content at another path is renamed', async () => {
     const dir = temp.copy('project');
     mkdirSync(join(dir, 'force-app/main/shared/classes'), { recursive: true });
