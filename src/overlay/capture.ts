@@ -344,6 +344,8 @@ function mergeRules(doc: Document.Parsed, excludes: readonly PlainRule[], patche
       seq = new YAMLSeq();
       doc.set(name, seq);
     }
+    // A flow sequence (`exclude: []`) takes the captured rules, and their comment, as block items: readable, reviewable.
+    (seq as YAMLSeq).flow = false;
     return seq as YAMLSeq;
   };
   const opOf = (rule: PlainRule): string => ('set' in rule ? 'set' : 'remove' in rule ? 'remove' : 'add');

@@ -123,6 +123,25 @@ describe('the embedded example and its China overlay', () => {
   });
 });
 
+describe('overlay capture into a flow-style overlay.yml', () => {
+  it('writes the captured rules as block items under `exclude: []` and `patches: []`, with their comment before them', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'sf-federate-flow-'));
+    try {
+      cpSync(join(EXAMPLES, 'global'), join(work, 'global'), { recursive: true });
+      const overlayFile = join(work, 'global/overlays/china/overlay.yml');
+      writeFileSync(overlayFile, 'exclude: []\npatches: []\n');
+      await runOverlayCapture({ cwd: join(work, 'global'), region: 'china', from: 'dir:.', to: `dir:${join(EXAMPLES, 'china')}` });
+      const text = readFileSync(overlayFile, 'utf8');
+      expect(text).to.match(/^exclude:\n {2}# captured from dir:.*\n {2}- /m);
+      expect(text).to.match(/^patches:\n {2}- /m);
+      expect(text).to.not.contain('[]');
+      expect((parse(text) as { patches: unknown[] }).patches.length).to.be.greaterThan(0);
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('overlay apply --json result', () => {
   it('matches schemas/overlay-apply-result.schema.json', async () => {
     const work = mkdtempSync(join(tmpdir(), 'sf-federate-result-'));
