@@ -64,8 +64,9 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
       // `to` still has children of it (fields without their object's own file, as projects often keep standard
       // objects, and as a metadata-format folder never does): deleting the parent would take them along.
       if (before.xml) work.push(() => parentFileMissing(before, context, warnings));
-    } else if (!(before.parent && from.components.has(before.parent) && !to.components.has(before.parent))) {
-      // A removed parent takes its decomposed children with it: the parent alone is reported.
+    } else if (!(before.parent && from.components.has(before.parent) && !to.components.has(before.parent) && !toParents().has(before.parent))) {
+      // A removed parent takes its decomposed children with it: the parent alone is reported (not one kept for the
+      // children `to` still has, above).
       changes.push({ ...identity(before), kind: 'removed', fromPaths: pathsOf(before), elements: [] });
       // In-file children are named one by one, as those of an added container are: some containers (a Workflow,
       // CustomLabels) are deleted only through their entries.

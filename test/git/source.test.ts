@@ -329,18 +329,19 @@ describe('git sources', () => {
     const objectFile = `${D}/objects/Thing__c/Thing__c.object-meta.xml`;
     try {
       other.commit({ 'sfdx-project.json': PROJECT_JSON, ...customObject('Thing__c'), ...field('Thing__c', 'A__c'), ...apexClass('A') });
-      other.commit({ [objectFile]: null, ...apexClass('A', 'public class A { }') }, 'object file deleted, its field kept');
+      other.commit({ ...field('Thing__c', 'B__c') }, 'a second field');
+      other.commit({ [objectFile]: null, [`${D}/objects/Thing__c/fields/B__c.field-meta.xml`]: null, ...apexClass('A', 'public class A { }') }, 'object file and one field deleted, the other field kept');
       const dir: SourceSpec = { kind: 'dir', value: '.', guessed: false };
       for (const to of [spec('HEAD'), dir]) {
         // eslint-disable-next-line no-await-in-loop -- one target after the other
         const { changes, warnings } = await pairDelta(other.dir, spec('HEAD~1'), to);
-        expect(changes, to.value).to.deep.equal(['changed ApexClass:A']);
+        expect(changes, to.value).to.deep.equal(['changed ApexClass:A', 'removed CustomField:Thing__c.B__c']);
         expect(warnings.join('\n'), to.value).to.include('CustomObject Thing__c is not deleted').and.to.include(objectFile);
       }
       // What a metadata-format source converts to: an object file with nothing of its own beside its fields.
       other.commit({ [objectFile]: xml('CustomObject', '') }, 'an empty object file');
       // The file back with what it sets is an addition; an empty one is nothing, either way round, and says nothing.
-      expect(await pairDelta(other.dir, spec('HEAD~1'), spec('HEAD~2'))).to.deep.equal({ changes: ['changed ApexClass:A', 'added CustomObject:Thing__c'], warnings: [] });
+      expect(await pairDelta(other.dir, spec('HEAD~1'), spec('HEAD~2'))).to.deep.equal({ changes: ['changed ApexClass:A', 'added CustomField:Thing__c.B__c', 'added CustomObject:Thing__c'], warnings: [] });
       expect(await pairDelta(other.dir, spec('HEAD~1'), spec('HEAD'))).to.deep.equal({ changes: [], warnings: [] });
       expect(await pairDelta(other.dir, spec('HEAD'), spec('HEAD~1'))).to.deep.equal({ changes: [], warnings: [] });
     } finally {
