@@ -54,23 +54,31 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
   const fromParents = parentsOf(from);
   const toParents = parentsOf(to);
 
+  const removed = (before: Component): void => {
+    if (toParents().has(before.key)) {
+      // `to` still has children of it (fields without their object's own file, as projects often keep standard
+      // objects, and as a metadata-format folder never does): deleting the parent would take them along.
+      if (before.xml) work.push(() => parentFileMissing(before, context, warnings));
+      return;
+    }
+    // A removed parent takes its decomposed children with it: the parent alone is reported (not one kept for the
+    // children `to` still has, above).
+    const { parent } = before;
+    if (parent && from.components.has(parent) && !to.components.has(parent) && !toParents().has(parent)) return;
+    changes.push({ ...identity(before), kind: 'removed', fromPaths: pathsOf(before), elements: [] });
+    // In-file children are named one by one, as those of an added container are: some containers (a Workflow,
+    // CustomLabels) are deleted only through their entries.
+    if (before.xml && hasInFileChildren(context, before)) work.push(() => removedChildren(before, context));
+  };
+
   options.onProgress?.({ kind: 'phase', message: 'Comparing components' });
   for (const [key, before] of from.components) {
     const after = to.components.get(key);
     if (after) {
       if (after.hash !== before.hash) work.push((read) => compareComponent(before, after, context, read));
       else if (moved(before, after, context)) changes.push(renamed(before, after));
-    } else if (toParents().has(key)) {
-      // `to` still has children of it (fields without their object's own file, as projects often keep standard
-      // objects, and as a metadata-format folder never does): deleting the parent would take them along.
-      if (before.xml) work.push(() => parentFileMissing(before, context, warnings));
-    } else if (!(before.parent && from.components.has(before.parent) && !to.components.has(before.parent) && !toParents().has(before.parent))) {
-      // A removed parent takes its decomposed children with it: the parent alone is reported (not one kept for the
-      // children `to` still has, above).
-      changes.push({ ...identity(before), kind: 'removed', fromPaths: pathsOf(before), elements: [] });
-      // In-file children are named one by one, as those of an added container are: some containers (a Workflow,
-      // CustomLabels) are deleted only through their entries.
-      if (before.xml && hasInFileChildren(context, before)) work.push(() => removedChildren(before, context));
+    } else {
+      removed(before);
     }
   }
   for (const [key, after] of to.components) {
