@@ -34,6 +34,12 @@ export function elementHost(element: XmlElement | undefined): string | undefined
   return element?.text ? hostOf(element.text) : undefined;
 }
 
+/** A URL with its host (as hostOf gives it, lower case) replaced, whatever the case it is written in. */
+export function withHost(url: string, host: string, replacement: string): string {
+  const at = url.toLowerCase().indexOf(host);
+  return at === -1 ? url : url.slice(0, at) + replacement + url.slice(at + host.length);
+}
+
 /** Whether `isActive` (or another flag) is not explicitly false. */
 export function isActive(root: XmlElement, flag = 'isActive'): boolean {
   const value = root.children.find((child) => child.name === flag)?.text;

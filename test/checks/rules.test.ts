@@ -414,6 +414,147 @@ describe('readiness rules (the China catalog)', () => {
     expect(result.findings).to.deep.equal([]);
   });
 
+  describe('wildcard hosts (a leading *. checked as the domain it covers)', () => {
+    const cspSite = (name: string, url: string): Record<string, string> => ({
+      [`${DEFAULT}/cspTrustedSites/${name}.cspTrustedSite-meta.xml`]: xml(
+        'CspTrustedSite',
+        `    <canAccessCamera>false</canAccessCamera>\n    <context>All</context>\n    <endpointUrl>${url}</endpointUrl>\n    <isActive>true</isActive>`
+      ),
+    });
+
+    it('flags a CSP trusted site on the global sites domain, with the China counterpart as the endpoint', async () => {
+      const result = await runOn(cspSite('Sites', 'https://*.my.site.com'), { only: 'CN-CBDT-06' });
+      expect(result.findings).to.have.length(1);
+      const [finding] = result.findings;
+      expect(finding).to.include({ severity: 'warn', component: 'CspTrustedSite:Sites', line: 5, column: 18 });
+      expect(finding.message).to.contain('*.my.site.com').and.contain('global Salesforce instance');
+      expect(snippetOf(finding).patches).to.deep.equal([{ component: 'CspTrustedSite:Sites', path: 'endpointUrl', set: 'https://*.sites.sfcrmapps.cn' }]);
+    });
+
+    it('flags offshore wildcard CSP trusted sites (coral-cloud: https://*.my.salesforce-scrt.com) and leaves mainland ones', async () => {
+      const files = {
+        ...cspSite('ESA_Embedded_Service_Wildcard', 'https://*.my.salesforce-scrt.com'),
+        ...cspSite('Cdn', 'https://*.example.com'),
+        ...cspSite('MainlandCdn', 'https://*.example.cn'),
+        ...cspSite('ChinaSites', 'https://*.sites.sfcrmapps.cn'),
+        ...cspSite('Oss', 'https://*.oss-cn-shanghai.aliyuncs.com'),
+      };
+      const result = await runOn(files, { only: 'CN-CBDT-06' });
+      expect(result.findings.map((finding) => [finding.component, finding.message.match(/from (\S+),/)?.[1]])).to.deep.equal([
+        ['CspTrustedSite:Cdn', '*.example.com'],
+        ['CspTrustedSite:ESA_Embedded_Service_Wildcard', '*.my.salesforce-scrt.com'],
+      ]);
+      expect(snippetOf(result.findings[0]).patches[0]).to.include({ path: 'isActive', set: 'false' });
+    });
+
+    it('flags wildcard remote sites and Named Credential endpoints outside the mainland', async () => {
+      const files = {
+        ...remoteSite('Partner', 'https://*.example.com'),
+        ...remoteSite('PartnerCn', 'https://*.example.cn'),
+        ...namedCredential('Api', '    <endpoint>https://*.api.example.com/v1</endpoint>\n    <label>Api</label>'),
+        ...namedCredential('Oss', '    <endpoint>https://*.oss-cn-hangzhou.aliyuncs.com</endpoint>\n    <label>Oss</label>'),
+      };
+      const sites = await runOn(files, { only: 'CN-CBDT-01' });
+      expect(sites.findings.map((finding) => finding.component)).to.deep.equal(['RemoteSiteSetting:Partner']);
+      expect(sites.findings[0].message).to.contain('(*.example.com)');
+      const credentials = await runOn(files, { only: 'CN-CBDT-02' });
+      expect(credentials.findings.map((finding) => finding.component)).to.deep.equal(['NamedCredential:Api']);
+      expect(credentials.findings[0].message).to.contain('(*.api.example.com)');
+    });
+
+    it('finds wildcard global hosts in code and content (CN-HOST-01), with the China counterpart', async () => {
+      const files = apex('Cors', "public class Cors {\n    static List<String> ORIGINS = new List<String>{ 'https://*.my.site.com', 'https://*.lightning.force.com' };\n}");
+      const result = await runOn(files, { only: 'CN-HOST-01' });
+      expect(result.findings.map((finding) => [finding.line, finding.column, finding.message.split(' ')[3]])).to.deep.equal([
+        [2, 62, '*.my.site.com'],
+        [2, 87, '*.lightning.force.com'],
+      ]);
+      expect(parse(result.findings[0].fix!.snippet!)).to.deep.equal({
+        replace: [{ filename: `${DEFAULT}/classes/Cors.cls`, stringToReplace: '*.my.site.com', replaceWith: '*.sites.sfcrmapps.cn' }],
+      });
+    });
+
+    it('finds wildcard China hosts leaking into global-bound code (CN-HOST-02)', async () => {
+      const files = {
+        [`${DEFAULT}/lwc/embed/embed.js`]: "const ORIGIN = 'https://*.sites.sfcrmapps.cn';\n",
+        [`${DEFAULT}/lwc/embed/embed.js-meta.xml`]: xml('LightningComponentBundle', '<apiVersion>62.0</apiVersion>'),
+      };
+      const result = await runOn(files, { only: 'CN-HOST-02', bound: 'global' });
+      expect(result.findings).to.have.length(1);
+      expect(result.findings[0]).to.include({ line: 1, column: 25 });
+      expect(result.findings[0].message).to.contain('*.sites.sfcrmapps.cn');
+      expect(result.findings[0].fix!.text).to.contain('(*.my.site.com)');
+    });
+
+    it('covers a wildcard host by a *.suffix allow entry over its domain, never by an exact entry', async () => {
+      const files = { ...remoteSite('Eu', 'https://*.eu.partner.com'), ...remoteSite('All', 'https://*.partner.com'), ...remoteSite('Other', 'https://*.other.com') };
+      const bySuffix = await runOn(files, { only: 'CN-CBDT-01', allowHosts: ['*.partner.com', 'other.com', 'api.other.com'] });
+      expect(bySuffix.findings.map((finding) => finding.component)).to.deep.equal(['RemoteSiteSetting:Other']);
+      const byNarrowerSuffix = await runOn(files, { only: 'CN-CBDT-01', allowHosts: ['*.eu.partner.com', 'https://*.other.com'] });
+      expect(byNarrowerSuffix.findings.map((finding) => finding.component)).to.deep.equal(['RemoteSiteSetting:All']);
+    });
+  });
+
+  describe('mainland Alibaba Cloud endpoints (allow-list seeds)', () => {
+    it('takes hosts in a mainland region (cn-*, not cn-hongkong) as mainland, and the other regions as offshore', async () => {
+      const files = {
+        ...remoteSite('Ebikes', 'https://ebikes-cn.oss-cn-shanghai.aliyuncs.com'),
+        ...remoteSite('OssInternal', 'https://assets.oss-cn-beijing-internal.aliyuncs.com'),
+        ...remoteSite('Ecs', 'https://ecs.cn-hangzhou.aliyuncs.com'),
+        ...remoteSite('Fc', 'https://1234567890.cn-shenzhen.fc.aliyuncs.com'),
+        ...remoteSite('HongKong', 'https://ebikes-hk.oss-cn-hongkong.aliyuncs.com'),
+        ...remoteSite('Singapore', 'https://ecs.ap-southeast-1.aliyuncs.com'),
+        ...remoteSite('UsWest', 'https://ebikes-us.oss-us-west-1.aliyuncs.com'),
+        ...remoteSite('Frankfurt', 'https://sls.eu-central-1.aliyuncs.com'),
+        ...remoteSite('BucketNamedLikeARegion', 'https://cn-shanghai.oss-cn-hongkong.aliyuncs.com'),
+        ...remoteSite('Accelerate', 'https://cn-shanghai.oss-accelerate.aliyuncs.com'),
+        ...remoteSite('AnyRegion', 'https://*.aliyuncs.com'),
+      };
+      const result = await runOn(files, { only: 'CN-CBDT-01' });
+      expect(result.findings.map((finding) => finding.component!.split(':')[1]).sort()).to.deep.equal(
+        ['Accelerate', 'AnyRegion', 'BucketNamedLikeARegion', 'Frankfurt', 'HongKong', 'Singapore', 'UsWest'].sort()
+      );
+    });
+
+    it('turns the Alibaba Cloud seeds off with "!.aliyuncs.com"', async () => {
+      const result = await runOn(remoteSite('Ebikes', 'https://ebikes-cn.oss-cn-shanghai.aliyuncs.com'), { only: 'CN-CBDT-01', allowHosts: ['!.aliyuncs.com'] });
+      expect(result.findings.map((finding) => finding.component)).to.deep.equal(['RemoteSiteSetting:Ebikes']);
+    });
+  });
+
+  describe('CN-USER-01 on sites, Experience Cloud sites and bots', () => {
+    it('flags CustomSite siteAdmin/siteGuestRecordDefaultOwner, Network emailSenderAddress and Bot botUser (ebikes-lwc, coral-cloud shapes)', async () => {
+      const files = {
+        [`${DEFAULT}/sites/E_Bikes.site-meta.xml`]: xml(
+          'CustomSite',
+          '    <active>true</active>\n    <masterLabel>E-Bikes</masterLabel>\n    <siteAdmin>conor@qatar.dev</siteAdmin>\n    <siteGuestRecordDefaultOwner\n    >conor@qatar.dev</siteGuestRecordDefaultOwner>\n    <siteType>ChatterNetwork</siteType>\n    <subdomain>qr-dev-ws</subdomain>\n    <urlPathPrefix>ebikes</urlPathPrefix>'
+        ),
+        [`${DEFAULT}/networks/E-Bikes.network-meta.xml`]: xml(
+          'Network',
+          '    <allowInternalUserLogin>false</allowInternalUserLogin>\n    <emailSenderAddress>some.sender@company.com</emailSenderAddress>\n    <emailSenderName>E-Bikes</emailSenderName>\n    <networkMemberGroups>\n        <profile>Admin</profile>\n    </networkMemberGroups>\n    <site>E_Bikes</site>\n    <status>Live</status>\n    <urlPathPrefix>ebikes</urlPathPrefix>'
+        ),
+        [`${DEFAULT}/bots/Customer_Service_Agent/Customer_Service_Agent.bot-meta.xml`]: xml(
+          'Bot',
+          '    <agentType>EinsteinServiceAgent</agentType>\n    <botMlDomain>\n        <label>Customer Service Agent</label>\n        <name>Customer_Service_Agent</name>\n    </botMlDomain>\n    <botSource>None</botSource>\n    <botUser>agent.user.7ccbfed448f7@example.com</botUser>\n    <label>Customer Service Agent</label>\n    <type>ExternalCopilot</type>'
+        ),
+        // A placeholder a setup script replaces (coral-cloud) is not a username.
+        [`${DEFAULT}/bots/Coral_Cloud_Agent/Coral_Cloud_Agent.bot-meta.xml`]: xml(
+          'Bot',
+          '    <agentType>EinsteinServiceAgent</agentType>\n    <botUser>agent-%%SF_CC_PLACEHOLDER_USERNAME%%</botUser>\n    <label>Coral Cloud Agent</label>'
+        ),
+      };
+      const result = await runOn(files, { only: 'CN-USER-01' });
+      expect(result.findings.map((finding) => [finding.component, finding.line, snippetOf(finding).patches[0].path, finding.severity])).to.deep.equal([
+        ['Bot:Customer_Service_Agent', 9, 'botUser', 'warn'],
+        ['Network:E-Bikes', 4, 'emailSenderAddress', 'warn'],
+        ['CustomSite:E_Bikes', 5, 'siteAdmin', 'warn'],
+        ['CustomSite:E_Bikes', 7, 'siteGuestRecordDefaultOwner', 'warn'],
+      ]);
+      expect(result.findings[2].message).to.equal('CustomSite:E_Bikes siteAdmin is conor@qatar.dev, a user of another org.');
+      expect(snippetOf(result.findings[0]).patches[0]).to.deep.equal({ component: 'Bot:Customer_Service_Agent', path: 'botUser', set: 'REPLACE-WITH-CHINA-USERNAME' });
+    });
+  });
+
   it('does not run rules of the other instance, nor ORG-01/OWN-01 without their context', async () => {
     const result = await runOn(apex('A', "public class A { String u = 'https://acme.my.sfcrmproducts.cn'; }"));
     expect(result.ran).to.not.include('CN-HOST-02');

@@ -3,8 +3,8 @@ import { forEachXml, located } from '../support.js';
 import { addressOf, descendants } from '../xml-scan.js';
 import type { Rule } from '../types.js';
 
-/** Where usernames and sender addresses are written. */
-const TYPES = ['Workflow', 'ApprovalProcess', 'EmailServicesFunction', 'AutoResponseRules', 'AssignmentRules', 'EscalationRules', 'Dashboard', 'Settings', 'Queue', 'Group', 'Flow'];
+/** Where usernames and sender addresses are written (CustomSite, Network and Bot: a site's admin and guest record owner, an Experience Cloud site's sender address, a bot's user). */
+const TYPES = ['Workflow', 'ApprovalProcess', 'EmailServicesFunction', 'AutoResponseRules', 'AssignmentRules', 'EscalationRules', 'Dashboard', 'Settings', 'Queue', 'Group', 'Flow', 'CustomSite', 'Network', 'Bot'];
 const ELEMENTS = new Set([
   'senderAddress',
   'recipient',
@@ -22,6 +22,13 @@ const ELEMENTS = new Set([
   'name',
   'approver',
   'delegatedApprover',
+  // CustomSite (sites/*.site-meta.xml)
+  'siteAdmin',
+  'siteGuestRecordDefaultOwner',
+  // Network (networks/*.network-meta.xml): the address site e-mails are sent from
+  'emailSenderAddress',
+  // Bot (bots/<Name>/<Name>.bot-meta.xml): the user the bot or agent runs as
+  'botUser',
 ]);
 
 /** CN-USER-01: usernames and e-mail senders that differ per org. */
@@ -29,7 +36,8 @@ const rule: Rule = {
   id: 'CN-USER-01',
   title: 'Username or sender address that differs per org',
   help:
-    'Alert senders and recipients, approvers, email service senders and run-as users name users of one org (usernames are unique across all of Salesforce, so the China org has others). ' +
+    'Alert senders and recipients, approvers, email service senders, run-as users, site admins and guest record owners (CustomSite), Experience Cloud sender addresses (Network) and bot users (Bot) ' +
+    'name users of one org (usernames are unique across all of Salesforce, so the China org has others). ' +
     'Set the China value in the overlay with a patch (per stage with overlay values when sandboxes differ).',
   defaultSeverity: 'warn',
   bound: ['china'],
