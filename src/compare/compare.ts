@@ -8,6 +8,7 @@ import { registryFor } from '../metadata/registry.js';
 import { componentKey, componentPaths as pathsOf, mapLimit, relativeInside, samePackageDirs } from '../metadata/snapshot.js';
 import type { Component, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
 import { compareStrings, type CanonicalElement } from '../metadata/xml.js';
+import { isDeletedByEntries } from './manifests.js';
 import type { Change, Changeset, ElementChange } from './types.js';
 import { diffRoots, type ChildDiff } from './xml-diff.js';
 import { canonicalOf, diffXmlPair, type Canonical, type XmlPairDiff } from './xml-pair.js';
@@ -62,9 +63,9 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
       return;
     }
     // A removed parent takes its decomposed children with it: the parent alone is reported (not one kept for the
-    // children `to` still has, above).
+    // children `to` still has, above; not a Workflow or SharingRules decomposed by a preset, deleted entry by entry).
     const { parent } = before;
-    if (parent && from.components.has(parent) && !to.components.has(parent) && !toParents().has(parent)) return;
+    if (parent && from.components.has(parent) && !to.components.has(parent) && !toParents().has(parent) && !isDeletedByEntries(from.components.get(parent)!.type)) return;
     changes.push({ ...identity(before), kind: 'removed', fromPaths: pathsOf(before), elements: [] });
     // In-file children are named one by one, as those of an added container are: some containers (a Workflow,
     // CustomLabels) are deleted only through their entries.

@@ -67,6 +67,11 @@ const STANDARD_PROFILES = new Set([
  * individually"). A removed file of these is deleted through its entries, which compare reports one by one.
  */
 const DELETED_BY_ENTRIES = new Set(['AssignmentRules', 'AutoResponseRules', 'CustomLabels', 'EscalationRules', 'ManagedTopics', 'MatchingRules', 'SharingRules', 'Workflow']);
+
+/** Whether a removed component of this type is deleted through its entries (DELETED_BY_ENTRIES), not by itself. */
+export function isDeletedByEntries(type: string): boolean {
+  return DELETED_BY_ENTRIES.has(type);
+}
 const TRANSLATION_TYPES = new Set(['Translations', 'CustomObjectTranslation', 'GlobalValueSetTranslation', 'StandardValueSetTranslation']);
 
 /**
@@ -140,7 +145,7 @@ function collect(changeset: Changeset, registry: RegistryAccess): { deploy: Memb
   };
   const removedKeys = new Set(changeset.changes.filter((change) => change.kind === 'removed').map((change) => change.key));
   for (const change of changeset.changes) {
-    const type = typeOf(registry, change.type);
+    const type = typeOf(registry, change.type, change.parent);
     const typeName = type?.name ?? change.type;
     if (needsParent(type)) {
       // Only deployable through its parent: any change to it is a change of the parent (unless the parent is gone).
@@ -298,11 +303,18 @@ function sortMembers(byType: Map<string, Set<string>>): ManifestMembers {
   return sorted;
 }
 
-function typeOf(registry: RegistryAccess, name: string): MetadataType | undefined {
+/**
+ * A type by name; for a child, also through its parent's type: a preset may declare a child type without listing it
+ * among the registry's child types (decomposePermissionSetBeta2's ObjectSettings), and getTypeByName misses it then.
+ */
+function typeOf(registry: RegistryAccess, name: string, parentKey?: string): MetadataType | undefined {
   try {
     return registry.getTypeByName(name);
   } catch {
-    return undefined;
+    if (!parentKey) return undefined;
+    const parent = typeOf(registry, parentKey.slice(0, parentKey.indexOf(':')));
+    const lower = name.toLowerCase();
+    return Object.values(parent?.children?.types ?? {}).find((child) => child.name.toLowerCase() === lower);
   }
 }
 

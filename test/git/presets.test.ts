@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { DEFAULT_DIR as D, TestRepo, xml } from './repo-helper.js';
+import { ourDelta } from './sgd-compare.js';
+
+/*
+ * Projects laid out by SDR's decomposition presets (sfdx-project.json `sourceBehaviorOptions`), as real projects that
+ * opted in have them: a workflow as a folder of rule, alert and field update files; a permission set as a folder with
+ * one objectSettings file per object. The manifests must name what the Metadata API knows.
+ */
+const PROJECT = JSON.stringify({
+  packageDirectories: [{ path: 'force-app', default: true }],
+  sourceApiVersion: '62.0',
+  sourceBehaviorOptions: ['decomposeWorkflowBeta', 'decomposePermissionSetBeta2'],
+});
+
+const WORKFLOW = {
+  [`${D}/workflows/Lead/Lead.workflow-meta.xml`]: xml('Workflow', ''),
+  [`${D}/workflows/Lead/workflowAlerts/Notify_Owner.workflowAlert-meta.xml`]: xml(
+    'WorkflowAlert',
+    '    <fullName>Notify_Owner</fullName>\n    <description>Notify</description>\n    <protected>false</protected>\n    <recipients>\n        <type>owner</type>\n    </recipients>\n    <senderType>CurrentUser</senderType>\n    <template>unfiled$public/Hello</template>'
+  ),
+  [`${D}/workflows/Lead/workflowRules/Lead_Hot.workflowRule-meta.xml`]: xml(
+    'WorkflowRule',
+    '    <fullName>Lead_Hot</fullName>\n    <actions>\n        <name>Notify_Owner</name>\n        <type>Alert</type>\n    </actions>\n    <active>true</active>\n    <formula>true</formula>\n    <triggerType>onCreateOnly</triggerType>'
+  ),
+};
+
+const objectSettings = (editable: boolean): Record<string, string> => ({
+  [`${D}/permissionsets/Ops/objectSettings/Account.objectSettings-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet>\n    <fieldPermissions>\n        <editable>${editable}</editable>\n        <field>Account.Rating</field>\n        <readable>true</readable>\n    </fieldPermissions>\n</PermissionSet>\n`,
+});
+
+describe('git deltas of projects laid out by SDR presets', function () {
+  this.timeout(60_000);
+  let repo: TestRepo;
+  before(() => {
+    repo = new TestRepo();
+    repo.commit({
+      'sfdx-project.json': PROJECT,
+      ...WORKFLOW,
+      [`${D}/permissionsets/Ops/Ops.permissionset-meta.xml`]: xml('PermissionSet', '    <label>Ops</label>'),
+      ...objectSettings(false),
+    });
+  });
+  after(() => repo.remove());
+
+  it('lists the permission set for a changed objectSettings file, which the Metadata API cannot address on its own', async () => {
+    repo.commit(objectSettings(true), 'Rating editable');
+    const { members } = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
+    expect(Object.fromEntries(members.package)).to.deep.equal({ PermissionSet: ['Ops'] });
+    expect(Object.fromEntries(members.destructive)).to.deep.equal({});
+  });
+
+  it('deletes the rules and alerts of a decomposed workflow folder removed whole, not the Workflow', async () => {
+    repo.commit(Object.fromEntries(Object.keys(WORKFLOW).map((path) => [path, null])), 'Lead workflow removed');
+    const { manifests } = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
+    expect(manifests.members.destructiveChangesPost).to.deep.equal({ WorkflowAlert: ['Lead.Notify_Owner'], WorkflowRule: ['Lead.Lead_Hot'] });
+    expect(manifests.notDeletable.map((entry) => `${entry.type}:${entry.fullName}`)).to.deep.equal(['Workflow:Lead']);
+  });
+});
