@@ -71,16 +71,20 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions, giv
     failed.add(path);
     unclassified.push({ path: relative(path), reason: roots.reduce((text, root) => text.split(root).join(''), reason) });
   };
+  const duplicate: OnDuplicate = (left, kept) => {
+    const reason = `${left.type} ${left.fullName} is also in ${relative(kept)}: only that file is compared (one file per component; SDR merges them on deploy)`;
+    for (const path of left.paths()) fail(path, reason);
+  };
   let plans: ComponentPlan[];
   let forceIgnored: ReadonlySet<string> = new Set();
   if (given) {
     for (const [path, message] of given.failed) fail(path, firstLine(message));
-    plans = planGiven(given, listed(), failed, fail);
+    plans = planGiven(given, listed(), failed, fail, duplicate);
   } else {
     const resolver = new MetadataResolver(registry, store.tree, store.useFsForceIgnore);
     const resolved: SourceComponent[] = [];
     for (const treeDir of treeDirs) resolveSafely(resolver, store.tree, treeDir, resolved, fail);
-    plans = planComponents(resolved);
+    plans = planComponents(resolved, duplicate);
     forceIgnored = resolver.forceIgnoredPaths;
   }
   if (ignored) plans = withoutIgnored(plans, ignored);
@@ -177,7 +181,7 @@ export function samePackageDirs(a: readonly string[], b: readonly string[]): boo
  * the child, while a walk of the tree finds the parent, which plans its children); then the files none of them
  * covers are resolved one by one, as a walk would resolve them.
  */
-function planGiven(given: Resolved, files: readonly string[], failed: ReadonlySet<string>, fail: (path: string, reason: string) => void): ComponentPlan[] {
+function planGiven(given: Resolved, files: readonly string[], failed: ReadonlySet<string>, fail: (path: string, reason: string) => void, onDuplicate: OnDuplicate): ComponentPlan[] {
   const plans = new Map<ComponentKey, ComponentPlan>();
   // Each child resolved holds a parent of its own: a parent with many changed children is planned once.
   const withParents = (components: readonly SourceComponent[]): SourceComponent[] => {
@@ -190,7 +194,7 @@ function planGiven(given: Resolved, files: readonly string[], failed: ReadonlySe
     }
     return [...unique.values()];
   };
-  addPlans(plans, withParents(given.components));
+  addPlans(plans, withParents(given.components), onDuplicate);
   const covered = new Set<string>();
   for (const planned of plans.values()) for (const path of planned.paths()) covered.add(path);
   const more: SourceComponent[] = [];
@@ -205,7 +209,7 @@ function planGiven(given: Resolved, files: readonly string[], failed: ReadonlySe
       fail(path, firstLine((error as Error).message));
     }
   }
-  addPlans(plans, withParents(more));
+  addPlans(plans, withParents(more), onDuplicate);
   // A parent added for its child whose own file is missing (fields of an object without its .object-meta.xml) has no
   // file: not a component, as a walk of the tree would not find one either.
   return [...plans.values()].filter((planned) => planned.xml !== undefined || planned.content.length > 0);
@@ -215,16 +219,25 @@ function planGiven(given: Resolved, files: readonly string[], failed: ReadonlySe
  * Turns SDR's components into plans: one per top-level component, one per decomposed child that has its own file.
  * Children that live inside their parent's file (labels, workflow alerts) are left to compare, which reads them.
  */
-function planComponents(resolved: readonly SourceComponent[]): ComponentPlan[] {
+function planComponents(resolved: readonly SourceComponent[], onDuplicate?: OnDuplicate): ComponentPlan[] {
   const plans = new Map<ComponentKey, ComponentPlan>();
-  addPlans(plans, resolved);
+  addPlans(plans, resolved, onDuplicate);
   return [...plans.values()];
 }
 
-function addPlans(plans: Map<ComponentKey, ComponentPlan>, resolved: readonly SourceComponent[]): void {
+/** Called with a plan left out because another file of the same component was planned first, and that file. */
+type OnDuplicate = (left: ComponentPlan, kept: string) => void;
+
+function addPlans(plans: Map<ComponentKey, ComponentPlan>, resolved: readonly SourceComponent[], onDuplicate?: OnDuplicate): void {
   const add = (next: ComponentPlan): void => {
     const key = componentKey(next.type, next.fullName);
     const known = plans.get(key);
+    // One component in two files (a CustomLabels file in each of two package directories, which SDR merges): a
+    // snapshot holds one file per component, so the second is reported, not silently dropped.
+    if (known?.xml && next.xml && known.xml !== next.xml) {
+      onDuplicate?.(next, known.xml);
+      return;
+    }
     // Resolving file by file (after a resolver error) can yield the same component twice: keep the fuller one.
     if (!known || known.paths().length < next.paths().length) plans.set(key, next);
   };

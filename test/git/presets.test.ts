@@ -57,3 +57,26 @@ describe('git deltas of projects laid out by SDR presets', function () {
     expect(manifests.notDeletable.map((entry) => `${entry.type}:${entry.fullName}`)).to.deep.equal(['Workflow:Lead']);
   });
 });
+
+describe('one component in two package directories', () => {
+  it('compares the first CustomLabels file and names the second as not compared, with the reason, not as unknown', async () => {
+    const repo = new TestRepo();
+    try {
+      const label = (name: string, value: string): string => `    <labels>\n        <fullName>${name}</fullName>\n        <language>en_US</language>\n        <protected>false</protected>\n        <shortDescription>${name}</shortDescription>\n        <value>${value}</value>\n    </labels>`;
+      const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'extra' }], sourceApiVersion: '62.0' });
+      repo.commit({ 'sfdx-project.json': project, [`${D}/labels/CustomLabels.labels-meta.xml`]: xml('CustomLabels', label('A', 'a')), 'extra/labels/CustomLabels.labels-meta.xml': xml('CustomLabels', label('B', 'b')) });
+      repo.commit({ 'extra/labels/CustomLabels.labels-meta.xml': xml('CustomLabels', label('B', 'b2')) }, 'B changed');
+      const { changeset } = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
+      expect(changeset.changes.map((change) => `${change.kind} ${change.key}`)).to.deep.equal(['changed CustomLabel:B']);
+      // Both files change: one is compared, the other is named with the reason.
+      repo.commit({ [`${D}/labels/CustomLabels.labels-meta.xml`]: xml('CustomLabels', label('A', 'a2')), 'extra/labels/CustomLabels.labels-meta.xml': xml('CustomLabels', label('B', 'b3')) }, 'both changed');
+      const both = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
+      expect(both.changeset.changes).to.have.length(1);
+      expect(both.changeset.unclassified).to.have.length(1);
+      expect(both.changeset.unclassified[0].reason).to.match(/^CustomLabels CustomLabels is also in .*CustomLabels\.labels-meta\.xml: only that file is compared/);
+    } finally {
+      repo.remove();
+    }
+  });
+});
+
