@@ -101,6 +101,30 @@ export function isPruned(component: Component, registry: RegistryAccess): boolea
 }
 
 /**
+ * The entries a change of a pruned type only removes (`customLabels[name=Farewell]`), or undefined when it does more.
+ * Its pruned file would keep nothing (`prune` keeps only entries `to` has), and a deploy of such a file merges into
+ * what the org has: there is nothing to deploy, and leaving the entries out removes nothing. The manifests report it.
+ */
+export function removedEntriesOnly(change: Change, registry: RegistryAccess): string[] | undefined {
+  if (change.kind !== 'changed' || !PRUNED_TYPES.has(change.type) || change.elements.length === 0 || change.files?.length) return undefined;
+  const top = topLevelKeys(registry, change.type);
+  const entries: string[] = [];
+  for (const element of change.elements) {
+    if (element.kind !== 'removed') return undefined;
+    let address;
+    try {
+      address = parseAddress(element.path);
+    } catch {
+      return undefined;
+    }
+    const [first] = address;
+    if (address.length !== 1 || !first || first.keys.length === 0 || !top.has(first.name)) return undefined;
+    entries.push(element.path);
+  }
+  return entries;
+}
+
+/**
  * A child of a parent decomposed at the top level (a BotVersion of a Bot: `bots/X/X.bot-meta.xml` beside
  * `bots/X/v1.botVersion-meta.xml`) deploys with the parent's XML: SDR names the child after the parent's file, and
  * without it resolves a broken name; the Metadata API takes the version only inside its bot's file.

@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { MetadataType, RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { XMLBuilder } from '../metadata/fast-xml-parser.js';
+import { removedEntriesOnly } from './delta-plan.js';
 import { compareCodePoints, type NotDeletable } from './result.js';
 import type { Change, Changeset } from './types.js';
 
@@ -113,8 +114,8 @@ type Removal = Entry & { readonly parentKey?: string };
  */
 export function buildManifests(changeset: Changeset, options: ManifestOptions): Manifests {
   const { apiVersion } = options;
-  const { deploy, removals, removedKeys } = collect(changeset, options.registry);
-  const { pre, post, notDeletable } = sortRemovals(removals, removedKeys, deploy, options.registry);
+  const { deploy, removals, removedKeys, entriesOnly } = collect(changeset, options.registry);
+  const { pre, post, notDeletable } = sortRemovals(removals, removedKeys, deploy, options.registry, entriesOnly);
   const members = { package: sortMembers(deploy), destructiveChangesPre: sortMembers(pre), destructiveChangesPost: sortMembers(post) };
   return {
     apiVersion,
@@ -136,9 +137,13 @@ function addMember(map: MemberMap, entry: Entry): void {
 }
 
 /** What to deploy (by manifest type name) and what was removed (by component type), from the changes. */
-function collect(changeset: Changeset, registry: RegistryAccess): { deploy: MemberMap; removals: Removal[]; removedKeys: Set<string> } {
+function collect(
+  changeset: Changeset,
+  registry: RegistryAccess
+): { deploy: MemberMap; removals: Removal[]; removedKeys: Set<string>; entriesOnly: NotDeletable[] } {
   const deploy: MemberMap = new Map();
   const removals: Removal[] = [];
+  const entriesOnly: NotDeletable[] = [];
   const addDeploy = (entry: Entry): void => {
     const named = manifestEntry(registry, entry);
     if (named) addMember(deploy, named);
@@ -154,7 +159,11 @@ function collect(changeset: Changeset, registry: RegistryAccess): { deploy: Memb
       continue;
     }
     const children = type && change.kind === 'changed' ? inFileChildren(type, change) : undefined;
-    if (children) {
+    const entries = children ? undefined : removedEntriesOnly(change, registry);
+    if (entries) {
+      // Nothing left to deploy, and a deploy would not remove them (see removedEntriesOnly).
+      entriesOnly.push({ type: typeName, fullName: change.fullName, reason: messages.getMessage('notDeletable.RemovedEntries', [entries.join(', ')]) });
+    } else if (children) {
       children.deploy.forEach(addDeploy);
       for (const child of children.remove) removals.push({ ...child, parentKey: change.key });
       if (children.parentTouched) addDeploy({ type: typeName, fullName: change.fullName });
@@ -168,7 +177,7 @@ function collect(changeset: Changeset, registry: RegistryAccess): { deploy: Memb
       }
     }
   }
-  return { deploy, removals, removedKeys };
+  return { deploy, removals, removedKeys, entriesOnly };
 }
 
 /** Removals into pre, post or not deletable (see buildManifests). */
@@ -176,7 +185,8 @@ function sortRemovals(
   removals: readonly Removal[],
   removedKeys: ReadonlySet<string>,
   deploy: MemberMap,
-  registry: RegistryAccess
+  registry: RegistryAccess,
+  entriesOnly: readonly NotDeletable[]
 ): { pre: MemberMap; post: MemberMap; notDeletable: NotDeletable[] } {
   const deployedNames = new Map<string, Entry[]>();
   for (const [type, members] of deploy) {
@@ -184,7 +194,7 @@ function sortRemovals(
   }
   const pre: MemberMap = new Map();
   const post: MemberMap = new Map();
-  const notDeletable: NotDeletable[] = [];
+  const notDeletable: NotDeletable[] = [...entriesOnly];
   for (const removal of removals) {
     if (removal.parentKey && removedKeys.has(removal.parentKey) && parentIsDeleted(removal.parentKey)) continue;
     const named = manifestEntry(registry, removal);

@@ -202,6 +202,36 @@ describe('delta sources (--copy-sources)', function () {
     expect(members).to.deep.equal(['Profile:Sales', 'Translations:fr']);
   });
 
+  it('leaves a profile or translation whose entries were only removed out of package.xml and the tree, and says why', async () => {
+    const other = new TestRepo();
+    temps.keep(other.dir);
+    other.commit({
+      'sfdx-project.json': PROJECT_JSON,
+      ...profile('Sales', { 'Thing__c.A__c': true, 'Thing__c.B__c': false }),
+      ...profile('Service', { 'Thing__c.A__c': true }),
+      ...translation('de', { Hello: 'Hallo', Bye: 'Tschüss' }),
+    });
+    other.commit({
+      ...profile('Sales', { 'Thing__c.A__c': true }), // an entry removed, nothing else
+      ...profile('Service', { 'Thing__c.B__c': true }), // one removed, one added: deployed
+      ...translation('de', { Hello: 'Hallo' }),
+    });
+    const registry = registryFor(other.dir);
+    const [from, to] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), { apiVersion: '62.0', projectDir: other.dir });
+    const out = temp('sf-federate-delta-removed-entries-');
+    const { manifests, written } = await compareAndWrite(from, to, { registry, apiVersion: '62.0', outputDir: out, copySources: true });
+
+    expect(manifests.members.package).to.deep.equal({ Profile: ['Service'] });
+    expect(manifests.destructiveChangesPost).to.equal(undefined);
+    expect(manifests.notDeletable.map((entry) => [`${entry.type}:${entry.fullName}`, entry.reason.split(')')[0]])).to.deep.equal([
+      ['Profile:Sales', 'Only entries were removed from this file (fieldPermissions[field=Thing__c.B__c]'],
+      ['Translations:de', 'Only entries were removed from this file (customLabels[name=Bye]'],
+    ]);
+    // The tree and the manifest agree: what package.xml lists is there, and nothing else.
+    expect(written!.files.filter((file) => file.startsWith(`${D}/`))).to.deep.equal([`${D}/profiles/Service.profile-meta.xml`]);
+    expect(await convertLikeDeploy(out, registry, temp('sf-federate-delta-md-'))).to.deep.equal(['Profile:Service']);
+  });
+
   it('starts pruning from the texts compare already cut, without reading those files again, to the same bytes', async () => {
     const registry = registryFor(repo.dir);
     const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
