@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core';
 import type { MetadataType, RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { XMLBuilder } from '../metadata/fast-xml-parser.js';
+import { metadataApiRegistryAccess } from '../metadata/registry.js';
 import { removedEntriesOnly } from './delta-plan.js';
 import { compareCodePoints, type NotDeletable } from './result.js';
 import type { Change, Changeset } from './types.js';
@@ -94,7 +95,8 @@ export function notDeletableReason(type: string, fullName: string): string | und
 }
 
 type Entry = { readonly type: string; readonly fullName: string };
-type Removal = Entry & { readonly parentKey?: string };
+/** `apiNamed`: already named as the Metadata API names it (metadataApiName), not through the project's registry. */
+type Removal = Entry & { readonly parentKey?: string; readonly apiNamed?: boolean };
 
 /**
  * The manifests that turn an org that looks like `changeset.from` into one that looks like `changeset.to`.
@@ -153,6 +155,12 @@ function collect(
     const type = typeOf(registry, change.type, change.parent);
     const typeName = type?.name ?? change.type;
     if (needsParent(type)) {
+      const apiNamed = change.kind === 'removed' ? metadataApiName(change) : undefined;
+      if (apiNamed) {
+        // A preset made it unaddressable here, but the Metadata API deletes it by its own name (a decomposed label).
+        removals.push({ ...apiNamed, parentKey: change.parent, apiNamed: true });
+        continue;
+      }
       // Only deployable through its parent: any change to it is a change of the parent (unless the parent is gone).
       const parent = parentOf(registry, change);
       if (parent && !removedKeys.has(`${parent.type}:${parent.fullName}`)) addDeploy(parent);
@@ -197,7 +205,7 @@ function sortRemovals(
   const notDeletable: NotDeletable[] = [...entriesOnly];
   for (const removal of removals) {
     if (removal.parentKey && removedKeys.has(removal.parentKey) && parentIsDeleted(removal.parentKey)) continue;
-    const named = manifestEntry(registry, removal);
+    const named = removal.apiNamed ? removal : manifestEntry(registry, removal);
     if (!named) continue;
     const reason = notDeletableReason(removal.type, removal.fullName);
     const reused = deployedNames.get(named.fullName.toLowerCase()) ?? [];
@@ -326,6 +334,23 @@ function typeOf(registry: RegistryAccess, name: string, parentKey?: string): Met
     const lower = name.toLowerCase();
     return Object.values(parent?.children?.types ?? {}).find((child) => child.name.toLowerCase() === lower);
   }
+}
+
+/**
+ * A child's name as the Metadata API addresses it, when SDR's own registry (no presets) says the API can; undefined
+ * otherwise (field translations, the parts of a decomposed permission set: types the API does not know alone).
+ */
+function metadataApiName(change: Change): Entry | undefined {
+  const api = metadataApiRegistryAccess();
+  let type: MetadataType;
+  try {
+    type = api.getTypeByName(change.type);
+  } catch {
+    return undefined;
+  }
+  if (needsParent(type) || !api.getParentType(type.name)) return undefined;
+  const dot = change.fullName.indexOf('.');
+  return { type: type.name, fullName: type.ignoreParentName && dot > 0 ? change.fullName.slice(dot + 1) : change.fullName };
 }
 
 function needsParent(type: MetadataType | undefined): boolean {

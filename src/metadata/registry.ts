@@ -1,3 +1,5 @@
+import { createRequire } from 'node:module';
+import type { MetadataRegistry } from '@salesforce/source-deploy-retrieve';
 import { RegistryAccess } from './sdr.js';
 
 const byProject = new Map<string, RegistryAccess>();
@@ -14,4 +16,25 @@ export function registryFor(projectDir?: string): RegistryAccess {
     byProject.set(key, registry);
   }
   return registry;
+}
+
+let metadataApiRegistry: RegistryAccess | undefined;
+
+/**
+ * SDR's registry without any project's presets or customizations: what the Metadata API itself addresses. A preset
+ * changes how files are laid out and what SDR lists (decomposeCustomLabelsBeta makes CustomLabel unaddressable), not
+ * what a destructive manifest may name.
+ */
+export function metadataApiRegistryAccess(): RegistryAccess {
+  if (!metadataApiRegistry) {
+    const require = createRequire(import.meta.url);
+    let data: { registry: MetadataRegistry };
+    try {
+      data = require('@salesforce/source-deploy-retrieve/lib/src/registry/registry.js') as typeof data; // without SDR's index (see sdr.ts)
+    } catch {
+      data = require('@salesforce/source-deploy-retrieve') as typeof data;
+    }
+    metadataApiRegistry = new RegistryAccess(data.registry);
+  }
+  return metadataApiRegistry;
 }

@@ -80,3 +80,28 @@ describe('one component in two package directories', () => {
   });
 });
 
+
+describe('labels decomposed by the first preset (decomposeCustomLabelsBeta)', () => {
+  it('deletes a removed label by its Metadata API name, though the preset makes it unaddressable in the project', async () => {
+    const repo = new TestRepo();
+    try {
+      const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0', registryPresets: ['decomposeCustomLabelsBeta'] });
+      const label = (name: string, value: string): Record<string, string> => ({
+        [`${D}/labels/CustomLabels/${name}.label-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?>\n<CustomLabel xmlns="http://soap.sforce.com/2006/04/metadata">\n    <fullName>${name}</fullName>\n    <language>en_US</language>\n    <protected>false</protected>\n    <shortDescription>${name}</shortDescription>\n    <value>${value}</value>\n</CustomLabel>\n`,
+      });
+      repo.commit({ 'sfdx-project.json': project, [`${D}/labels/CustomLabels/CustomLabels.labels-meta.xml`]: xml('CustomLabels', ''), ...label('Keep', 'k'), ...label('Old', 'o') });
+      repo.commit({ [`${D}/labels/CustomLabels/Old.label-meta.xml`]: null }, 'Old removed');
+      const removed = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
+      expect(removed.manifests.members.destructiveChangesPost).to.deep.equal({ CustomLabel: ['Old'] });
+      expect(removed.manifests.members.package).to.deep.equal({});
+
+      // A changed one still deploys through the CustomLabels file, as SDR lists it under this preset.
+      repo.commit(label('Keep', 'k2'), 'Keep changed');
+      const changed = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
+      expect(changed.manifests.members.package).to.deep.equal({ CustomLabels: ['CustomLabels'] });
+      expect(changed.manifests.members.destructiveChangesPost).to.deep.equal({});
+    } finally {
+      repo.remove();
+    }
+  });
+});
