@@ -97,7 +97,8 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
   warnings.push(...[from, to].filter((snapshot) => snapshot.unclassified.length).map(unclassifiedWarning));
 
   request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.Comparing', [from.components.size, to.components.size]) });
-  const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
+  // With no project around, the registry that classified `to` (a ref's own project's), so names come out the same.
+  const registry = project.hasProjectFile ? registryFor(project.dir) : to.registry ?? registryFor();
   if (outputDir) guardOutputDir(outputDir, [from, to]);
   const { changeset, manifests, written } = await compareAndWrite(from, to, {
     registry,

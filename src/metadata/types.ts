@@ -1,3 +1,5 @@
+import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
+
 /*
  * The values that flow through sf-federate: Source → Snapshot → (Overlay) → Changeset.
  * Everything here is plain data; the code that makes and consumes it lives beside it.
@@ -81,6 +83,8 @@ export type Snapshot = {
   readonly unclassified: readonly UnclassifiedFile[];
   /** Package directories the paths belong to, relative to the root (`force-app`, …). `.` for a bare folder. */
   readonly packageDirs: readonly string[];
+  /** The registry that classified it (a git ref read with no project around is classified by its own project's). */
+  readonly registry?: RegistryAccess;
   /** The sourceApiVersion of this source's own sfdx-project.json (a git ref's, a project folder's), when it sets one. */
   readonly projectApiVersion?: string;
   /**

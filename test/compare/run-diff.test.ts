@@ -56,4 +56,31 @@ describe('runDiff: the API version of the result and the manifests', function ()
       repo.remove();
     }
   });
+
+  it("classifies a ref with its own project's presets when the command runs outside any project (--repo-dir)", async () => {
+    const repo = new TestRepo();
+    try {
+      const json = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0', sourceBehaviorOptions: ['decomposeSharingRulesBeta', 'decomposePermissionSetBeta2'] });
+      const rule = (access: string): string =>
+        `<?xml version="1.0" encoding="UTF-8"?>\n<SharingCriteriaRule xmlns="http://soap.sforce.com/2006/04/metadata">\n    <fullName>Hot_Accounts</fullName>\n    <accessLevel>${access}</accessLevel>\n    <label>Hot</label>\n    <sharedTo>\n        <allInternalUsers></allInternalUsers>\n    </sharedTo>\n    <criteriaItems>\n        <field>Rating</field>\n        <operation>equals</operation>\n        <value>Hot</value>\n    </criteriaItems>\n    <includeRecordsOwnedByAll>true</includeRecordsOwnedByAll>\n</SharingCriteriaRule>\n`;
+      const path = 'force-app/main/default/sharingRules/Account/sharingCriteriaRules/Hot_Accounts.sharingCriteriaRule-meta.xml';
+      const settings = (editable: boolean): Record<string, string> => ({
+        'force-app/main/default/permissionsets/Ops/Ops.permissionset-meta.xml': '<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet xmlns="http://soap.sforce.com/2006/04/metadata">\n    <label>Ops</label>\n</PermissionSet>\n',
+        'force-app/main/default/permissionsets/Ops/objectSettings/Account.objectSettings-meta.xml': `<?xml version="1.0" encoding="UTF-8"?>\n<PermissionSet>\n    <fieldPermissions>\n        <editable>${String(editable)}</editable>\n        <field>Account.Rating</field>\n        <readable>true</readable>\n    </fieldPermissions>\n</PermissionSet>\n`,
+      });
+      repo.commit({ 'sfdx-project.json': json, [path]: rule('Read'), ...settings(false) }, 'one');
+      repo.commit({ [path]: rule('Edit'), ...settings(true) }, 'two');
+      const inside = await runDiff({ from: 'git:HEAD~1', to: 'git:HEAD', cwd: repo.dir, outputDir: join(temp.make(), 'in') });
+      const outside = await runDiff({ from: 'git:HEAD~1', to: 'git:HEAD', cwd: temp.make(), repoDir: repo.dir, outputDir: join(temp.make(), 'out') });
+      expect(inside.changes.map((change) => change.key)).to.deep.equal(['ObjectSettings:Ops.Account', 'SharingCriteriaRule:Account.Hot_Accounts']);
+      expect(outside.changes.map((change) => change.key)).to.deep.equal(inside.changes.map((change) => change.key));
+      // The manifests name what the Metadata API knows: the permission set, not its unaddressable part.
+      const packageXml = readFileSync(join(outside.manifests!.outputDir, 'package.xml'), 'utf8');
+      expect(packageXml).to.equal(readFileSync(join(inside.manifests!.outputDir, 'package.xml'), 'utf8'));
+      expect(packageXml).to.include('<members>Account.Hot_Accounts</members>').and.to.include('<members>Ops</members>').and.to.not.include('ObjectSettings');
+      expect(outside.warnings.join('\n')).to.not.match(/otherwise than the project/);
+    } finally {
+      repo.remove();
+    }
+  });
 });

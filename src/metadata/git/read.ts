@@ -5,7 +5,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { forceIgnoreFilter } from '../forceignore.js';
 import { metadataMessages } from '../messages.js';
 import { parseProjectJson, readProjectFile, REGISTRY_SETTINGS, type ProjectFile } from '../project.js';
-import { registryFor } from '../registry.js';
+import { registryFor, registryForSettings } from '../registry.js';
 import { buildSnapshot, relativeInside, type FileStore, type Resolved } from '../snapshot.js';
 import type { ReadOptions, SourceSpec } from '../sources/source.js';
 import type { ProgressListener, Snapshot, SnapshotFile, SourceInfo } from '../types.js';
@@ -160,9 +160,14 @@ function listingOf(entries: readonly TreeEntry[], root: string, denies: (path: s
   return listing;
 }
 
-/** The project's registry, which classifies a ref's files; a warning when the ref's project sets it up otherwise. */
+/**
+ * The project's registry, which classifies a ref's files; a warning when the ref's project sets it up otherwise. With
+ * no project around (`--repo-dir` from elsewhere), the ref's own project's: SDR's defaults would misread the files of
+ * a project on presets.
+ */
 function sideRegistry(refProject: ProjectFile | undefined, at: string, options: ReadOptions): RegistryAccess {
   const registryDir = options.projectDir && hasProjectFile(options.projectDir) ? options.projectDir : undefined;
+  if (!registryDir && refProject) return registryForSettings(refProject.registrySettings);
   const differing = registrySettingsDiffering(refProject, registryDir);
   if (differing.length) {
     options.onProgress?.({ kind: 'warning', message: messages.getMessage('warning.RegistryAtRef', [at, differing.join(', '), registryDir ?? "SDR's defaults"]) });
@@ -328,6 +333,6 @@ export async function snapshotOf(side: GitSide, tree: GitTreeContainer, apiVersi
     resolved
   );
   tree.dropCache();
-  return { ...snapshot, forceIgnore: { text: side.forceIgnoreText, denies: side.denies }, ...(side.projectApiVersion ? { projectApiVersion: side.projectApiVersion } : {}) };
+  return { ...snapshot, registry: side.registry, forceIgnore: { text: side.forceIgnoreText, denies: side.denies }, ...(side.projectApiVersion ? { projectApiVersion: side.projectApiVersion } : {}) };
 }
 
