@@ -2,6 +2,7 @@ import { posix, sep } from 'node:path';
 import type { RegistryAccess, SourceComponent, TreeContainer } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../exit-codes.js';
 import { ForceIgnore, MetadataResolver } from './sdr.js';
+import { companionFiles } from './companions.js';
 import { combineHashes } from './hash.js';
 import { metadataMessages as messages } from './messages.js';
 import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile, SourceInfo, UnclassifiedFile } from './types.js';
@@ -335,11 +336,13 @@ function safeChildren(component: SourceComponent): SourceComponent[] {
 }
 
 function safeWalk(component: SourceComponent): string[] {
+  let walked: string[];
   try {
-    return component.walkContent().map(toPosix);
+    walked = component.walkContent();
   } catch {
-    return [];
+    walked = [];
   }
+  return [...walked, ...companionFiles(component)].map(toPosix);
 }
 
 /** Files every SFDX project holds that are not metadata and not worth a warning. */

@@ -1,6 +1,10 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
-import { DEFAULT_DIR as D, TestRepo, xml } from './repo-helper.js';
-import { ourDelta } from './sgd-compare.js';
+import { writeDeltaSources } from '../../src/compare/delta-sources.js';
+import { DEFAULT_DIR as D, TestRepo, convertLikeDeploy, xml } from './repo-helper.js';
+import { ourDelta, wholeTreeChanges } from './sgd-compare.js';
 
 /*
  * Projects laid out by SDR's decomposition presets (sfdx-project.json `sourceBehaviorOptions`), as real projects that
@@ -102,6 +106,40 @@ describe('labels decomposed by the first preset (decomposeCustomLabelsBeta)', ()
       expect(changed.manifests.members.destructiveChangesPost).to.deep.equal({});
     } finally {
       repo.remove();
+    }
+  });
+});
+
+describe('external services with their schema in a file of its own (decomposeExternalServiceRegistrationBeta)', () => {
+  const esr = `${D}/externalServiceRegistrations/Petstore.externalServiceRegistration-meta.xml`;
+  const schema = `${D}/externalServiceRegistrations/Petstore.yaml`;
+  const registration = (description: string): string =>
+    xml('ExternalServiceRegistration', `    <description>${description}</description>\n    <label>Petstore</label>\n    <namedCredentialReference>Petstore</namedCredentialReference>\n    <registrationProviderType>Custom</registrationProviderType>\n    <schemaType>OpenApi3</schemaType>\n    <schemaUploadFileExtension>yaml</schemaUploadFileExtension>\n    <status>Complete</status>\n    <systemVersion>3</systemVersion>`);
+  const openApi = (title: string): string => `openapi: 3.0.0\ninfo:\n  title: ${title}\n  version: 1.0.0\npaths: {}\n`;
+
+  it('reads the schema as part of the registration: a change to either is a change of it, and the delta tree holds both', async () => {
+    const repo = new TestRepo();
+    const out = mkdtempSync(join(tmpdir(), 'sf-federate-esr-'));
+    try {
+      const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0', sourceBehaviorOptions: ['decomposeExternalServiceRegistrationBeta'] });
+      repo.commit({ 'sfdx-project.json': project, [esr]: registration('Pets'), [schema]: openApi('Pets') });
+      repo.commit({ [schema]: openApi('Pets v2') }, 'schema changed');
+      const schemaOnly = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
+      expect(schemaOnly.changeset.changes.map((change) => [change.kind, change.key, change.files])).to.deep.equal([['changed', 'ExternalServiceRegistration:Petstore', [schema]]]);
+      expect(schemaOnly.changeset.unclassified).to.deep.equal([]);
+      // The changed-paths-only read gives what whole trees give.
+      expect((await wholeTreeChanges(repo.dir, 'HEAD~1', 'HEAD')).changes.map((change) => change.key)).to.deep.equal(['ExternalServiceRegistration:Petstore']);
+
+      repo.commit({ [esr]: registration('Pets and more') }, 'description changed');
+      const xmlOnly = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
+      const { files } = await writeDeltaSources(xmlOnly.changeset, xmlOnly.to, out, { registry: xmlOnly.registry });
+      expect(files).to.deep.equal([esr, schema]);
+      // SDR's convert reads the schema by name: without it, it fails (ENOENT).
+      expect(await convertLikeDeploy(out, xmlOnly.registry, `${out}-md`)).to.deep.equal(['ExternalServiceRegistration:Petstore']);
+    } finally {
+      repo.remove();
+      rmSync(out, { recursive: true, force: true });
+      rmSync(`${out}-md`, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,6 @@
 import { posix } from 'node:path';
 import type { SourceComponent } from '@salesforce/source-deploy-retrieve';
+import { companionFiles } from '../companions.js';
 import { ForceIgnore, MetadataResolver } from '../sdr.js';
 import { scopeToTarget } from '../pair-scope.js';
 import { readSource, settleSourceSpec } from '../sources/index.js';
@@ -190,7 +191,7 @@ function componentFiles(component: SourceComponent, tree: GitTreeContainer): { o
       return childSuffix === undefined || childSuffix === suffix || childSuffix === legacySuffix;
     });
   }
-  for (const file of content) own.add(file);
+  for (const file of [...content, ...companionFiles(component)]) own.add(file);
   const needed: string[] = [];
   if (component.parent?.xml && tree.fileAt(component.parent.xml)) needed.push(rel(component.parent.xml));
   return { own: [...own].map(rel), needed };
