@@ -531,6 +531,26 @@ describe('git sources: bad input', () => {
     expect(error.actions!.join('\n')).to.contain('git:bare:force-app');
   });
 
+  it('names the project a ref has in a folder when it has none at the top, and how to read it', async () => {
+    const other = new TestRepo();
+    try {
+      other.commit({ 'README.md': 'apps\n', 'Org Setup/sfdx-project.json': PROJECT_JSON, ...Object.fromEntries(Object.entries(apexClass('A')).map(([path, text]) => [`Org Setup/${path}`, text])) });
+      const outside = mkdtempSync(join(tmpdir(), 'sf-federate-outside-'));
+      try {
+        const error = await expectError(readGitSource(spec('HEAD'), { apiVersion: '62.0', projectDir: outside, repoDir: other.dir }), 'NoProjectAtRefNestedError');
+        expect(error.message).to.contain('the top of the repository').and.to.contain('the ref has one in Org Setup');
+        expect(error.actions!.join('\n')).to.contain('"git:HEAD:Org Setup"');
+        // The folder it names reads.
+        const snapshot = await readGitSource(spec('HEAD:Org Setup'), { apiVersion: '62.0', projectDir: outside, repoDir: other.dir });
+        expect([...snapshot.components.keys()]).to.deep.equal(['ApexClass:A']);
+      } finally {
+        rmSync(outside, { recursive: true, force: true });
+      }
+    } finally {
+      other.remove();
+    }
+  });
+
   it('refuses a :PATH the ref does not have', async () => {
     const error = await expectError(readGitSource(spec('HEAD:nope'), options()), 'MissingPathAtRefError');
     expect(error.message).to.contain('nope');

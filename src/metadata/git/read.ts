@@ -99,7 +99,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     } else if (options.sourceDirs?.length) {
       packageDirs = ['.'];
     } else {
-      throw messages.createError('error.NoProjectAtRef', [at, root ? `${root}/` : 'the top of the repository'], [ref, ref], ExitCode.BadInput);
+      throw await noProjectAtRef(repo, commit, ref, at, root);
     }
   }
   if (options.sourceDirs?.length) packageDirs = await narrowSourceDirs(repo, commit, root, at, options.sourceDirs);
@@ -133,6 +133,19 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
       return files;
     },
   };
+}
+
+/** The error for a ref without sfdx-project.json where it is looked for, naming the nearest one the ref has elsewhere. */
+async function noProjectAtRef(repo: GitRepo, commit: string, ref: string, at: string, root: string): Promise<Error> {
+  const where = root ? `${root}/` : 'the top of the repository';
+  const nested = (await listTree(repo, commit, root ? [root] : []))
+    .map((entry) => entry.path)
+    .filter((path) => posix.basename(path) === 'sfdx-project.json' && !path.split('/').includes('node_modules'))
+    .map((path) => posix.dirname(path))
+    .sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  if (!nested.length) return messages.createError('error.NoProjectAtRef', [at, where], [ref, ref], ExitCode.BadInput);
+  const shown = nested.slice(0, 3).join(', ') + (nested.length > 3 ? `, … (${nested.length} in all)` : '');
+  return messages.createError('error.NoProjectAtRefNested', [at, where, shown], [ref, nested[0]], ExitCode.BadInput);
 }
 
 /** A listing without the paths `denies` says yes to. */
