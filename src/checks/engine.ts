@@ -109,8 +109,10 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
 
   const textRules = active.filter((rule) => rule.text);
   const files: TextFile[] = [];
+  // A merged file (CustomLabels in several package directories) is scanned file by file: findings name each one's lines.
+  const xmlFiles = (component: Component): readonly SnapshotFile[] => (component.xml ? component.xml.parts ?? [component.xml] : []);
   for (const component of snapshot.components.values()) {
-    if (component.xml) files.push({ path: component.xml.path, component, kind: kindOf(component, component.xml.path, true), isXml: true });
+    for (const xml of xmlFiles(component)) files.push({ path: xml.path, component, kind: kindOf(component, xml.path, true), isXml: true });
     for (const file of component.content) files.push({ path: file.path, component, kind: kindOf(component, file.path, false), isXml: false });
   }
   const wanted = (file: TextFile): Rule[] =>
@@ -118,7 +120,7 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
   const toScan = files.map((file) => [file, wanted(file)] as const).filter(([, rules]) => rules.length > 0);
   const fileOf = new Map<string, { read(): Promise<Buffer> }>();
   for (const component of snapshot.components.values()) {
-    if (component.xml) fileOf.set(component.xml.path, component.xml);
+    for (const xml of xmlFiles(component)) fileOf.set(xml.path, xml);
     for (const file of component.content) fileOf.set(file.path, file);
   }
   let done = 0;
@@ -181,7 +183,8 @@ export function kindOf(component: Component, path: string, isXml: boolean): File
 /** The first file of the snapshot at `path` (a component's XML or content file). */
 function fileAt(snapshot: Snapshot, path: string): SnapshotFile | undefined {
   for (const component of snapshot.components.values()) {
-    const file = (component.xml ? [component.xml, ...component.content] : component.content).find((candidate) => candidate.path === path);
+    const xml = component.xml ? component.xml.parts ?? [component.xml] : [];
+    const file = [...xml, ...component.content].find((candidate) => candidate.path === path);
     if (file) return file;
   }
   return undefined;

@@ -4,6 +4,7 @@ import { ExitCode } from '../exit-codes.js';
 import { ForceIgnore, MetadataResolver } from './sdr.js';
 import { companionFiles } from './companions.js';
 import { combineHashes } from './hash.js';
+import { mergedFile } from './merged-file.js';
 import { metadataMessages as messages } from './messages.js';
 import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile, SourceInfo, UnclassifiedFile } from './types.js';
 
@@ -118,7 +119,7 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions, giv
   const components = new Map<ComponentKey, Component>();
   const children = new Map<ComponentKey, ComponentKey[]>();
   for (const planned of plans) {
-    const component = makeComponent(planned, pick);
+    const component = makeComponent(planned.moreXml ? inPackageDirOrder(planned, packageDirs, relative) : planned, pick);
     components.set(component.key, component);
     if (component.parent) {
       const siblings = children.get(component.parent) ?? [];
@@ -160,6 +161,8 @@ type ComponentPlan = {
   readonly parent?: ComponentKey;
   readonly xml?: string;
   readonly content: readonly string[];
+  /** More files of the same component that SDR merges with `xml` on deploy (mergedFile). */
+  readonly moreXml?: readonly string[];
   paths(): string[];
 };
 
@@ -167,9 +170,10 @@ export function componentKey(type: string, fullName: string): ComponentKey {
   return `${type}:${fullName}`;
 }
 
-/** A component's files, relative to its snapshot's root: its XML first, then its content. */
+/** A component's files, relative to its snapshot's root: its XML (each file of a merged one) first, then its content. */
 export function componentPaths(component: Component): string[] {
-  return [...(component.xml ? [component.xml.path] : []), ...component.content.map((file) => file.path)];
+  const xml = component.xml ? component.xml.parts?.map((part) => part.path) ?? [component.xml.path] : [];
+  return [...xml, ...component.content.map((file) => file.path)];
 }
 
 /** Whether two sources have the same package directories, in any order. */
@@ -233,15 +237,21 @@ function addPlans(plans: Map<ComponentKey, ComponentPlan>, resolved: readonly So
   const add = (next: ComponentPlan): void => {
     const key = componentKey(next.type, next.fullName);
     const known = plans.get(key);
-    // One component in two files (a CustomLabels file in each of two package directories, which SDR merges): a
-    // snapshot holds one file per component, so the second is reported, not silently dropped.
     if (known?.xml && next.xml && known.xml !== next.xml) {
-      onDuplicate?.(next, known.xml);
+      // One component in two files (a CustomLabels file in each of two package directories): merged when SDR merges
+      // them on deploy; otherwise a snapshot holds one file per component, and the second is reported, not dropped.
+      if (known.moreXml?.includes(next.xml)) return;
+      if (mergedOnDeploy.has(key)) plans.set(key, planOf(known.type, known.fullName, known.parent, known.xml, known.content, [...(known.moreXml ?? []), next.xml]));
+      else onDuplicate?.(next, known.xml);
       return;
     }
     // Resolving file by file (after a resolver error) can yield the same component twice: keep the fuller one.
     if (!known || known.paths().length < next.paths().length) plans.set(key, next);
   };
+  const mergedOnDeploy = new Set<ComponentKey>();
+  for (const component of resolved) {
+    if (component.type.strategies?.recomposition === 'startEmpty') mergedOnDeploy.add(componentKey(component.type.name, component.fullName));
+  }
   for (const component of resolved) {
     const own = component.xml;
     const fileChildren = hasChildFiles(component) ? safeChildren(component).filter((child) => child.xml && child.xml !== own) : [];
@@ -265,22 +275,40 @@ function withoutIgnored(plans: readonly ComponentPlan[], ignored: (path: string)
   for (const planned of plans) {
     if (planned.xml && ignored(planned.xml)) continue;
     const content = planned.content.filter((path) => !ignored(path));
+    const moreXml = planned.moreXml?.filter((path) => !ignored(path));
     if (!planned.xml && content.length === 0) continue;
-    kept.push(content.length === planned.content.length ? planned : planOf(planned.type, planned.fullName, planned.parent, planned.xml, content));
+    const same = content.length === planned.content.length && moreXml?.length === planned.moreXml?.length;
+    kept.push(same ? planned : planOf(planned.type, planned.fullName, planned.parent, planned.xml, content, moreXml));
   }
   return kept;
 }
 
-function planOf(type: string, fullName: string, parent: ComponentKey | undefined, xml: string | undefined, content: readonly string[]): ComponentPlan {
+function planOf(type: string, fullName: string, parent: ComponentKey | undefined, xml: string | undefined, content: readonly string[], moreXml?: readonly string[]): ComponentPlan {
   // SDR names a DigitalExperience's `_meta.json` as its metadata file: JSON, which compare and check must not parse
   // as XML. It is one more content file.
   if (xml !== undefined && !xml.endsWith('.xml')) return planOf(type, fullName, parent, undefined, content.includes(xml) ? content : [xml, ...content]);
   const sorted = [...content].sort();
-  return { type, fullName, parent, xml, content: sorted, paths: () => (xml ? [xml, ...sorted] : [...sorted]) };
+  const more = xml && moreXml?.length ? moreXml : undefined;
+  const paths = (): string[] => (xml ? [xml, ...(more ?? []), ...sorted] : [...sorted]);
+  return { type, fullName, parent, xml, content: sorted, ...(more ? { moreXml: more } : {}), paths };
+}
+
+/**
+ * A merged component's files in the order of the package directories (then by path), the first one where it is
+ * written: the same on both sides of a comparison, however its files were found.
+ */
+function inPackageDirOrder(planned: ComponentPlan, packageDirs: readonly string[], relative: (treePath: string) => string): ComponentPlan {
+  const rank = (treePath: string): number => {
+    const path = relative(treePath);
+    const at = packageDirs.findIndex((dir) => dir === '.' || path === dir || path.startsWith(`${dir}/`));
+    return at < 0 ? packageDirs.length : at;
+  };
+  const [first, ...more] = [planned.xml!, ...planned.moreXml!].sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
+  return planOf(planned.type, planned.fullName, planned.parent, first, planned.content, more);
 }
 
 function makeComponent(planned: ComponentPlan, pick: (path: string) => SnapshotFile): Component {
-  const xml = planned.xml ? pick(planned.xml) : undefined;
+  const xml = planned.xml ? (planned.moreXml ? mergedFile(pick(planned.xml), planned.moreXml.map(pick)) : pick(planned.xml)) : undefined;
   const content = planned.content.map(pick);
   const base = xml ? posix.dirname(xml.path) : content.length ? posix.dirname(content[0].path) : '';
   // Hash names relative to the component's folder: a moved component keeps its hash (renames are detectable).

@@ -21,6 +21,8 @@ export type SnapshotFile = {
   readonly size?: number;
   /** For bytes read from git: the top folder of the repository whose blob `hash` they are (copied without `read`). */
   readonly gitRepo?: string;
+  /** For one component's files merged into one (merged-file.ts): each file as it is, the first at `path`. */
+  readonly parts?: readonly SnapshotFile[];
   /** The bytes. Called only where two hashes differ, or when writing. */
   read(): Promise<Buffer>;
 };

@@ -63,27 +63,52 @@ describe('git deltas of projects laid out by SDR presets', function () {
 });
 
 describe('one component in two package directories', () => {
-  it('compares the first CustomLabels file and names the second as not compared, with the reason, not as unknown', async () => {
+  const label = (name: string, value: string): string =>
+    `    <labels>\n        <fullName>${name}</fullName>\n        <language>en_US</language>\n        <protected>false</protected>\n        <shortDescription>${name}</shortDescription>\n        <value>${value}</value>\n    </labels>`;
+  const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'extra' }], sourceApiVersion: '62.0' });
+  const main = `${D}/labels/CustomLabels.labels-meta.xml`;
+  const extra = 'extra/labels/CustomLabels.labels-meta.xml';
+  const keysOf = (changes: ReadonlyArray<{ kind: string; key: string }>): string[] => changes.map((change) => `${change.kind} ${change.key}`);
+
+  it('compares the CustomLabels files of all package directories as one, as SDR merges them on deploy', async () => {
     const repo = new TestRepo();
+    const out = mkdtempSync(join(tmpdir(), 'sf-federate-two-labels-'));
     try {
-      const label = (name: string, value: string): string => `    <labels>\n        <fullName>${name}</fullName>\n        <language>en_US</language>\n        <protected>false</protected>\n        <shortDescription>${name}</shortDescription>\n        <value>${value}</value>\n    </labels>`;
-      const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'extra' }], sourceApiVersion: '62.0' });
-      repo.commit({ 'sfdx-project.json': project, [`${D}/labels/CustomLabels.labels-meta.xml`]: xml('CustomLabels', label('A', 'a')), 'extra/labels/CustomLabels.labels-meta.xml': xml('CustomLabels', label('B', 'b')) });
-      repo.commit({ 'extra/labels/CustomLabels.labels-meta.xml': xml('CustomLabels', label('B', 'b2')) }, 'B changed');
-      const { changeset } = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
-      expect(changeset.changes.map((change) => `${change.kind} ${change.key}`)).to.deep.equal(['changed CustomLabel:B']);
-      // Both files change: one is compared, the other is named with the reason.
-      repo.commit({ [`${D}/labels/CustomLabels.labels-meta.xml`]: xml('CustomLabels', label('A', 'a2')), 'extra/labels/CustomLabels.labels-meta.xml': xml('CustomLabels', label('B', 'b3')) }, 'both changed');
+      repo.commit({ 'sfdx-project.json': project, [main]: xml('CustomLabels', label('A', 'a')), [extra]: xml('CustomLabels', label('B', 'b')) });
+      repo.commit({ [extra]: xml('CustomLabels', label('B', 'b2')) }, 'B changed');
+      const one = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
+      expect(keysOf(one.changeset.changes)).to.deep.equal(['changed CustomLabel:B']);
+      expect(one.changeset.unclassified).to.deep.equal([]);
+
+      repo.commit({ [main]: xml('CustomLabels', label('A', 'a2')), [extra]: xml('CustomLabels', `${label('B', 'b2')}\n${label('C', 'c')}`) }, 'A changed, C added');
       const both = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
-      expect(both.changeset.changes).to.have.length(1);
-      expect(both.changeset.unclassified).to.have.length(1);
-      expect(both.changeset.unclassified[0].reason).to.match(/^CustomLabels CustomLabels is also in .*CustomLabels\.labels-meta\.xml: only that file is compared/);
+      expect(keysOf(both.changeset.changes)).to.deep.equal(['changed CustomLabel:A', 'added CustomLabel:C']);
+      expect(both.manifests.members.package).to.deep.equal({ CustomLabel: ['A', 'C'] });
+      // One file holds every label deployed; SDR reads it as the one CustomLabels.
+      const { files } = await writeDeltaSources(both.changeset, both.to, out, { registry: both.registry });
+      expect(files).to.deep.equal([main]);
+      expect(await convertLikeDeploy(out, both.registry, `${out}-md`)).to.deep.equal(['CustomLabel:A', 'CustomLabel:C', 'CustomLabels:CustomLabels']);
+
+      // A label moved from one package directory to the other is no change to the org.
+      repo.commit({ [main]: xml('CustomLabels', `${label('A', 'a2')}\n${label('C', 'c')}`), [extra]: xml('CustomLabels', label('B', 'b2')) }, 'C moved');
+      const moved = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
+      expect(keysOf(moved.changeset.changes)).to.deep.equal([]);
+      expect(moved.manifests.members.destructiveChangesPost).to.deep.equal({});
+
+      // The second file added or removed: its labels come or go, as on whole trees.
+      repo.commit({ [extra]: null }, 'extra labels removed');
+      const removed = await ourDelta(repo.dir, 'HEAD~1', 'HEAD');
+      expect(removed.manifests.members.destructiveChangesPost).to.deep.equal({ CustomLabel: ['B'] });
+      const ranges = [['HEAD~1', 'HEAD'], ['HEAD~4', 'HEAD'], ['HEAD', 'HEAD~3']];
+      const compared = await Promise.all(ranges.map(([from, to]) => Promise.all([ourDelta(repo.dir, from, to), wholeTreeChanges(repo.dir, from, to)])));
+      for (const [index, [fast, whole]] of compared.entries()) expect(keysOf(fast.changeset.changes), ranges[index].join('..')).to.deep.equal(keysOf(whole.changes));
     } finally {
       repo.remove();
+      rmSync(out, { recursive: true, force: true });
+      rmSync(`${out}-md`, { recursive: true, force: true });
     }
   });
 });
-
 
 describe('labels decomposed by the first preset (decomposeCustomLabelsBeta)', () => {
   it('deletes a removed label by its Metadata API name, though the preset makes it unaddressable in the project', async () => {

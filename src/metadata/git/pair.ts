@@ -86,7 +86,7 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
       // A file of this component that did not change is on the other side too: its component must be there.
       if (!changed.has(file)) other.push(file);
     }
-    for (const file of needed) {
+    for (const file of [...needed, ...sameComponentElsewhere(component, tree, listings)]) {
       if (denied(file)) continue;
       keep[index].add(file);
       // The same bytes are on the other side: put them there too, or compare would see them come or go.
@@ -195,6 +195,20 @@ function componentFiles(component: SourceComponent, tree: GitTreeContainer): { o
   const needed: string[] = [];
   if (component.parent?.xml && tree.fileAt(component.parent.xml)) needed.push(rel(component.parent.xml));
   return { own: [...own].map(rel), needed };
+}
+
+/**
+ * For a component SDR merges from several files on deploy (a CustomLabels file in each package directory), the other
+ * files of the same name in either listing: the snapshot merges them (snapshot.ts), so both sides need all of them,
+ * as whole trees would have them. Few components are merged so (CustomLabels), and each is followed once a side.
+ */
+function sameComponentElsewhere(component: SourceComponent, tree: GitTreeContainer, listings: ReadonlyArray<ReadonlyMap<string, TreeFile>>): string[] {
+  if (component.type.strategies?.recomposition !== 'startEmpty' || !component.xml) return [];
+  const own = relativeInside(tree.root, component.xml);
+  const name = `/${posix.basename(own)}`;
+  const found = new Set<string>();
+  for (const listing of listings) for (const path of listing.keys()) if (path !== own && path.endsWith(name)) found.add(path);
+  return [...found];
 }
 
 /**
