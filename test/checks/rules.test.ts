@@ -523,7 +523,7 @@ describe('readiness rules (the China catalog)', () => {
   });
 
   describe('CN-USER-01 on sites, Experience Cloud sites and bots', () => {
-    it('flags CustomSite siteAdmin/siteGuestRecordDefaultOwner, Network emailSenderAddress and Bot botUser (ebikes-lwc, coral-cloud shapes)', async () => {
+    it('flags CustomSite siteAdmin/siteGuestRecordDefaultOwner, Network emailSenderAddress, Bot botUser and the user a platform event trigger runs as (ebikes-lwc, coral-cloud shapes)', async () => {
       const files = {
         [`${DEFAULT}/sites/E_Bikes.site-meta.xml`]: xml(
           'CustomSite',
@@ -537,6 +537,10 @@ describe('readiness rules (the China catalog)', () => {
           'Bot',
           '    <agentType>EinsteinServiceAgent</agentType>\n    <botMlDomain>\n        <label>Customer Service Agent</label>\n        <name>Customer_Service_Agent</name>\n    </botMlDomain>\n    <botSource>None</botSource>\n    <botUser>agent.user.7ccbfed448f7@example.com</botUser>\n    <label>Customer Service Agent</label>\n    <type>ExternalCopilot</type>'
         ),
+        [`${DEFAULT}/platformEventSubscriberConfigs/OrderEventTrigger.platformEventSubscriberConfig-meta.xml`]: xml(
+          'PlatformEventSubscriberConfig',
+          '    <batchSize>100</batchSize>\n    <masterLabel>OrderEventTriggerConfig</masterLabel>\n    <platformEventConsumer>OrderEventTrigger</platformEventConsumer>\n    <user>integration@acme.com</user>'
+        ),
         // A placeholder a setup script replaces (coral-cloud) is not a username.
         [`${DEFAULT}/bots/Coral_Cloud_Agent/Coral_Cloud_Agent.bot-meta.xml`]: xml(
           'Bot',
@@ -547,10 +551,11 @@ describe('readiness rules (the China catalog)', () => {
       expect(result.findings.map((finding) => [finding.component, finding.line, snippetOf(finding).patches[0].path, finding.severity])).to.deep.equal([
         ['Bot:Customer_Service_Agent', 9, 'botUser', 'warn'],
         ['Network:E-Bikes', 4, 'emailSenderAddress', 'warn'],
+        ['PlatformEventSubscriberConfig:OrderEventTrigger', 6, 'user', 'warn'],
         ['CustomSite:E_Bikes', 5, 'siteAdmin', 'warn'],
         ['CustomSite:E_Bikes', 7, 'siteGuestRecordDefaultOwner', 'warn'],
       ]);
-      expect(result.findings[2].message).to.equal('CustomSite:E_Bikes siteAdmin is conor@qatar.dev, a user of another org.');
+      expect(result.findings[3].message).to.equal('CustomSite:E_Bikes siteAdmin is conor@qatar.dev, a user of another org.');
       expect(snippetOf(result.findings[0]).patches[0]).to.deep.equal({ component: 'Bot:Customer_Service_Agent', path: 'botUser', set: 'REPLACE-WITH-CHINA-USERNAME' });
     });
   });

@@ -3,8 +3,12 @@ import { forEachXml, located } from '../support.js';
 import { addressOf, descendants } from '../xml-scan.js';
 import type { Rule } from '../types.js';
 
-/** Where usernames and sender addresses are written (CustomSite, Network and Bot: a site's admin and guest record owner, an Experience Cloud site's sender address, a bot's user). */
-const TYPES = ['Workflow', 'ApprovalProcess', 'EmailServicesFunction', 'AutoResponseRules', 'AssignmentRules', 'EscalationRules', 'Dashboard', 'Settings', 'Queue', 'Group', 'Flow', 'CustomSite', 'Network', 'Bot'];
+/**
+ * Where usernames and sender addresses are written (CustomSite, Network and Bot: a site's admin and guest record owner,
+ * an Experience Cloud site's sender address, a bot's user; PlatformEventSubscriberConfig: the user a platform event
+ * trigger runs as).
+ */
+const TYPES = ['Workflow', 'ApprovalProcess', 'EmailServicesFunction', 'AutoResponseRules', 'AssignmentRules', 'EscalationRules', 'Dashboard', 'Settings', 'Queue', 'Group', 'Flow', 'CustomSite', 'Network', 'Bot', 'PlatformEventSubscriberConfig'];
 const ELEMENTS = new Set([
   'senderAddress',
   'recipient',
@@ -36,7 +40,7 @@ const rule: Rule = {
   id: 'CN-USER-01',
   title: 'Username or sender address that differs per org',
   help:
-    'Alert senders and recipients, approvers, email service senders, run-as users, site admins and guest record owners (CustomSite), Experience Cloud sender addresses (Network) and bot users (Bot) ' +
+    'Alert senders and recipients, approvers, email service senders, run-as users, site admins and guest record owners (CustomSite), Experience Cloud sender addresses (Network), bot users (Bot) and the users platform event triggers run as (PlatformEventSubscriberConfig) ' +
     'name users of one org (usernames are unique across all of Salesforce, so the China org has others). ' +
     'Set the China value in the overlay with a patch (per stage with overlay values when sandboxes differ).',
   defaultSeverity: 'warn',
