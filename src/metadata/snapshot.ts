@@ -74,7 +74,7 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions, giv
     unclassified.push({ path: relative(path), reason: roots.reduce((text, root) => text.split(root).join(''), reason) });
   };
   const duplicate: OnDuplicate = (left, kept) => {
-    const reason = `${left.type} ${left.fullName} is also in ${relative(kept)}: only that file is compared (one file per component; SDR merges them on deploy)`;
+    const reason = `${left.type} ${left.fullName} is also in ${relative(kept)}: only that file is compared (a component has one file, and the Metadata API takes one)`;
     for (const path of left.paths()) fail(path, reason);
   };
   let plans: ComponentPlan[];

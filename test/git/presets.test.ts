@@ -108,6 +108,23 @@ describe('one component in two package directories', () => {
       rmSync(`${out}-md`, { recursive: true, force: true });
     }
   });
+  it('names the second file of a component that is not merged on deploy (a class in two package directories) as not compared', async () => {
+    const repo = new TestRepo();
+    try {
+      const cls = (dir: string, body: string): Record<string, string> => ({
+        [`${dir}/classes/Twice.cls`]: body,
+        [`${dir}/classes/Twice.cls-meta.xml`]: xml('ApexClass', '    <apiVersion>62.0</apiVersion>\n    <status>Active</status>'),
+      });
+      repo.commit({ 'sfdx-project.json': project, ...cls(D, 'public class Twice {}'), ...cls('extra', 'public class Twice { }') });
+      repo.commit(cls('extra', 'public class Twice { Integer i; }'), 'second copy changed');
+      // Read whole, the tree holds both: the first package directory's is compared.
+      const changeset = await wholeTreeChanges(repo.dir, 'HEAD~1', 'HEAD');
+      expect(changeset.unclassified.map((file) => file.path)).to.deep.equal(['extra/classes/Twice.cls', 'extra/classes/Twice.cls-meta.xml']);
+      expect(changeset.unclassified[0].reason).to.match(/^ApexClass Twice is also in force-app\/main\/default\/classes\/Twice\.cls-meta\.xml: only that file is compared/);
+    } finally {
+      repo.remove();
+    }
+  });
 });
 
 describe('labels decomposed by the first preset (decomposeCustomLabelsBeta)', () => {
