@@ -605,3 +605,30 @@ function rootCommit(repo: TestRepo): string {
 }
 
 export { xml };
+
+describe('git sources: a metadata-format folder of a ref (git:REF:PATH with a package.xml)', function () {
+  this.timeout(60_000);
+  const workflow = (formula: string): string =>
+    xml(
+      'Workflow',
+      `    <fieldUpdates>\n        <fullName>Set_Date</fullName>\n        <field>Description</field>\n        <formula>${formula}</formula>\n        <name>Set Date</name>\n        <notifyAssignee>false</notifyAssignee>\n        <operation>Formula</operation>\n        <protected>false</protected>\n    </fieldUpdates>`
+    );
+  const packageXml = '<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n    <types>\n        <members>*</members>\n        <name>Workflow</name>\n    </types>\n    <version>58.0</version>\n</Package>\n';
+
+  it('is converted as dir:PATH is: the same folder compares equal, and a change is one of a field update, not of the file', async () => {
+    const repo = new TestRepo();
+    try {
+      repo.commit({ 'md/package.xml': packageXml, 'md/workflows/Account.workflow': workflow('TEXT(Today())') });
+      repo.commit({ 'md/workflows/Account.workflow': workflow('TEXT(TODAY())') }, 'formula');
+      const options = { apiVersion: '62.0', projectDir: repo.dir };
+      const [ref, folder] = await readSourcePair(spec('HEAD:md'), { kind: 'dir', value: 'md', guessed: false }, options);
+      expect(ref.source.format).to.equal('metadata');
+      expect((await compareSnapshots(ref, folder)).changes).to.deep.equal([]);
+      const [before, after] = await readSourcePair(spec('HEAD~1:md'), spec('HEAD:md'), options);
+      const { changes } = await compareSnapshots(before, after, { registry: registryFor() });
+      expect(changes.map((change) => [change.kind, change.key, change.elements.map((element) => element.path)])).to.deep.equal([['changed', 'WorkflowFieldUpdate:Account.Set_Date', ['formula']]]);
+    } finally {
+      repo.remove();
+    }
+  });
+});

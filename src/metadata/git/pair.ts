@@ -24,7 +24,9 @@ export async function readSourcePair(from: SourceSpec, to: SourceSpec, options: 
   const [a, b] = await Promise.all([settleSourceSpec(from, options), settleSourceSpec(to, options)]);
   if (a.kind === 'git' && b.kind === 'git') {
     const [left, right] = await Promise.all([openGitSide(a, options), openGitSide(b, options)]);
-    if (left.repo.gitDir === right.repo.gitDir) {
+    // A metadata-format folder is converted whole (readSource): its files are not the snapshot's.
+    const sourceFormat = left.info.format === 'source' && right.info.format === 'source';
+    if (left.repo.gitDir === right.repo.gitDir && sourceFormat) {
       const [changedFrom, changedTo] = await readChangedOnly(left, right, options);
       return [scopeToTarget(changedFrom, changedTo, options.onProgress), changedTo];
     }

@@ -1,12 +1,14 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { posix, relative, resolve, sep } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, posix, relative, resolve, sep } from 'node:path';
 import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../../exit-codes.js';
 import { forceIgnoreFilter } from '../forceignore.js';
 import { metadataMessages } from '../messages.js';
 import { parseProjectJson, readProjectFile, REGISTRY_SETTINGS, type ProjectFile } from '../project.js';
 import { registryFor, registryForSettings } from '../registry.js';
-import { buildSnapshot, relativeInside, type FileStore, type Resolved } from '../snapshot.js';
+import { buildSnapshot, mapLimit, relativeInside, type FileStore, type Resolved } from '../snapshot.js';
+import { readMetadataFolder, temporaryFolder } from '../sources/dir.js';
 import type { ReadOptions, SourceSpec } from '../sources/source.js';
 import type { ProgressListener, Snapshot, SnapshotFile, SourceInfo } from '../types.js';
 import { blobReader, type BlobReader } from './blobs.js';
@@ -81,6 +83,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
   let root: string;
   let packageDirs: readonly string[];
   let refProject: ProjectFile | undefined;
+  let format: SourceInfo['format'] = 'source';
   if (path !== undefined) {
     const kind = await pathKind(repo, commit, path);
     if (kind === undefined) throw messages.createError('error.MissingPathAtRef', [path, at], [commit], ExitCode.BadInput);
@@ -89,6 +92,8 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     const project = await readText(join(root, 'sfdx-project.json'));
     refProject = project !== undefined ? parseProjectJson(project, root, `${join(root, 'sfdx-project.json')} at ${at}`) : undefined;
     packageDirs = refProject?.packageDirs ?? ['.'];
+    // As for dir:PATH, a folder with a package.xml at its root (and no project) is in metadata format.
+    if (!refProject && (await pathKind(repo, commit, join(root, 'package.xml'))) === 'blob') format = 'metadata';
   } else {
     root = projectRootIn(repo, options.projectDir);
     const projectPath = join(root, 'sfdx-project.json');
@@ -112,7 +117,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     const shown = notRead.slice(0, 5).join(', ') + (notRead.length > 5 ? ', …' : '');
     options.onProgress?.({ kind: 'warning', message: messages.getMessage('warning.LinksNotRead', [at, notRead.length, shown]) });
   });
-  const info: SourceInfo = { kind: 'git', spec: text, label: messages.getMessage('label.Ref', [ref, commit.slice(0, 12)]), format: 'source', commit };
+  const info: SourceInfo = { kind: 'git', spec: text, label: messages.getMessage('label.Ref', [ref, commit.slice(0, 12)]), format, commit };
   const registry = sideRegistry(refProject, at, options);
   let files: Map<string, TreeFile> | undefined;
   return {
@@ -329,7 +334,25 @@ export async function prefetchForResolution(side: GitSide, tree: GitTreeContaine
 export async function readGitSource(spec: SourceSpec, options: ReadOptions): Promise<Snapshot> {
   options.onProgress?.({ kind: 'phase', message: `Listing git:${spec.value}` });
   const side = await openGitSide(spec, options);
+  if (side.info.format === 'metadata') return readMetadataFormat(side, options);
   return snapshotOf(side, mountSide(side), options.apiVersion, options.onProgress);
+}
+
+/**
+ * A metadata-format folder of a ref, read as `dir:` reads one: its files are written into a temporary folder and
+ * converted to source format by SDR, so that the same metadata in either format gives the same snapshot.
+ */
+async function readMetadataFormat(side: GitSide, options: ReadOptions): Promise<Snapshot> {
+  const folder = temporaryFolder('sf-federate-git-mdapi-');
+  const reader = blobReader(side.repo);
+  await mapLimit([...side.files], 64, async ([path, file]) => {
+    const bytes = await reader.read(file.blob);
+    if (!bytes) throw messages.createError('error.MissingPathAtRef', [path, side.info.label], [side.commit], ExitCode.BadInput);
+    const target = resolve(folder, path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, bytes);
+  });
+  return readMetadataFolder(folder, side.info, side.registry, options);
 }
 
 export async function snapshotOf(side: GitSide, tree: GitTreeContainer, apiVersion: string, onProgress?: ProgressListener, resolved?: Resolved): Promise<Snapshot> {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../../exit-codes.js';
 import { metadataMessages as messages } from '../messages.js';
 import { findProjectDir, readProjectFile } from '../project.js';
@@ -38,36 +39,44 @@ export async function readDirSource(spec: SourceSpec, options: ReadOptions): Pro
   const registry = registryFor(existsSync(join(registryDir, 'sfdx-project.json')) ? registryDir : undefined);
   const info = (format: SourceInfo['format']): SourceInfo => ({ kind: 'dir', spec: `dir:${spec.value}`, label: layout.root, format });
 
-  let snapshot: Snapshot;
-  if (layout.kind === 'metadata') {
-    const converted = await convertToSource(layout.root, registryDir, options);
-    // The conversion already left out what the folder's .forceignore hides; the temporary copy takes no other one.
-    snapshot = await buildSnapshot(folderStore(converted, { forceIgnoreText: undefined }), {
-      registry,
-      source: info('metadata'),
-      apiVersion: options.apiVersion,
-      packageDirs: ['.'],
-      onProgress: options.onProgress,
-    });
-  } else {
-    const packageDirs = narrow(layout.kind === 'project' ? layout.packageDirs : ['.'], options.sourceDirs, layout.root);
-    // As sf project deploy, a project whose package directory is missing is refused, with the directory named (SDR
-    // would fail on it as on an unreadable file).
-    const missing = packageDirs.find((dir) => !existsSync(join(layout.root, dir)));
-    if (missing !== undefined) {
-      throw messages.createError('error.MissingPackageDirectory', [missing, join(layout.root, 'sfdx-project.json')], [], ExitCode.BadInput);
-    }
-    snapshot = await buildSnapshot(folderStore(layout.root), {
-      registry,
-      source: info('source'),
-      apiVersion: options.apiVersion,
-      packageDirs,
-      onProgress: options.onProgress,
-    });
-    snapshot = { ...snapshot, forceIgnore: folderForceIgnore(layout.root), ...(layout.kind === 'project' && layout.sourceApiVersion ? { projectApiVersion: layout.sourceApiVersion } : {}) };
+  if (layout.kind === 'metadata') return readMetadataFolder(layout.root, info('metadata'), registry, options);
+  const packageDirs = narrow(layout.kind === 'project' ? layout.packageDirs : ['.'], options.sourceDirs, layout.root);
+  // As sf project deploy, a project whose package directory is missing is refused, with the directory named (SDR
+  // would fail on it as on an unreadable file).
+  const missing = packageDirs.find((dir) => !existsSync(join(layout.root, dir)));
+  if (missing !== undefined) {
+    throw messages.createError('error.MissingPackageDirectory', [missing, join(layout.root, 'sfdx-project.json')], [], ExitCode.BadInput);
   }
+  const snapshot = await buildSnapshot(folderStore(layout.root), {
+    registry,
+    source: info('source'),
+    apiVersion: options.apiVersion,
+    packageDirs,
+    onProgress: options.onProgress,
+  });
   if (snapshot.components.size === 0) {
     throw messages.createError('error.NoMetadata', [layout.root, snapshot.unclassified.length], [], ExitCode.BadInput);
+  }
+  return { ...snapshot, forceIgnore: folderForceIgnore(layout.root), ...(layout.kind === 'project' && layout.sourceApiVersion ? { projectApiVersion: layout.sourceApiVersion } : {}) };
+}
+
+/**
+ * A metadata-format folder (package.xml at its root), converted to source format by SDR first, into a temporary
+ * folder, so that the same org in either format gives the same snapshot. `source` says where it came from (a folder,
+ * or a folder of a git ref written out for the conversion).
+ */
+export async function readMetadataFolder(root: string, source: SourceInfo, registry: RegistryAccess, options: ReadOptions): Promise<Snapshot> {
+  const converted = await convertToSource(root, registry, options);
+  // The conversion already left out what the folder's .forceignore hides; the temporary copy takes no other one.
+  const snapshot = await buildSnapshot(folderStore(converted, { forceIgnoreText: undefined }), {
+    registry,
+    source,
+    apiVersion: options.apiVersion,
+    packageDirs: ['.'],
+    onProgress: options.onProgress,
+  });
+  if (snapshot.components.size === 0) {
+    throw messages.createError('error.NoMetadata', [source.kind === 'dir' ? root : source.spec, snapshot.unclassified.length], [], ExitCode.BadInput);
   }
   return snapshot;
 }
@@ -98,24 +107,29 @@ function narrow(packageDirs: readonly string[], sourceDirs: readonly string[] | 
 const temporaryDirs: string[] = [];
 let cleanupRegistered = false;
 
+/** A temporary folder removed when the process ends. */
+export function temporaryFolder(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporaryDirs.push(dir);
+  if (!cleanupRegistered) {
+    cleanupRegistered = true;
+    process.once('exit', () => temporaryDirs.forEach((each) => rmSync(each, { recursive: true, force: true })));
+  }
+  return dir;
+}
+
 /** Converts a metadata-format folder into source format in a temporary folder removed when the process ends. */
-async function convertToSource(root: string, registryDir: string, options: ReadOptions): Promise<string> {
+async function convertToSource(root: string, registry: RegistryAccess, options: ReadOptions): Promise<string> {
   options.onProgress?.({ kind: 'phase', message: `Converting metadata format to source format: ${root}` });
-  const registry = registryFor(existsSync(join(registryDir, 'sfdx-project.json')) ? registryDir : undefined);
   // SDR's index (converters, ComponentSet) is loaded only for a conversion: reading source format does not need it.
   const { ComponentSet, MetadataConverter } = await import('@salesforce/source-deploy-retrieve');
   const set = ComponentSet.fromSource({ fsPaths: [root], registry });
-  const workspace = mkdtempSync(join(tmpdir(), 'sf-federate-mdapi-'));
-  temporaryDirs.push(workspace);
+  const workspace = temporaryFolder('sf-federate-mdapi-');
   // SDR's finalizer for non-decomposed types (CustomLabels) looks up the SFDX project around the output folder: give
   // it one, with the output as its package directory.
   const output = join(workspace, 'main');
   mkdirSync(output);
   writeFileSync(join(workspace, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: 'main', default: true }] }));
-  if (!cleanupRegistered) {
-    cleanupRegistered = true;
-    process.once('exit', () => temporaryDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
-  }
   await new MetadataConverter(registry).convert(set, 'source', { type: 'directory', outputDirectory: output, genUniqueDir: false });
   return output;
 }
