@@ -2,6 +2,7 @@
  * Helpers shared by the rule modules in ./rules: locating elements and regex matches, endpoint findings.
  */
 import type { Component } from '../metadata/types.js';
+import { inCommentOf } from './code-comments.js';
 import { hostOf } from './hosts.js';
 import { lineIndex, type Position, type ScannedXml, type XmlElement } from './xml-scan.js';
 import type { CheckContext, Emit, Fix, RawFinding, Severity, TextFile } from './types.js';
@@ -22,6 +23,15 @@ export function matchAll(text: string, regex: RegExp, each: (match: RegExpExecAr
     each(match, locate(match.index));
     if (match[0] === '') pattern.lastIndex++;
   }
+}
+
+/** `matchAll` over a text file, leaving out matches in a comment of code (inCommentOf): only what runs counts. */
+export function matchAllInCode(text: string, file: TextFile, regex: RegExp, each: (match: RegExpExecArray, position: Position) => void): void {
+  let inComment: ((offset: number) => boolean) | undefined;
+  matchAll(text, regex, (match, position) => {
+    inComment ??= inCommentOf(text, file.kind);
+    if (!inComment(match.index)) each(match, position);
+  });
 }
 
 /** The snapshot-relative location of a text match. */

@@ -474,6 +474,17 @@ describe('readiness rules (the China catalog)', () => {
       });
     });
 
+    it('leaves out hosts and ids in comments of code, not in its strings (CN-HOST-01, CN-ID-01)', async () => {
+      const files = apex(
+        'Login',
+        "/* Logs in at https://login.salesforce.com for 005000000000001AAA */\npublic class Login {\n    // see https://test.salesforce.com\n    static String URL = 'https://login.salesforce.com'; // not '/*'\n    static Id OWNER = '005000000000002AAA';\n}"
+      );
+      const hosts = await runOn(files, { only: 'CN-HOST-01' });
+      expect(hosts.findings.map((finding) => [finding.line, finding.message.split(' ')[3]])).to.deep.equal([[4, 'login.salesforce.com']]);
+      const ids = await runOn(files, { only: 'CN-ID-01' });
+      expect(ids.findings.map((finding) => finding.line)).to.deep.equal([5]);
+    });
+
     it('finds wildcard China hosts leaking into global-bound code (CN-HOST-02)', async () => {
       const files = {
         [`${DEFAULT}/lwc/embed/embed.js`]: "const ORIGIN = 'https://*.sites.sfcrmapps.cn';\n",

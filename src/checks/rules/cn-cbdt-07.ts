@@ -1,6 +1,6 @@
 import { textFix } from '../fix.js';
 import { hostOf } from '../hosts.js';
-import { matchAll, textLocation } from '../support.js';
+import { matchAllInCode, textLocation } from '../support.js';
 import type { Rule } from '../types.js';
 
 const SET_ENDPOINT = /\.setEndpoint\s*\(\s*'((?:https?:)?\/\/[^']*)'/gi;
@@ -17,7 +17,7 @@ const rule: Rule = {
   text: {
     kinds: ['apex', 'trigger'],
     scan(text, file, context, emit) {
-      matchAll(text, SET_ENDPOINT, (match, position) => {
+      matchAllInCode(text, file, SET_ENDPOINT, (match, position) => {
         const host = hostOf(match[1]);
         if (!host || context.hosts.isMainland(host)) return;
         const at = textLocation(file, position);

@@ -1,6 +1,6 @@
 import { chinaCounterpart, GLOBAL_HOST_SOURCE } from '../hosts.js';
 import { replaceFix, textFix } from '../fix.js';
-import { matchAll, textLocation } from '../support.js';
+import { matchAllInCode, textLocation } from '../support.js';
 import type { FileKind, Rule } from '../types.js';
 
 /** Where hosts are written in code and content: Apex, triggers, LWC/Aura JS, flows, labels, custom metadata, email templates. */
@@ -21,7 +21,7 @@ const rule: Rule = {
   text: {
     kinds: HOST_TEXT_KINDS,
     scan(text, file, context, emit) {
-      matchAll(text, GLOBAL_HOST, (match, position) => {
+      matchAllInCode(text, file, GLOBAL_HOST, (match, position) => {
         const host = match[0].toLowerCase();
         const counterpart = chinaCounterpart(host);
         emit({

@@ -1,6 +1,6 @@
 import { CHINA_HOST_SOURCE, globalCounterpart } from '../hosts.js';
 import { textFix } from '../fix.js';
-import { matchAll, textLocation } from '../support.js';
+import { matchAllInCode, textLocation } from '../support.js';
 import type { Rule } from '../types.js';
 import { HOST_TEXT_KINDS } from './cn-host-01.js';
 
@@ -18,7 +18,7 @@ const rule: Rule = {
   text: {
     kinds: HOST_TEXT_KINDS,
     scan(text, file, context, emit) {
-      matchAll(text, CHINA_HOST, (match, position) => {
+      matchAllInCode(text, file, CHINA_HOST, (match, position) => {
         const host = match[0].toLowerCase();
         const counterpart = globalCounterpart(host);
         emit({

@@ -1,5 +1,5 @@
 import { replaceFix } from '../fix.js';
-import { matchAll, textLocation } from '../support.js';
+import { matchAllInCode, textLocation } from '../support.js';
 import type { Rule } from '../types.js';
 
 /** Record ids of orgs (00D), users (005), record types (012), groups and queues (00G): 15 or 18 characters. */
@@ -18,7 +18,7 @@ const rule: Rule = {
   text: {
     kinds: ['apex', 'trigger', 'flow', 'field', 'validation-rule'],
     scan(text, file, context, emit) {
-      matchAll(text, RECORD_ID, (match, position) => {
+      matchAllInCode(text, file, RECORD_ID, (match, position) => {
         emit({
           message: `${file.component.key} hard-codes the ${KIND[match[1]]} id ${match[0]}; ids differ in the China org.`,
           ...textLocation(file, position),

@@ -2,7 +2,7 @@ import { chinaRegions } from '../bound.js';
 import { textFix } from '../fix.js';
 import { CHINA_ONLY_SOURCE } from '../hosts.js';
 import { ownership } from '../ownership.js';
-import { matchAll, textLocation } from '../support.js';
+import { matchAllInCode, textLocation } from '../support.js';
 import type { Rule } from '../types.js';
 import { HOST_TEXT_KINDS } from './cn-host-01.js';
 
@@ -40,7 +40,7 @@ const rule: Rule = {
     kinds: [...HOST_TEXT_KINDS, 'other-xml'],
     scan(text, file, context, emit) {
       const seen = new Set<string>();
-      matchAll(text, CHINA_ONLY, (match, position) => {
+      matchAllInCode(text, file, CHINA_ONLY, (match, position) => {
         const host = match[0].toLowerCase();
         if (seen.has(host)) return;
         seen.add(host);
