@@ -533,6 +533,20 @@ describe('readiness rules (the China catalog)', () => {
     });
   });
 
+  describe('CN-PKG-01 on components of your own that extend a package', () => {
+    it("flags a field added to a package's object, by the object's namespace (OutboundFundsModule shape)", async () => {
+      const field = (object: string, name: string): Record<string, string> => ({
+        [`${DEFAULT}/objects/${object}/fields/${name}.field-meta.xml`]: xml('CustomField', `    <fullName>${name}</fullName>\n    <defaultValue>false</defaultValue>\n    <label>${name}</label>\n    <type>Checkbox</type>`),
+      });
+      const files = { ...field('outfunds__Requirement__c', 'IsAddFilesVisible__c'), ...field('Account', 'Mine__c') };
+      const result = await runOn(files, { only: 'CN-PKG-01' });
+      expect(result.findings.map((finding) => [finding.component, finding.message.split(' not listed')[0]])).to.deep.equal([
+        ['CustomField:outfunds__Requirement__c.IsAddFilesVisible__c', 'CustomField:outfunds__Requirement__c.IsAddFilesVisible__c extends a component of the namespace outfunds,'],
+      ]);
+      expect((await runOn(files, { only: 'CN-PKG-01', installedNamespaces: new Set(['outfunds']) })).findings).to.deep.equal([]);
+    });
+  });
+
   describe('CN-USER-01 on sites, Experience Cloud sites and bots', () => {
     it('flags CustomSite siteAdmin/siteGuestRecordDefaultOwner, Network emailSenderAddress, Bot botUser and the user a platform event trigger runs as (ebikes-lwc, coral-cloud shapes)', async () => {
       const files = {

@@ -56,15 +56,20 @@ const rule: Rule = {
       });
     }
     for (const component of context.snapshot.components.values()) {
-      const last = component.fullName.split('.').pop() ?? '';
-      const match = NAMESPACED_NAME.exec(last);
-      if (!match || !notInstalled(context, match[1])) continue;
+      // Any part of the name: a field of your own on a package's object (ns__Obj__c.Field__c) needs the package too,
+      // as does a layout of it (ns__Obj__c-Layout).
+      const namespace = component.fullName
+        .split(/[.-]/)
+        .map((part) => NAMESPACED_NAME.exec(part)?.[1])
+        .find((found) => found !== undefined && notInstalled(context, found));
+      if (!namespace) continue;
+      const owner = component.fullName.split('.').pop()?.startsWith(`${namespace}__`) ? 'belongs to' : 'extends a component of';
       emit({
-        message: `${component.key} belongs to the namespace ${match[1]}, not listed as installed in ${where(context)}.`,
+        message: `${component.key} ${owner} the namespace ${namespace}, not listed as installed in ${where(context)}.`,
         component: component.key,
         path: component.xml?.path ?? component.content[0]?.path,
         line: 1,
-        fix: fixFor(context, match[1]),
+        fix: fixFor(context, namespace),
       });
     }
   },
