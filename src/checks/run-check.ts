@@ -8,6 +8,7 @@ import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import { connect, identifyOrg } from '../metadata/org/connection.js';
 import { applyOverlay } from '../overlay/apply.js';
 import { loadOverlay } from '../overlay/load.js';
+import { overlaySecrets, redacted } from '../overlay/secrets.js';
 import { CONFIG_FILE, loadFederateConfig, type FederateConfig, type RegionChecks } from '../pipeline/config.js';
 import { regionBound } from './bound.js';
 import { loadRules } from './catalog.js';
@@ -69,7 +70,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     warnings.push(messages.getMessage('warning.Unclassified', [base.unclassified.length, base.unclassified.slice(0, 3).map((file) => file.path).join(', ')]));
   }
 
-  const { checked, overlayFile } = !request.raw && config ? await applyRegionOverlays(base, config, request, project) : { checked: base, overlayFile: undefined };
+  const { checked, overlayFile, secrets } = !request.raw && config ? await applyRegionOverlays(base, config, request, project) : { checked: base, overlayFile: undefined, secrets: new Map<string, string>() };
   const ownOverlay = regionConfig?.overlay ? `${regionConfig.overlay.replace(/\/+$/, '')}/overlay.yml` : `overlays/${request.region}/overlay.yml`;
 
   const org = request.orgFacts ?? (request.targetOrg ? await askOrg(request.targetOrg, project.apiVersion, request.onProgress) : undefined);
@@ -109,7 +110,8 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   for (const stale of settled.staleAcceptances) warnings.push(messages.getMessage('warning.StaleAcceptance', [stale.rule, stale.target]));
   const count = (severity: string): number => settled.findings.filter((finding) => finding.severity === severity).length;
   const errors = count('error');
-  return {
+  // Findings quote the checked text, which holds what the overlay read from the environment: shown as the overlay writes it.
+  return redacted<CheckResult>({
     region: request.region,
     bound,
     stage: stage?.name,
@@ -133,7 +135,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     rules: summaries,
     warnings,
     exitCode: errors > 0 ? 1 : 0,
-  };
+  }, secrets);
 }
 
 type Project = ReturnType<typeof resolveProject>;
@@ -144,9 +146,10 @@ async function applyRegionOverlays(
   config: FederateConfig,
   request: CheckRequest,
   project: Project
-): Promise<{ checked: Snapshot; overlayFile: string | undefined }> {
+): Promise<{ checked: Snapshot; overlayFile: string | undefined; secrets: Map<string, string> }> {
   let checked = base;
   let overlayFile: string | undefined;
+  const secrets = new Map<string, string>();
   for (const name of regionChain(config, request.region)) {
     const overlayDir = config.regions[name]?.overlay;
     if (!overlayDir) continue;
@@ -156,9 +159,10 @@ async function applyRegionOverlays(
     // eslint-disable-next-line no-await-in-loop -- each overlay applies over the result of the previous one
     const applied = await applyOverlay(checked, overlay, { stage: request.stage, env: request.env, registry: registryFor(project.hasProjectFile ? project.dir : undefined) });
     checked = applied.snapshot;
+    for (const [secret, shownAs] of overlaySecrets(overlay, request.env ?? process.env)) secrets.set(secret, shownAs);
     if (name === request.region) overlayFile = relative(project.dir, overlay.file).split('\\').join('/');
   }
-  return { checked, overlayFile };
+  return { checked, overlayFile, secrets };
 }
 
 /** The texts of sfdx-project.json and federate.yml, for rules that point at a line of them. */

@@ -32,6 +32,8 @@ export type DiffRequest = {
   readonly mergeBase?: boolean;
   readonly sourceDirs?: readonly string[];
   readonly region?: string;
+  /** Where the region overlay's `env:` values are read from (default: process.env). */
+  readonly env?: NodeJS.ProcessEnv;
   readonly stage?: string;
   readonly metadata?: readonly string[];
   readonly manifest?: string;
@@ -107,7 +109,7 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
     outputDir,
     copySources: request.copySources,
     onProgress: request.onProgress,
-    ...(region ? { compare: () => regionDiff(from, to, region, { projectDir: project.dir, stage: request.stage, strict: request.strict }) } : {}),
+    ...(region ? { compare: () => regionDiff(from, to, region, { projectDir: project.dir, stage: request.stage, strict: request.strict, env: request.env }) } : {}),
   });
   return toDiffResult(changeset, { warnings: [...warnings, ...changeset.warnings], notDeletable: manifests.notDeletable, manifests: written });
 }

@@ -8,6 +8,7 @@ import { registryFor } from '../metadata/registry.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import type { RegionConfig } from '../pipeline/config.js';
 import { applyOverlay } from './apply.js';
+import { overlaySecrets, redacted } from './secrets.js';
 import { loadOverlay } from './load.js';
 import type { Overlay, OverlayReport } from './types.js';
 
@@ -53,7 +54,10 @@ export async function regionDiff(from: Snapshot, to: Snapshot, region: RegionCon
     compareSnapshots(from, to, { strict: options.strict, registry }),
     compareSnapshots(applied.snapshot, to, { strict: options.strict, registry }),
   ]);
-  return classifyChanges(all, residual, { owns: region.owns, overlay, report: applied.report, regionOwnedKeys: overlayFileKeys(applied.report) });
+  const classified = classifyChanges(all, residual, { owns: region.owns, overlay, report: applied.report, regionOwnedKeys: overlayFileKeys(applied.report) });
+  // The applied text holds what the overlay read from the environment, and the region may hold the same secrets:
+  // shown as the overlay writes them.
+  return redacted(classified, overlaySecrets(overlay, options.env ?? process.env));
 }
 
 export type ClassifyContext = {
