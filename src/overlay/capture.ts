@@ -4,7 +4,7 @@ import { dirname, join, posix } from 'node:path';
 import { isMap, isSeq, YAMLSeq, type Document } from 'yaml';
 import { RegistryAccess } from '../metadata/sdr.js';
 import { compareSnapshots } from '../compare/compare.js';
-import type { Change, Changeset, ElementChange } from '../compare/types.js';
+import type { Change, ElementChange } from '../compare/types.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseAddress, selectElements, formatSegment } from '../metadata/address.js';
 import type { Component, ProgressListener, Snapshot, SnapshotFile } from '../metadata/types.js';
@@ -45,6 +45,11 @@ export type CaptureResult = {
   readonly files: readonly string[];
   /** Differences the captured overlay still does not explain (should be none). */
   readonly unexplained: readonly string[];
+  /**
+   * What the overlay gives the region and the region does not have yet (`diff --region`'s "not promoted"): a rule for
+   * the next release, left as written.
+   */
+  readonly notPromoted: readonly string[];
   /** The new overlay.yml text. */
   readonly yaml: string;
 };
@@ -69,10 +74,15 @@ export async function captureOverlay(from: Snapshot, to: Snapshot, options: Capt
   options.onProgress?.({ kind: 'phase', message: 'Applying the current overlay and comparing' });
   const applyOptions = { stage: options.stage, env: options.env, registry, lenientEnv: true };
   const applied = await applyOverlay(from, current, applyOptions);
-  const residual = await compareSnapshots(applied.snapshot, to, { registry });
+  const [residual, between] = await Promise.all([compareSnapshots(applied.snapshot, to, { registry }), compareSnapshots(from, to, { registry })]);
+  // Only what differs between the two sources is drift to capture. What differs only once the overlay is applied is a
+  // rule (a patch, a file of files/) the region has not received yet: rewriting it to match the region would undo it.
+  const differing = new Map(between.changes.map((change) => [change.key, change]));
+  const drift = (changes: readonly Change[]): Change[] => changes.flatMap((change) => splitByBetween(change, differing.get(change.key)).drift);
+  const notPromoted = residual.changes.flatMap((change) => splitByBetween(change, differing.get(change.key)).notPromoted);
 
   const plan = new Plan(applied.snapshot, to, registry, options.packageDirs);
-  for (const change of residual.changes) await plan.capture(change); // eslint-disable-line no-await-in-loop
+  for (const change of drift(residual.changes)) await plan.capture(change); // eslint-disable-line no-await-in-loop
 
   let doc = parsed.yaml.doc;
   mergeRules(doc, plan.excludes, plan.patches, `captured from ${to.source.spec}`);
@@ -80,13 +90,13 @@ export async function captureOverlay(from: Snapshot, to: Snapshot, options: Capt
   let next = overlayWith(doc, overlayFile, options, files);
 
   // Check: the merged overlay explains the drift. What it still does not explain becomes whole files.
-  let check = await compareSnapshots((await applyOverlay(from, next, applyOptions)).snapshot, to, { registry });
-  if (check.changes.length) {
-    for (const change of check.changes) await plan.wholeFiles(change); // eslint-disable-line no-await-in-loop
+  let check = drift((await compareSnapshots((await applyOverlay(from, next, applyOptions)).snapshot, to, { registry })).changes);
+  if (check.length) {
+    for (const change of check) await plan.wholeFiles(change); // eslint-disable-line no-await-in-loop
     files = mergeFiles(existingFiles, plan.files);
     doc = parsed.yaml.doc;
     next = overlayWith(doc, overlayFile, options, files);
-    check = await compareSnapshots((await applyOverlay(from, next, applyOptions)).snapshot, to, { registry });
+    check = drift((await compareSnapshots((await applyOverlay(from, next, applyOptions)).snapshot, to, { registry })).changes);
   }
   const yaml = String(doc);
   const written = plan.files.map((file) => file.path);
@@ -98,6 +108,7 @@ export async function captureOverlay(from: Snapshot, to: Snapshot, options: Capt
     rules: plan.rules,
     files: written,
     unexplained: describeChanges(check),
+    notPromoted: describeChanges(notPromoted),
     yaml,
   };
 }
@@ -114,8 +125,25 @@ function mergeFiles(existing: readonly OverlayFile[], captured: readonly Overlay
   return [...byPath.values()];
 }
 
-function describeChanges(changeset: Changeset): string[] {
-  return changeset.changes.map((change) => `${change.kind} ${change.key}${change.elements.length ? ` (${change.elements.map((element) => element.path).join(', ')})` : ''}`);
+/**
+ * A change between the applied overlay and the region, split into drift (what also differs between the sources) and
+ * what is not promoted yet (what only the overlay changes): all of it when the sources agree on the component; for a
+ * changed one, element by element (a rule not promoted yet, in a component the region also changed by hand).
+ */
+function splitByBetween(change: Change, between: Change | undefined): { drift: Change[]; notPromoted: Change[] } {
+  if (!between) return { drift: [], notPromoted: [change] };
+  if (change.kind !== 'changed' || between.kind !== 'changed' || !change.elements.length || !between.elements.length) return { drift: [change], notPromoted: [] };
+  const paths = new Set(between.elements.map((element) => element.path));
+  const drift = change.elements.filter((element) => paths.has(element.path));
+  const pending = change.elements.filter((element) => !paths.has(element.path));
+  return {
+    drift: drift.length ? [pending.length ? { ...change, elements: drift } : change] : [],
+    notPromoted: pending.length ? [{ ...change, elements: pending }] : [],
+  };
+}
+
+function describeChanges(changes: readonly Change[]): string[] {
+  return changes.map((change) => `${change.kind} ${change.key}${change.elements.length ? ` (${change.elements.map((element) => element.path).join(', ')})` : ''}`);
 }
 
 class Plan {

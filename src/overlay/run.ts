@@ -96,6 +96,8 @@ export type OverlayCaptureResult = {
   readonly rules: readonly CapturedRule[];
   readonly files: readonly string[];
   readonly unexplained: readonly string[];
+  /** Rules the region has not received yet (not promoted), left as written. */
+  readonly notPromoted: readonly string[];
 };
 
 /** Reads both sources and turns the drift the overlay does not explain into overlay rules. */
@@ -126,6 +128,7 @@ export async function runOverlayCapture(request: OverlayCaptureRequest): Promise
     rules: result.rules,
     files: result.files,
     unexplained: result.unexplained,
+    notPromoted: result.notPromoted,
   };
 }
 

@@ -48,6 +48,7 @@ export default class FederateOverlayCapture extends SfCommand<FederateOverlayCap
       this.table({ data: result.rules.map((rule) => ({ kind: rule.kind, component: rule.component, rule: rule.description })) });
     }
     for (const line of result.unexplained) this.warn(messages.getMessage('warning.Unexplained', [line]));
+    if (result.notPromoted.length) this.log(messages.getMessage('info.NotPromotedKept', [result.notPromoted.length, result.notPromoted.join('\n  ')]));
     return result;
   }
 }

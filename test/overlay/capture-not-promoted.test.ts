@@ -1,0 +1,66 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect } from 'chai';
+import { parse } from 'yaml';
+import { runOverlayCapture } from '../../src/overlay/run.js';
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+}
+
+const D = 'force-app/main/default';
+const credential = (name: string, endpoint: string, label = name): Record<string, string> => ({
+  [`${D}/namedCredentials/${name}.namedCredential-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?>\n<NamedCredential xmlns="http://soap.sforce.com/2006/04/metadata">\n    <endpoint>${endpoint}</endpoint>\n    <label>${label}</label>\n    <principalType>Anonymous</principalType>\n    <protocol>NoAuthentication</protocol>\n</NamedCredential>\n`,
+});
+const router = (returns: string): string => `public class Router {\n    public static String go() { return '${returns}'; }\n}\n`;
+const classMeta = '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>62.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n';
+const OVERLAY = 'patches:\n  # CHG-1234: mainland payment gateway, ships with the next China release\n  - component: NamedCredential:Pay\n    path: endpoint\n    set: https://pay.example.cn\n';
+
+describe('overlay capture and rules the region has not received yet', function () {
+  this.timeout(60_000);
+  let work: string;
+  before(() => {
+    work = mkdtempSync(join(tmpdir(), 'sf-federate-capture-'));
+  });
+  after(() => rmSync(work, { recursive: true, force: true }));
+
+  it('captures the drift only: a patch and a files/ override not promoted yet are left as written, and listed', async () => {
+    const global = join(work, 'global');
+    const china = join(work, 'china');
+    const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' });
+    write(global, {
+      'sfdx-project.json': project,
+      'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n',
+      'overlays/china/overlay.yml': OVERLAY,
+      [`overlays/china/files/${D}/classes/Router.cls`]: router('china: WeCom routing'),
+      ...credential('Pay', 'https://pay.example.com'),
+      ...credential('Maps', 'https://maps.example.com'),
+      [`${D}/classes/Router.cls`]: router('global'),
+      [`${D}/classes/Router.cls-meta.xml`]: classMeta,
+    });
+    // China has neither the new gateway nor the new Router yet; its Maps endpoint and Pay label were changed by hand.
+    write(china, {
+      'sfdx-project.json': project,
+      ...credential('Pay', 'https://pay.example.com', 'Pay (China)'),
+      ...credential('Maps', 'https://maps.example.cn'),
+      [`${D}/classes/Router.cls`]: router('global'),
+      [`${D}/classes/Router.cls-meta.xml`]: classMeta,
+    });
+
+    const result = await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${china}` });
+    const overlay = parse(readFileSync(join(global, 'overlays/china/overlay.yml'), 'utf8')) as { patches: Array<Record<string, string>> };
+    expect(overlay.patches).to.deep.equal([
+      { component: 'NamedCredential:Pay', path: 'endpoint', set: 'https://pay.example.cn' },
+      { component: 'NamedCredential:Maps', path: 'endpoint', set: 'https://maps.example.cn', expect: 'https://maps.example.com' },
+      { component: 'NamedCredential:Pay', path: 'label', set: 'Pay (China)', expect: 'Pay' },
+    ]);
+    expect(readFileSync(join(global, `overlays/china/files/${D}/classes/Router.cls`), 'utf8')).to.equal(router('china: WeCom routing'));
+    expect(result.files).to.deep.equal([]);
+    expect(result.unexplained).to.deep.equal([]);
+    expect(result.notPromoted).to.deep.equal(['changed ApexClass:Router', 'changed NamedCredential:Pay (endpoint)']);
+  });
+});
