@@ -40,7 +40,7 @@ export type ApplyOptions = {
   /** The project's registry (registryCustomizations); the default registry otherwise. */
   readonly registry?: RegistryAccess;
   readonly onProgress?: ProgressListener;
-  /** Unset environment values skip the rules that use them instead of failing (diff and capture, never deploys). */
+  /** Unset environment values skip the rules that use them instead of failing (diff and capture, never deploys); a name not defined under `values:` still fails. */
   readonly lenientEnv?: boolean;
 };
 
@@ -488,7 +488,8 @@ class Work {
     for (const name of referencedValues(text)) {
       const resolved = this.values.resolve(name);
       if (!resolved.ok) {
-        if (resolved.optional || this.options.lenientEnv) {
+        // lenientEnv (diff --region, capture) skips what needs a secret it does not have; an undefined name is an error everywhere.
+        if (resolved.optional || (this.options.lenientEnv && resolved.envUnset)) {
           this.report(rule, rule.kind === 'patch' ? describePatch(rule as PatchRule) : describeReplace(rule as ReplaceRule), 'skipped', [], `${resolved.problem}; optional, so the rule is skipped`);
           return undefined;
         }

@@ -236,7 +236,10 @@ class Plan {
   }
 
   private patch(component: string, path: string, operation: PlainRule): void {
-    const rule: PlainRule = { component, ...(path ? { path } : {}), ...operation };
+    // A value is written as the region has it: a `${` in it is literal text, not a reference to an overlay value.
+    const literal = (text: unknown): unknown => (typeof text === 'string' ? text.split('${').join('$${') : text);
+    const written: PlainRule = { ...operation, ...('set' in operation ? { set: literal(operation.set) } : {}), ...('add' in operation ? { add: literal(operation.add) } : {}) };
+    const rule: PlainRule = { component, ...(path ? { path } : {}), ...written };
     this.patches.push(rule);
     const op = 'set' in operation ? `set ${path} = ${JSON.stringify(operation.set)}` : 'remove' in operation ? `remove ${path}` : `add to ${path || '(root)'}`;
     this.rules.push({ kind: 'patch', component, description: `${component}: ${op}` });

@@ -3,7 +3,7 @@ import type { Overlay, ValueSource } from './types.js';
 /** A value ready for use, or why it has none. */
 export type ResolvedValue =
   | { readonly ok: true; readonly value: string; readonly secret: boolean }
-  | { readonly ok: false; readonly optional: boolean; readonly problem: string };
+  | { readonly ok: false; readonly optional: boolean; readonly problem: string; readonly envUnset?: boolean };
 
 /** Values by name for one stage; resolved lazily, so an unset secret of another stage is never asked for. */
 export class ValueResolver {
@@ -30,7 +30,7 @@ export class ValueResolver {
     if ('value' in source) return { ok: true, value: source.value, secret: false };
     const value = this.env[source.env];
     if (value === undefined) {
-      return { ok: false, optional: source.optional === true, problem: `value "${name}"${at} reads environment variable ${source.env}, which is not set` };
+      return { ok: false, optional: source.optional === true, envUnset: true, problem: `value "${name}"${at} reads environment variable ${source.env}, which is not set` };
     }
     return { ok: true, value, secret: true };
   }

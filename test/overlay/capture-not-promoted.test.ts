@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { runOverlayCapture } from '../../src/overlay/run.js';
+import { regionDiff } from '../../src/overlay/region-diff.js';
+import { runOverlayApply, runOverlayCapture } from '../../src/overlay/run.js';
+import { parseSourceSpec, readSource } from '../../src/metadata/sources/index.js';
+import { loadFederateConfig } from '../../src/pipeline/config.js';
 
 function write(root: string, files: Record<string, string>): void {
   for (const [path, text] of Object.entries(files)) {
@@ -62,5 +65,35 @@ describe('overlay capture and rules the region has not received yet', function (
     expect(result.files).to.deep.equal([]);
     expect(result.unexplained).to.deep.equal([]);
     expect(result.notPromoted).to.deep.equal(['changed ApexClass:Router', 'changed NamedCredential:Pay (endpoint)']);
+  });
+
+  it('writes a value holding `${` as literal text, so that what it captured applies (and an undefined name fails everywhere)', async () => {
+    const global = join(work, 'literal');
+    const china = join(work, 'literal-china');
+    const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' });
+    const labels = (value: string): Record<string, string> => ({
+      [`${D}/labels/CustomLabels.labels-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?>\n<CustomLabels xmlns="http://soap.sforce.com/2006/04/metadata">\n    <labels>\n        <fullName>Greeting</fullName>\n        <language>en_US</language>\n        <protected>false</protected>\n        <shortDescription>Greeting</shortDescription>\n        <value>${value}</value>\n    </labels>\n</CustomLabels>\n`,
+    });
+    write(global, { 'sfdx-project.json': project, 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n', 'overlays/china/overlay.yml': 'exclude: []\n', ...labels('Hello ${name}') });
+    write(china, { 'sfdx-project.json': project, ...labels('你好 ${name}') });
+
+    await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${china}` });
+    expect(readFileSync(join(global, 'overlays/china/overlay.yml'), 'utf8')).to.contain('set: 你好 $${name}');
+    const out = join(work, 'literal-out');
+    await runOverlayApply({ cwd: global, region: 'china', outputDir: out });
+    expect(readFileSync(join(out, `${D}/labels/CustomLabels.labels-meta.xml`), 'utf8')).to.contain('<value>你好 ${name}</value>');
+
+    // The same text without the escape names a value the overlay does not define: diff --region fails as apply does.
+    writeFileSync(join(global, 'overlays/china/overlay.yml'), 'patches:\n  - component: CustomLabels:CustomLabels\n    path: labels[fullName=Greeting]/value\n    set: 你好 ${name}\n');
+    const config = (await loadFederateConfig(global))!;
+    const options = { apiVersion: '62.0', projectDir: global };
+    const [from, to] = await Promise.all([readSource(parseSourceSpec('dir:.'), options), readSource(parseSourceSpec(`dir:${china}`), options)]);
+    let failure: Error | undefined;
+    try {
+      await regionDiff(from, to, { ...config.regions.china, name: 'china' }, { projectDir: global });
+    } catch (error) {
+      failure = error as Error;
+    }
+    expect(failure?.message).to.contain('value "name" is not defined');
   });
 });
