@@ -120,7 +120,22 @@ export const HAND_TABLE: Readonly<Record<string, readonly HandEntry[]>> = {
     ['picklistValues', 'picklist'],
     ['picklistValues/values', 'fullName'],
   ],
-  Flow: FLOW_ELEMENTS.map((element): HandEntry => [element, 'name']),
+  Flow: [
+    ...FLOW_ELEMENTS.map((element): HandEntry => [element, 'name']),
+    // An element's parameters and assignments, one per name or field: their order means nothing, and a position would
+    // patch another parameter once one is added before it.
+    ['actionCalls/inputParameters', 'name'],
+    ['actionCalls/outputParameters', 'name'],
+    ['apexPluginCalls/inputParameters', 'name'],
+    ['apexPluginCalls/outputParameters', 'name'],
+    ['subflows/inputAssignments', 'name'],
+    ['subflows/outputAssignments', 'name'],
+    ['recordCreates/inputAssignments', 'field'],
+    ['recordUpdates/inputAssignments', 'field'],
+    // A decision's outcomes and a screen's fields, by name; their order is what the flow does and shows.
+    ['decisions/rules', 'name', 'ordered'],
+    ['screens/fields', 'name', 'ordered'],
+  ],
   // A custom metadata record's values, one per field.
   CustomMetadata: [['values', 'field']],
   BrandingSet: [['brandingSetProperty', 'propertyName']],

@@ -23,7 +23,7 @@ const router = (returns: string): string => `public class Router {\n    public s
 const classMeta = '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>62.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n';
 const OVERLAY = 'patches:\n  # CHG-1234: mainland payment gateway, ships with the next China release\n  - component: NamedCredential:Pay\n    path: endpoint\n    set: https://pay.example.cn\n';
 
-describe('overlay capture and rules the region has not received yet', function () {
+describe('overlay capture on what real projects hold', function () {
   this.timeout(60_000);
   let work: string;
   before(() => {
@@ -95,5 +95,26 @@ describe('overlay capture and rules the region has not received yet', function (
       failure = error as Error;
     }
     expect(failure?.message).to.contain('value "name" is not defined');
+  });
+
+  it("addresses a flow action's input parameter by name, so that a parameter added before it later changes nothing", async () => {
+    const global = join(work, 'flow');
+    const china = join(work, 'flow-china');
+    const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' });
+    const parameter = (name: string, value: string): string => `        <inputParameters>\n            <name>${name}</name>\n            <value>\n                <stringValue>${value}</stringValue>\n            </value>\n        </inputParameters>\n`;
+    const flow = (before: string, sender: string): Record<string, string> => ({
+      [`${D}/flows/Mail.flow-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?>\n<Flow xmlns="http://soap.sforce.com/2006/04/metadata">\n    <actionCalls>\n        <name>Send_Mail</name>\n        <actionName>emailSimple</actionName>\n        <actionType>emailSimple</actionType>\n${before}${parameter('senderType', 'OrgWideEmailAddress')}${parameter('senderAddress', sender)}    </actionCalls>\n    <apiVersion>62.0</apiVersion>\n    <label>Mail</label>\n    <processType>AutoLaunchedFlow</processType>\n    <status>Active</status>\n</Flow>\n`,
+    });
+    write(global, { 'sfdx-project.json': project, 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n', 'overlays/china/overlay.yml': 'exclude: []\n', ...flow('', 'orders@acme.com') });
+    write(china, { 'sfdx-project.json': project, ...flow('', 'orders@acme.cn') });
+    await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${china}` });
+    expect(readFileSync(join(global, 'overlays/china/overlay.yml'), 'utf8')).to.contain('path: actionCalls[name=Send_Mail]/inputParameters[name=senderAddress]/value/stringValue');
+
+    // Global adds a parameter in front: the China sender still lands in senderAddress.
+    write(global, flow(parameter('subject', 'Order'), 'orders@acme.com'));
+    const out = join(work, 'flow-out');
+    await runOverlayApply({ cwd: global, region: 'china', outputDir: out });
+    const built = readFileSync(join(out, `${D}/flows/Mail.flow-meta.xml`), 'utf8');
+    expect(built).to.contain(parameter('senderAddress', 'orders@acme.cn')).and.to.contain(parameter('senderType', 'OrgWideEmailAddress'));
   });
 });
