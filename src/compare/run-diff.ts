@@ -14,6 +14,7 @@ import { resolveProject, type ProjectContext } from '../metadata/project-context
 import { loadFederateConfig } from '../pipeline/config.js';
 import { regionDiff } from '../overlay/region-diff.js';
 import { compareAndWrite } from './compare-and-write.js';
+import { assertOutputDirUsable } from './output-dir.js';
 import { toDiffResult, type DiffResult } from './result.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -101,7 +102,10 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
   request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.Comparing', [from.components.size, to.components.size]) });
   // With no project around, the registry that classified `to` (a ref's own project's), so names come out the same.
   const registry = project.hasProjectFile ? registryFor(project.dir) : to.registry ?? registryFor();
-  if (outputDir) guardOutputDir(outputDir, [from, to]);
+  if (outputDir) {
+    guardOutputDir(outputDir, [from, to]);
+    assertOutputDirUsable(outputDir);
+  }
   const { changeset, manifests, written } = await compareAndWrite(from, to, {
     registry,
     apiVersion,

@@ -11,7 +11,7 @@ import { captureOverlay, type CapturedRule } from './capture.js';
 import { overlayMessages as messages } from './messages.js';
 import { loadRegionOverlay } from './region-diff.js';
 import type { OverlayReport } from './types.js';
-import { writeSnapshot } from './write.js';
+import { assertOutputUsable, writeSnapshot } from './write.js';
 
 export type OverlayApplyRequest = {
   readonly cwd: string;
@@ -59,6 +59,7 @@ export async function runOverlayApply(request: OverlayApplyRequest): Promise<Ove
   });
   const outputDir = resolve(request.cwd, request.outputDir);
   guardOutput(outputDir, base);
+  assertOutputUsable(outputDir);
   const { snapshot, report } = await applyOverlay(base, overlay, { stage: request.stage, env: request.env, strict: request.strict, registry, onProgress: request.onProgress });
   request.onProgress?.({ kind: 'phase', message: `Writing ${outputDir}` });
   const written = await writeSnapshot(snapshot, outputDir, { registry, projectJson: projectJsonOf(base, project.dir) });

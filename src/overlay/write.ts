@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFile as writeFileWithCallback } from 'node:fs';
+import { existsSync, readdirSync, statSync, writeFile as writeFileWithCallback } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
@@ -52,11 +52,21 @@ function projectFor(snapshot: Snapshot, projectJson: string | undefined): Record
   return { ...original, packageDirectories: withDefault, sourceApiVersion: snapshot.apiVersion };
 }
 
-export async function writeSnapshot(snapshot: Snapshot, outputDir: string, options: WriteOptions = {}): Promise<WriteResult> {
-  const format = options.format ?? snapshot.source.format;
-  if (existsSync(outputDir) && readdirSync(outputDir).length > 0 && !existsSync(join(outputDir, OUTPUT_MARKER))) {
+/**
+ * Refuses, before compare and before writing, an output folder that is a file, or a folder holding anything sf-federate did not write
+ * (it would be replaced).
+ */
+export function assertOutputUsable(outputDir: string): void {
+  if (!existsSync(outputDir)) return;
+  if (!statSync(outputDir).isDirectory()) throw messages.createError('error.OutputIsAFile', [outputDir], [], ExitCode.BadInput);
+  if (readdirSync(outputDir).length > 0 && !existsSync(join(outputDir, OUTPUT_MARKER))) {
     throw messages.createError('error.OutputNotEmpty', [outputDir], [], ExitCode.BadInput);
   }
+}
+
+export async function writeSnapshot(snapshot: Snapshot, outputDir: string, options: WriteOptions = {}): Promise<WriteResult> {
+  const format = options.format ?? snapshot.source.format;
+  assertOutputUsable(outputDir);
   await mkdir(dirname(outputDir), { recursive: true });
   const staging = await mkdtemp(join(dirname(outputDir), `.${basename(outputDir)}.staging-`));
   try {
