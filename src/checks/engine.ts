@@ -86,10 +86,12 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
     active.push(rule);
     ran.push(rule.id);
   }
+  // Snapshot path of each finding at a line of a snapshot file, to move it onto the file as the repository has it.
+  const snapshotPathOf = new Map<Finding, string>();
   const emitFor = (rule: Rule) => (raw: RawFinding): void => {
     const configured = input.severities?.[rule.id];
     const severity: Severity = configured && configured !== 'off' ? configured : raw.severity ?? rule.defaultSeverity;
-    findings.push({
+    const finding: Finding = {
       rule: rule.id,
       severity,
       message: raw.message,
@@ -98,7 +100,9 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
       line: raw.line,
       column: raw.column,
       fix: raw.fix,
-    });
+    };
+    findings.push(finding);
+    if (raw.path !== undefined && !raw.projectPath && raw.line !== undefined) snapshotPathOf.set(finding, raw.path);
   };
 
   input.onProgress?.({ kind: 'phase', message: `Checking ${snapshot.components.size} components against ${active.length} rules` });
@@ -131,8 +135,57 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
     if (done % 5000 === 0) input.onProgress?.({ kind: 'count', message: 'Scanning files', done, total: toScan.length });
   });
 
-  findings.sort(compareFindings);
-  return { findings, notRun, ran, filesScanned: toScan.length };
+  const located = input.base ? await onBaseLines(findings, snapshotPathOf, snapshot, input.base) : findings;
+  located.sort(compareFindings);
+  return { findings: located, notRun, ran, filesScanned: toScan.length };
+}
+
+/**
+ * Findings in a file the overlay changed are found in the text as the overlay makes it, but annotate the file as the
+ * repository has it: each moves to the line of the base file that reads the same (the nearest, when several do); one
+ * on a line only the overlay writes keeps the file but not the line, and says so.
+ */
+async function onBaseLines(findings: readonly Finding[], snapshotPathOf: ReadonlyMap<Finding, string>, checked: Snapshot, base: Snapshot): Promise<Finding[]> {
+  const linesOf = new Map<string, Promise<[string[], string[]] | undefined>>();
+  const texts = (path: string): Promise<[string[], string[]] | undefined> => {
+    let known = linesOf.get(path);
+    if (!known) {
+      known = (async (): Promise<[string[], string[]] | undefined> => {
+        const [after, before] = [fileAt(checked, path), fileAt(base, path)];
+        if (!after || !before || after.hash === before.hash) return undefined;
+        const [a, b] = await Promise.all([after.read(), before.read()]);
+        return [a.toString('utf8').split('\n'), b.toString('utf8').split('\n')];
+      })();
+      linesOf.set(path, known);
+    }
+    return known;
+  };
+  return Promise.all(
+    findings.map(async (finding) => {
+      const path = snapshotPathOf.get(finding);
+      const lines = path === undefined ? undefined : await texts(path);
+      if (!lines || finding.line === undefined) return finding;
+      const [after, before] = lines;
+      const at = finding.line;
+      // A patched file is written in 4-space layout: lines are matched without their indentation.
+      const text = (after[at - 1] ?? '').trim();
+      let best: number | undefined;
+      if (text) {
+        before.forEach((line, index) => {
+          if (line.trim() === text && (best === undefined || Math.abs(index + 1 - at) < Math.abs(best - at))) best = index + 1;
+        });
+      }
+      const indent = (line: string): number => line.length - line.trimStart().length;
+      if (best !== undefined) {
+        const column = finding.column === undefined ? undefined : finding.column - indent(after[at - 1]) + indent(before[best - 1]);
+        return { ...finding, line: best, ...(column !== undefined ? { column } : {}) };
+      }
+      const rest: Finding = { ...finding, message: `${finding.message} (on a line the overlay writes)` };
+      delete (rest as { line?: number }).line;
+      delete (rest as { column?: number }).column;
+      return rest;
+    })
+  );
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
