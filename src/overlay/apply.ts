@@ -44,7 +44,11 @@ export type ApplyOptions = {
   readonly lenientEnv?: boolean;
 };
 
-export type ApplyResult = { readonly snapshot: Snapshot; readonly report: OverlayReport };
+/** A patch skipped because a value it needs comes from an unset environment variable: where it sets, and its text as written. */
+export type UnevaluatedPatch = { readonly component: string; readonly path: string; readonly written: string };
+
+/** `unevaluated`: patches lenientEnv skipped for want of a secret (diff --region and capture cannot judge what they set). */
+export type ApplyResult = { readonly snapshot: Snapshot; readonly report: OverlayReport; readonly unevaluated: readonly UnevaluatedPatch[] };
 
 type Problem = { readonly rule: RuleBase; readonly message: string };
 
@@ -88,6 +92,7 @@ class Work {
   private readonly added = new Set<ComponentKey>();
   private readonly problems: Problem[] = [];
   private readonly reports: RuleReport[] = [];
+  private readonly unevaluated: UnevaluatedPatch[] = [];
   private ownerIndex?: Map<string, ComponentKey>;
   private readonly bareFolder: boolean;
   private packageDirs: string[];
@@ -167,6 +172,7 @@ class Work {
       .map((report) => `${this.where({ id: report.rule, line: report.line })}: ${report.message ?? report.status}`);
     return {
       snapshot,
+      unevaluated: this.unevaluated,
       report: {
         overlay: this.overlay.file,
         stage: this.options.stage,
@@ -490,6 +496,10 @@ class Work {
       if (!resolved.ok) {
         // lenientEnv (diff --region, capture) skips what needs a secret it does not have; an undefined name is an error everywhere.
         if (resolved.optional || (this.options.lenientEnv && resolved.envUnset)) {
+          if (resolved.envUnset && rule.kind === 'patch') {
+            const patch = rule as PatchRule;
+            this.unevaluated.push({ component: patch.component, path: patch.path ?? '', written: text });
+          }
           this.report(rule, rule.kind === 'patch' ? describePatch(rule as PatchRule) : describeReplace(rule as ReplaceRule), 'skipped', [], `${resolved.problem}; optional, so the rule is skipped`);
           return undefined;
         }

@@ -10,11 +10,14 @@ import { parseAddress, selectElements, formatSegment } from '../metadata/address
 import type { Component, ProgressListener, Snapshot, SnapshotFile } from '../metadata/types.js';
 import { buildXmlDocument, childElements, parseXmlDocument, parseXmlFragment, rootElement, textOf, type XmlNode } from '../metadata/xml.js';
 import { parseYamlText } from '../pipeline/yaml-file.js';
-import { applyOverlay, elementFingerprint } from './apply.js';
+import { applyOverlay, elementFingerprint, type UnevaluatedPatch } from './apply.js';
 import { FILES_DIR, OVERLAY_FILE, overlayFromYaml, readOverlayFiles } from './load.js';
 import { overlayMessages as messages } from './messages.js';
 import { childTypesOf, parentTypeOf, type ChildTypeInfo } from './registry-children.js';
+import { overlaySecrets, redacted } from './secrets.js';
 import type { Overlay, OverlayFile } from './types.js';
+import { unevaluatedPatchOf } from './unevaluated.js';
+import { referencedValues } from './values.js';
 
 export type CaptureOptions = {
   /** The overlay folder (created when missing). */
@@ -78,10 +81,24 @@ export async function captureOverlay(from: Snapshot, to: Snapshot, options: Capt
   // Only what differs between the two sources is drift to capture. What differs only once the overlay is applied is a
   // rule (a patch, a file of files/) the region has not received yet: rewriting it to match the region would undo it.
   const differing = new Map(between.changes.map((change) => [change.key, change]));
-  const drift = (changes: readonly Change[]): Change[] => changes.flatMap((change) => splitByBetween(change, differing.get(change.key)).drift);
+  // Elements set by a rule capture must not rewrite: one skipped for want of a secret (what it makes is unknown here),
+  // one written with ${VALUES} (a literal would replace the value of every stage); they are reported instead.
+  const kept = keptRules(current, applied.unevaluated);
+  const held: string[] = [];
+  const judged = (change: Change): Change[] => {
+    if (change.kind !== 'changed' || !change.elements.length) return [change];
+    const elements = change.elements.filter((element) => {
+      const reason = kept(change.key, element.path);
+      if (reason && !held.includes(`${change.key} ${element.path}: ${reason}`)) held.push(`${change.key} ${element.path}: ${reason}`);
+      return !reason;
+    });
+    if (elements.length === change.elements.length) return [change];
+    return elements.length ? [{ ...change, elements }] : [];
+  };
+  const drift = (changes: readonly Change[]): Change[] => changes.flatMap((change) => splitByBetween(change, differing.get(change.key)).drift).flatMap(judged);
   const notPromoted = residual.changes.flatMap((change) => splitByBetween(change, differing.get(change.key)).notPromoted);
 
-  const plan = new Plan(applied.snapshot, to, registry, options.packageDirs);
+  const plan = new Plan(applied.snapshot, to, registry, options.packageDirs, overlaySecrets(current, options.env ?? process.env));
   for (const change of drift(residual.changes)) await plan.capture(change); // eslint-disable-line no-await-in-loop
 
   let doc = parsed.yaml.doc;
@@ -107,7 +124,7 @@ export async function captureOverlay(from: Snapshot, to: Snapshot, options: Capt
     dryRun: options.dryRun === true,
     rules: plan.rules,
     files: written,
-    unexplained: describeChanges(check),
+    unexplained: [...held, ...describeChanges(check)],
     notPromoted: describeChanges(notPromoted),
     yaml,
   };
@@ -126,6 +143,24 @@ function mergeFiles(existing: readonly OverlayFile[], captured: readonly Overlay
 }
 
 /**
+ * Why capture keeps the rule that sets an element of a component as written, if it must: a patch skipped for want of
+ * a secret, or one whose value is written with `${VALUES}`.
+ */
+function keptRules(overlay: Overlay, unevaluated: readonly UnevaluatedPatch[]): (key: string, path: string) => string | undefined {
+  const skipped = unevaluatedPatchOf(unevaluated);
+  const valued = overlay.patches.filter((rule) => rule.operation.op === 'set' && referencedValues(rule.operation.value).length > 0);
+  return (key, path) => {
+    const patch = skipped(key, path);
+    if (patch) return `set by the overlay as ${JSON.stringify(patch.written)}, whose value is not set here: left as written`;
+    const rule = valued.find((each) => each.component === key && (each.path ?? '') === path);
+    if (rule && rule.operation.op === 'set') {
+      return `set by the overlay as ${JSON.stringify(rule.operation.value)}: change the value (values: of ${referencedValues(rule.operation.value).join(', ')}) for the stage rather than the rule`;
+    }
+    return undefined;
+  };
+}
+
+/**
  * A change between the applied overlay and the region, split into drift (what also differs between the sources) and
  * what is not promoted yet (what only the overlay changes): all of it when the sources agree on the component; for a
  * changed one, element by element (a rule not promoted yet, in a component the region also changed by hand).
@@ -133,11 +168,15 @@ function mergeFiles(existing: readonly OverlayFile[], captured: readonly Overlay
 function splitByBetween(change: Change, between: Change | undefined): { drift: Change[]; notPromoted: Change[] } {
   if (!between) return { drift: [], notPromoted: [change] };
   if (change.kind !== 'changed' || between.kind !== 'changed' || !change.elements.length || !between.elements.length) return { drift: [change], notPromoted: [] };
-  const paths = new Set(between.elements.map((element) => element.path));
-  const drift = change.elements.filter((element) => paths.has(element.path));
+  // Drift is judged against the base: a patch's `expect` is the base's value, not what the overlay made of it.
+  const base = new Map(between.elements.map((element) => [element.path, element]));
+  const paths = new Set(base.keys());
+  const drift = change.elements
+    .filter((element) => paths.has(element.path))
+    .map((element) => (element.before !== undefined && base.get(element.path)?.before !== undefined ? { ...element, before: base.get(element.path)!.before } : element));
   const pending = change.elements.filter((element) => !paths.has(element.path));
   return {
-    drift: drift.length ? [pending.length ? { ...change, elements: drift } : change] : [],
+    drift: drift.length ? [{ ...change, elements: drift }] : [],
     notPromoted: pending.length ? [{ ...change, elements: pending }] : [],
   };
 }
@@ -153,7 +192,13 @@ class Plan {
   public readonly rules: CapturedRule[] = [];
   private readonly bare: boolean;
 
-  public constructor(private readonly from: Snapshot, private readonly to: Snapshot, private readonly registry: RegistryAccess, private readonly packageDirs: readonly string[]) {
+  public constructor(
+    private readonly from: Snapshot,
+    private readonly to: Snapshot,
+    private readonly registry: RegistryAccess,
+    private readonly packageDirs: readonly string[],
+    private readonly secrets: ReadonlyMap<string, string> = new Map()
+  ) {
     this.bare = from.packageDirs.length === 1 && from.packageDirs[0] === '.';
   }
 
@@ -236,12 +281,18 @@ class Plan {
   }
 
   private patch(component: string, path: string, operation: PlainRule): void {
-    // A value is written as the region has it: a `${` in it is literal text, not a reference to an overlay value.
-    const literal = (text: unknown): unknown => (typeof text === 'string' ? text.split('${').join('$${') : text);
-    const written: PlainRule = { ...operation, ...('set' in operation ? { set: literal(operation.set) } : {}), ...('add' in operation ? { add: literal(operation.add) } : {}) };
+    // A value is written as the region has it: a `${` in it is literal text, not a reference to an overlay value; a
+    // secret the overlay reads from the environment goes back to its reference, never into overlay.yml.
+    const literal = (text: unknown): unknown => (typeof text === 'string' ? redacted(text.split('${').join('$${'), this.secrets) : text);
+    const written: PlainRule = {
+      ...operation,
+      ...('set' in operation ? { set: literal(operation.set) } : {}),
+      ...('add' in operation ? { add: literal(operation.add) } : {}),
+      ...('expect' in operation ? { expect: redacted(operation.expect, this.secrets) } : {}),
+    };
     const rule: PlainRule = { component, ...(path ? { path } : {}), ...written };
     this.patches.push(rule);
-    const op = 'set' in operation ? `set ${path} = ${JSON.stringify(operation.set)}` : 'remove' in operation ? `remove ${path}` : `add to ${path || '(root)'}`;
+    const op = 'set' in written ? `set ${path} = ${JSON.stringify(written.set)}` : 'remove' in written ? `remove ${path}` : `add to ${path || '(root)'}`;
     this.rules.push({ kind: 'patch', component, description: `${component}: ${op}` });
   }
 

@@ -7,8 +7,9 @@ import { readProjectFile } from '../metadata/project.js';
 import { registryFor } from '../metadata/registry.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import type { RegionConfig } from '../pipeline/config.js';
-import { applyOverlay } from './apply.js';
+import { applyOverlay, type UnevaluatedPatch } from './apply.js';
 import { overlaySecrets, redacted } from './secrets.js';
+import { unevaluatedPatchOf, withUnevaluatedShown } from './unevaluated.js';
 import { loadOverlay } from './load.js';
 import type { Overlay, OverlayReport } from './types.js';
 
@@ -54,7 +55,7 @@ export async function regionDiff(from: Snapshot, to: Snapshot, region: RegionCon
     compareSnapshots(from, to, { strict: options.strict, registry }),
     compareSnapshots(applied.snapshot, to, { strict: options.strict, registry }),
   ]);
-  const classified = classifyChanges(all, residual, { owns: region.owns, overlay, report: applied.report, regionOwnedKeys: overlayFileKeys(applied.report) });
+  const classified = classifyChanges(all, residual, { owns: region.owns, overlay, report: applied.report, regionOwnedKeys: overlayFileKeys(applied.report), unevaluated: applied.unevaluated });
   // The applied text holds what the overlay read from the environment, and the region may hold the same secrets:
   // shown as the overlay writes them.
   return redacted(classified, overlaySecrets(overlay, options.env ?? process.env));
@@ -66,6 +67,8 @@ export type ClassifyContext = {
   readonly report?: OverlayReport;
   /** Components the overlay's files/ provide. */
   readonly regionOwnedKeys?: ReadonlySet<string>;
+  /** Patches skipped for want of a secret: what they set is not drift (see unevaluated.ts). */
+  readonly unevaluated?: readonly UnevaluatedPatch[];
 };
 
 /**
@@ -77,9 +80,15 @@ export function classifyChanges(all: Changeset, residual: Changeset, context: Cl
   const owned = ownsMatcher(context.owns, context.overlay.packageDirs);
   const fileKeys = context.regionOwnedKeys ?? new Set<string>();
   const changes: Change[] = [];
-  for (const change of all.changes) {
-    const rest = left.get(change.key);
+  const patchAt = unevaluatedPatchOf(context.unevaluated ?? []);
+  for (const shown of all.changes) {
+    const change = withUnevaluatedShown(shown, patchAt);
+    let rest = left.get(change.key);
     left.delete(change.key);
+    if (rest && rest.kind === 'changed' && rest.elements.length) {
+      const judged = rest.elements.filter((element) => !patchAt(rest!.key, element.path));
+      rest = judged.length ? { ...rest, elements: judged } : undefined;
+    }
     if (!rest) {
       changes.push({ ...change, classification: 'overlay' });
       continue;
@@ -96,7 +105,7 @@ export function classifyChanges(all: Changeset, residual: Changeset, context: Cl
   }
   for (const change of left.values()) {
     // compare(apply(from), to) only: the overlay wants something the region does not have.
-    changes.push({ ...change, classification: owned(change) ? 'region-owned' : 'not-promoted' });
+    changes.push({ ...withUnevaluatedShown(change, patchAt), classification: owned(change) ? 'region-owned' : 'not-promoted' });
   }
   const warnings = [...all.warnings, ...(context.report?.warnings ?? [])];
   return { ...all, changes: changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)), warnings };

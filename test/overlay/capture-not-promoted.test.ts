@@ -117,4 +117,18 @@ describe('overlay capture on what real projects hold', function () {
     const built = readFileSync(join(out, `${D}/flows/Mail.flow-meta.xml`), 'utf8');
     expect(built).to.contain(parameter('senderAddress', 'orders@acme.cn')).and.to.contain(parameter('senderType', 'OrgWideEmailAddress'));
   });
+
+  it("rewrites a rule the region moved on from with the base's value as `expect`, not what the rule made", async () => {
+    const global = join(work, 'moved-on');
+    const china = join(work, 'moved-on-china');
+    const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' });
+    write(global, { 'sfdx-project.json': project, 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n', 'overlays/china/overlay.yml': OVERLAY, ...credential('Pay', 'https://pay.example.com') });
+    write(china, { 'sfdx-project.json': project, ...credential('Pay', 'https://pay2.example.cn') });
+    await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${china}` });
+    const overlay = parse(readFileSync(join(global, 'overlays/china/overlay.yml'), 'utf8')) as { patches: Array<Record<string, string>> };
+    expect(overlay.patches).to.deep.equal([{ component: 'NamedCredential:Pay', path: 'endpoint', set: 'https://pay2.example.cn', expect: 'https://pay.example.com' }]);
+    const out = join(work, 'moved-on-out');
+    const applied = await runOverlayApply({ cwd: global, region: 'china', outputDir: out });
+    expect(applied.report.counts).to.include({ applied: 1, review: 0 });
+  });
 });

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { runCheck } from '../../src/checks/run-check.js';
 import { runDiff } from '../../src/compare/run-diff.js';
+import { runOverlayCapture } from '../../src/overlay/run.js';
 import { renderHuman } from '../../src/report/human.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { overlaySecrets, redacted } from '../../src/overlay/secrets.js';
@@ -57,6 +58,37 @@ describe('secrets an overlay reads from the environment', function () {
     // The patched endpoint's host (a tenant kept secret) is offshore: the finding names it as the overlay writes it.
     expect(result.findings.map((finding) => finding.message).join('\n')).to.contain('${PAY_TOKEN}.pay.example.com');
     expect(JSON.stringify(result)).to.not.contain(SECRET);
+  });
+
+  it('unset, leave what their rule sets out of drift and capture, and the region\'s secret out of every output', async () => {
+    // The region holds what the rule makes, secret included; here the secret is not in the environment.
+    const region = join(work, 'china-with-secret');
+    cpSync(china, region, { recursive: true });
+    write(region, { 'force-app/main/default/namedCredentials/Pay.namedCredential-meta.xml': credential(`https://${SECRET}.pay.example.com/v1`) });
+    const unset = { ...process.env };
+    delete unset.CN_PAY_TOKEN;
+    const result = await runDiff({ from: 'dir:.', to: `dir:${region}`, region: 'china', cwd: global, env: unset });
+    expect(result.changes.map((change) => change.classification)).to.deep.equal(['overlay']);
+    expect([JSON.stringify(result), renderHuman(result, { color: false }), renderMarkdown(result)].join('\n')).to.not.contain(SECRET);
+
+    const overlayFile = join(global, 'overlays/china/overlay.yml');
+    const before = readFileSync(overlayFile, 'utf8');
+    const captured = await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${region}`, env: unset });
+    expect(readFileSync(overlayFile, 'utf8')).to.equal(before);
+    expect(JSON.stringify(captured)).to.not.contain(SECRET);
+    expect(captured.unexplained.join('\n')).to.contain('NamedCredential:Pay endpoint: set by the overlay as');
+
+    // Set, with the region's host changed by hand: the rule, written with a value, is kept and the value named; a
+    // label the region changed by hand to hold the secret is captured with the value's name, not the secret.
+    const handChanged = credential(`https://${SECRET}.pay2.example.com/v1`).replace('<label>Pay</label>', `<label>Pay ${SECRET}</label>`);
+    write(region, { 'force-app/main/default/namedCredentials/Pay.namedCredential-meta.xml': handChanged });
+    const withSecret = await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${region}`, env });
+    const written = readFileSync(overlayFile, 'utf8');
+    expect(written).to.not.contain(SECRET);
+    expect(written).to.contain('set: https://${PAY_TOKEN}.pay.example.com/v1').and.to.contain('set: Pay ${PAY_TOKEN}');
+    expect(withSecret.unexplained.join('\n')).to.contain('change the value (values: of PAY_TOKEN)');
+    expect(JSON.stringify(withSecret)).to.not.contain(SECRET);
+    writeFileSync(overlayFile, before);
   });
 
   it('are replaced in every string of a result, the longest first; short values are left alone', () => {
