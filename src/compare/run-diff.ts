@@ -12,7 +12,8 @@ import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import { checkApiVersion } from '../metadata/project.js';
 import { resolveProject, type ProjectContext } from '../metadata/project-context.js';
 import { loadFederateConfig } from '../pipeline/config.js';
-import { regionDiff } from '../overlay/region-diff.js';
+import { ancestorOverlays, regionDiff } from '../overlay/region-diff.js';
+import type { Overlay } from '../overlay/types.js';
 import { compareAndWrite } from './compare-and-write.js';
 import { assertOutputDirUsable } from './output-dir.js';
 import { toDiffResult, type DiffResult } from './result.js';
@@ -113,7 +114,7 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
     outputDir,
     copySources: request.copySources,
     onProgress: request.onProgress,
-    ...(region ? { compare: () => regionDiff(from, to, region, { projectDir: project.dir, stage: request.stage, strict: request.strict, env: request.env }) } : {}),
+    ...(region ? { compare: () => regionDiff(from, to, region, { projectDir: project.dir, stage: request.stage, strict: request.strict, env: request.env, underlying: region.underlying }) } : {}),
   });
   return toDiffResult(changeset, { warnings: [...warnings, ...changeset.warnings], notDeletable: manifests.notDeletable, manifests: written });
 }
@@ -145,14 +146,14 @@ async function readBoth(from: SourceSpec, to: SourceSpec, options: ReadOptions, 
   return [scopeToTarget(a, b, options.onProgress), b];
 }
 
-async function loadRegion(projectDir: string, name: string): Promise<Parameters<typeof regionDiff>[2]> {
+async function loadRegion(projectDir: string, name: string): Promise<Parameters<typeof regionDiff>[2] & { readonly underlying: readonly Overlay[] }> {
   const config = await loadFederateConfig(projectDir);
   if (!config) throw messages.createError('error.NoConfig', [projectDir], [], ExitCode.BadInput);
   const region = config.regions[name];
   if (!region) {
     throw messages.createError('error.UnknownRegion', [name, `${projectDir}/federate.yml`], [Object.keys(config.regions).join(', ')], ExitCode.BadInput);
   }
-  return { ...region, name };
+  return { ...region, name, underlying: await ancestorOverlays(projectDir, config, name) };
 }
 
 /** Refuses an output folder inside a folder being compared: the next run would read its own output. */

@@ -6,8 +6,8 @@ import type { Change, Changeset, Classification } from '../compare/types.js';
 import { readProjectFile } from '../metadata/project.js';
 import { registryFor } from '../metadata/registry.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
-import type { RegionConfig } from '../pipeline/config.js';
-import { applyOverlay, type UnevaluatedPatch } from './apply.js';
+import type { FederateConfig, RegionConfig } from '../pipeline/config.js';
+import { applyOverlay, type ApplyResult, type UnevaluatedPatch } from './apply.js';
 import { overlaySecrets, redacted } from './secrets.js';
 import { unevaluatedPatchOf, withUnevaluatedShown } from './unevaluated.js';
 import { loadOverlay } from './load.js';
@@ -22,6 +22,8 @@ export type RegionDiffOptions = {
   readonly registry?: RegistryAccess;
   /** An overlay already loaded (default: the region's `overlay` folder). */
   readonly overlay?: Overlay;
+  /** The overlays of the regions this one is based on (ancestorOverlays), applied first. */
+  readonly underlying?: readonly Overlay[];
   readonly onProgress?: ProgressListener;
 };
 
@@ -32,6 +34,32 @@ export async function loadRegionOverlay(projectDir: string, region: RegionConfig
   const packageDirs = readProjectFile(projectDir)?.packageDirs ?? [];
   if (!region.overlay) return emptyOverlay(packageDirs);
   return loadOverlay(join(projectDir, region.overlay), { packageDirs });
+}
+
+/**
+ * The overlays of the regions a region is based on (federate.yml `base:`), outermost first, its own left out: a
+ * region based on china gets china's overlay before its own, in apply, diff --region, capture and check alike.
+ */
+export async function ancestorOverlays(projectDir: string, config: FederateConfig, name: string): Promise<Overlay[]> {
+  const chain: string[] = [];
+  for (let at = config.regions[name]?.base; at && at !== name && !chain.includes(at); at = config.regions[at]?.base) chain.unshift(at);
+  const overlays: Overlay[] = [];
+  // eslint-disable-next-line no-await-in-loop -- few regions, loaded in order
+  for (const region of chain) if (config.regions[region]?.overlay) overlays.push(await loadRegionOverlay(projectDir, config.regions[region]));
+  return overlays;
+}
+
+/** Applies overlays one over the other (ancestorOverlays); what needs a secret it lacks is collected, not failed, when lenient. */
+export async function applyInTurn(base: Snapshot, overlays: readonly Overlay[], options: Parameters<typeof applyOverlay>[2]): Promise<{ snapshot: Snapshot; results: ApplyResult[] }> {
+  let snapshot = base;
+  const results: ApplyResult[] = [];
+  for (const overlay of overlays) {
+    // eslint-disable-next-line no-await-in-loop -- each overlay applies over the result of the previous one
+    const result = await applyOverlay(snapshot, overlay, options);
+    results.push(result);
+    snapshot = result.snapshot;
+  }
+  return { snapshot, results };
 }
 
 export function emptyOverlay(packageDirs: readonly string[] = []): Overlay {
@@ -50,15 +78,19 @@ export async function regionDiff(from: Snapshot, to: Snapshot, region: RegionCon
   const registry = options.registry ?? registryFor(readProjectFile(options.projectDir) ? options.projectDir : undefined);
   const overlay = options.overlay ?? (await loadRegionOverlay(options.projectDir, region));
   options.onProgress?.({ kind: 'phase', message: `Applying the ${region.name} overlay to ${from.source.spec}` });
-  const applied = await applyOverlay(from, overlay, { stage: options.stage, env: options.env, registry, lenientEnv: true });
+  const applyOptions = { stage: options.stage, env: options.env, registry, lenientEnv: true };
+  const underneath = await applyInTurn(from, options.underlying ?? [], applyOptions);
+  const applied = await applyOverlay(underneath.snapshot, overlay, applyOptions);
+  const unevaluated = [...underneath.results.flatMap((result) => result.unevaluated), ...applied.unevaluated];
   const [all, residual] = await Promise.all([
     compareSnapshots(from, to, { strict: options.strict, registry }),
     compareSnapshots(applied.snapshot, to, { strict: options.strict, registry }),
   ]);
-  const classified = classifyChanges(all, residual, { owns: region.owns, overlay, report: applied.report, regionOwnedKeys: overlayFileKeys(applied.report), unevaluated: applied.unevaluated });
+  const classified = classifyChanges(all, residual, { owns: region.owns, overlay, report: applied.report, regionOwnedKeys: overlayFileKeys(applied.report), unevaluated });
   // The applied text holds what the overlay read from the environment, and the region may hold the same secrets:
   // shown as the overlay writes them.
-  return redacted(classified, overlaySecrets(overlay, options.env ?? process.env));
+  const secrets = new Map([...(options.underlying ?? []), overlay].flatMap((each) => [...overlaySecrets(each, options.env ?? process.env)]));
+  return redacted(classified, secrets);
 }
 
 export type ClassifyContext = {

@@ -9,7 +9,7 @@ import { requireFederateConfig, requireRegion, type FederateConfig } from '../pi
 import { applyOverlay } from './apply.js';
 import { captureOverlay, type CapturedRule } from './capture.js';
 import { overlayMessages as messages } from './messages.js';
-import { loadRegionOverlay } from './region-diff.js';
+import { ancestorOverlays, applyInTurn, loadRegionOverlay } from './region-diff.js';
 import type { OverlayReport } from './types.js';
 import { assertOutputUsable, writeSnapshot } from './write.js';
 
@@ -60,7 +60,11 @@ export async function runOverlayApply(request: OverlayApplyRequest): Promise<Ove
   const outputDir = resolve(request.cwd, request.outputDir);
   guardOutput(outputDir, base);
   assertOutputUsable(outputDir);
-  const { snapshot, report } = await applyOverlay(base, overlay, { stage: request.stage, env: request.env, strict: request.strict, registry, onProgress: request.onProgress });
+  // A region based on another gets that region's overlay first (federate.yml base:), as check and diff --region do.
+  const applyOptions = { stage: request.stage, env: request.env, strict: request.strict, registry, onProgress: request.onProgress };
+  const underneath = await applyInTurn(base, await ancestorOverlays(project.dir, config, region.name), applyOptions);
+  const { snapshot, report: own } = await applyOverlay(underneath.snapshot, overlay, applyOptions);
+  const report = { ...own, warnings: [...underneath.results.flatMap((result) => result.report.warnings), ...own.warnings] };
   request.onProgress?.({ kind: 'phase', message: `Writing ${outputDir}` });
   const written = await writeSnapshot(snapshot, outputDir, { registry, projectJson: projectJsonOf(base, project.dir) });
   return {
@@ -110,7 +114,10 @@ export async function runOverlayCapture(request: OverlayCaptureRequest): Promise
   const overlayDir = join(project.dir, region.overlay ?? join('overlays', region.name));
   const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
   const options = { apiVersion: project.apiVersion, projectDir: project.dir, onProgress: request.onProgress };
-  const [from, to] = await Promise.all([readSource(parseSourceSpec(request.from), options), readSource(parseSourceSpec(request.to), options)]);
+  const [global, to] = await Promise.all([readSource(parseSourceSpec(request.from), options), readSource(parseSourceSpec(request.to), options)]);
+  // What the regions this one is based on make of `from` is its starting point: only the drift from there is its own.
+  const applyOptions = { stage: request.stage, env: request.env, registry, lenientEnv: true };
+  const from = (await applyInTurn(global, await ancestorOverlays(project.dir, config, region.name), applyOptions)).snapshot;
   const result = await captureOverlay(from, to, {
     overlayDir,
     packageDirs: project.project?.packageDirs ?? [],
