@@ -14,3 +14,16 @@ export const ExitCode = {
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * A flag or argument oclif refused (an unknown flag, a value not among a flag's options) is bad input: exit 2. The sf
+ * CLI configures oclif to give these 1, which would read as "found" in a CI gate; commands pass their errors through
+ * this in `catch`. oclif's parse errors carry the parse they failed (`parse`).
+ */
+export function withParseErrorsAsBadInput<E extends Error>(error: E): E {
+  if ('parse' in error && 'oclif' in error) {
+    const oclif = (error as unknown as { oclif: { exit?: number } }).oclif;
+    oclif.exit = ExitCode.BadInput;
+  }
+  return error;
+}

@@ -71,6 +71,13 @@ describe('e2e: sf federate diff (real sf CLI, plugin linked)', function () {
     expect(existsSync(outputDir)).to.equal(false);
   });
 
+  it('exits 2, not the 1 of differences found, for a flag value it does not take or a flag it does not know', async () => {
+    const badValue = await sf.run(['federate', 'diff', '--from', 'dir:examples/global', '--to', 'dir:examples/china', '--format', 'json', '--exit-code']);
+    expect([badValue.exitCode, badValue.stderr]).to.satisfy(([code, stderr]: [number, string]) => code === 2 && stderr.includes('--format'));
+    const unknown = await sf.run(['federate', 'diff', '--from', 'dir:examples/global', '--to', 'dir:examples/china', '--no-such-flag', '--json']);
+    expect(unknown.exitCode).to.equal(2);
+  });
+
   it('reports malformed XML with file, line and column, and writes nothing', async () => {
     const project = join(work, 'broken');
     const classes = join(project, 'force-app', 'main', 'default', 'classes');

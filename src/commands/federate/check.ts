@@ -6,7 +6,7 @@ import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { renderCheck } from '../../checks/render.js';
 import type { CheckResult } from '../../checks/result.js';
 import { runCheck } from '../../checks/run-check.js';
-import { ExitCode } from '../../exit-codes.js';
+import { ExitCode, withParseErrorsAsBadInput } from '../../exit-codes.js';
 import { toAnnotations } from '../../report/annotations.js';
 import { progressReporter } from '../../report/progress.js';
 import { toSarif } from '../../report/sarif.js';
@@ -33,6 +33,11 @@ export default class FederateCheck extends SfCommand<FederateCheckResult> {
     'api-version': Flags.orgApiVersion({ summary: messages.getMessage('flags.api-version.summary') }),
     annotations: Flags.boolean({ summary: messages.getMessage('flags.annotations.summary'), allowNo: true }),
   };
+
+  // Flags oclif refuses are bad input (exit 2), whatever exit code the host CLI gives them.
+  public override async catch(error: Error): Promise<never> {
+    return super.catch(withParseErrorsAsBadInput(error));
+  }
 
   public async run(): Promise<FederateCheckResult> {
     const { flags } = await this.parse(FederateCheck);

@@ -4,7 +4,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { runDiff } from '../../compare/run-diff.js';
 import type { DiffResult } from '../../compare/result.js';
-import { ExitCode } from '../../exit-codes.js';
+import { ExitCode, withParseErrorsAsBadInput } from '../../exit-codes.js';
 import { progressReporter } from '../../report/progress.js';
 import { renderHuman } from '../../report/human.js';
 import { renderMarkdown } from '../../report/markdown.js';
@@ -38,6 +38,11 @@ export default class FederateDiff extends SfCommand<FederateDiffResult> {
     'cache-ttl': Flags.integer({ summary: messages.getMessage('flags.cache-ttl.summary'), min: 0, default: 60 }),
     cache: Flags.boolean({ summary: messages.getMessage('flags.cache.summary'), default: true, allowNo: true }),
   };
+
+  // Flags oclif refuses are bad input (exit 2), whatever exit code the host CLI gives them.
+  public override async catch(error: Error): Promise<never> {
+    return super.catch(withParseErrorsAsBadInput(error));
+  }
 
   public async run(): Promise<FederateDiffResult> {
     const { flags } = await this.parse(FederateDiff);

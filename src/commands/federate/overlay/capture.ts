@@ -4,6 +4,7 @@ import { Messages } from '@salesforce/core';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { runOverlayCapture, type OverlayCaptureResult } from '../../../overlay/run.js';
 import { progressReporter } from '../../../report/progress.js';
+import { withParseErrorsAsBadInput } from '../../../exit-codes.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 const messages = Messages.loadMessages('sf-federate', 'federate.overlay.capture');
@@ -23,6 +24,11 @@ export default class FederateOverlayCapture extends SfCommand<FederateOverlayCap
     'dry-run': Flags.boolean({ summary: messages.getMessage('flags.dry-run.summary') }),
     'api-version': Flags.orgApiVersion({ summary: messages.getMessage('flags.api-version.summary') }),
   };
+
+  // Flags oclif refuses are bad input (exit 2), whatever exit code the host CLI gives them.
+  public override async catch(error: Error): Promise<never> {
+    return super.catch(withParseErrorsAsBadInput(error));
+  }
 
   public async run(): Promise<FederateOverlayCaptureResult> {
     const { flags } = await this.parse(FederateOverlayCapture);
