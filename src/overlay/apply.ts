@@ -533,7 +533,8 @@ class Work {
         matchedFiles++;
         // eslint-disable-next-line no-await-in-loop
         const before = (await this.readBytes(file)).toString('utf8');
-        const after = rule.stringToReplace !== undefined ? replaceString(before, rule.stringToReplace, replacement) : before.replace(new RegExp(rule.regexToReplace!, 'g'), () => replacement);
+        // A regex's replacement takes $1, $<name> and $& as String.replace gives them, as SDR's replacements do.
+        const after = rule.stringToReplace !== undefined ? replaceString(before, rule.stringToReplace, replacement) : before.replace(new RegExp(rule.regexToReplace!, 'g'), replacement);
         if (after !== before) {
           this.setBytes(component.key, file.path, Buffer.from(after, 'utf8'));
           touched.push(file.path);

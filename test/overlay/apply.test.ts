@@ -208,6 +208,10 @@ describe('applyOverlay', () => {
       const { text } = await apply(base, `replace:\n  - filename: ${NC}\n    regexToReplace: "https://[a-z.]+\\\\.com"\n    replaceWithEnv: PAY_URL\n`, { env: { PAY_URL: 'https://pay.example.cn' } });
       expect(await text(NC)).to.contain('<endpoint>https://pay.example.cn/v1</endpoint>');
     });
+    it('gives a regex replacement its groups ($1), as SDR replacements do', async () => {
+      const { text } = await apply(base, `replace:\n  - filename: ${NC}\n    regexToReplace: "https://([a-z]+)\\\\.example\\\\.com"\n    replaceWith: "https://$1.example.cn"\n`);
+      expect(await text(NC)).to.contain('<endpoint>https://pay.example.cn/v1</endpoint>');
+    });
     it('refuses an unset replaceWithEnv unless allowUnsetEnvVariable', async () => {
       const rule = `replace:\n  - filename: ${NC}\n    stringToReplace: example.com\n    replaceWithEnv: PAY_URL\n`;
       expect(await failure(applyOverlay(base, overlayOf(rule), { env: {} }))).to.contain('PAY_URL');
