@@ -164,7 +164,8 @@ export function ownsMatcher(owns: readonly string[], packageDirs: readonly strin
   const pathGlobs = owns.filter((entry) => !/^[A-Z][A-Za-z0-9]*:/.test(entry)).map((entry) => picomatch(entry, { dot: true }));
   const aliases = (path: string): string[] => [path, ...packageDirs.map((dir) => `${dir}/${path}`)];
   return (change) => {
-    if (keyGlobs.some((glob) => glob(change.key))) return true;
+    // A component the region owns owns its children too (the fields of a CustomObject:CN_* it owns), as exclude does.
+    if (keyGlobs.some((glob) => glob(change.key) || (change.parent !== undefined && glob(change.parent)))) return true;
     const paths = [...(change.fromPaths ?? []), ...(change.toPaths ?? [])];
     return paths.length > 0 && paths.every((path) => aliases(path).some((alias) => pathGlobs.some((glob) => glob(alias))));
   };
