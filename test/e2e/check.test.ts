@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { PLUGIN_DIR, sfSandbox, type SfSandbox } from './sf.js';
@@ -27,8 +28,10 @@ describe('e2e: sf federate check (real sf CLI)', function () {
   it('passes what China really gets (overlay applied) and writes SARIF', async () => {
     const run = await sf.run(['federate', 'check', '--region', 'china', '--stage', 'cn-prod', '--format', 'sarif'], { cwd: project, env: { GITHUB_ACTIONS: '' } });
     expect(run.exitCode, run.stderr).to.equal(0);
-    const sarif = JSON.parse(run.stdout) as { version: string; runs: Array<{ results: Array<{ level: string; suppressions?: unknown[] }> }> };
+    const sarif = JSON.parse(run.stdout) as { version: string; runs: Array<{ tool: { driver: { version: string } }; results: Array<{ level: string; suppressions?: unknown[] }> }> };
     expect(sarif.version).to.equal('2.1.0');
+    // The plugin's version, not the sf CLI's.
+    expect(sarif.runs[0].tool.driver.version).to.equal((JSON.parse(readFileSync(join(PLUGIN_DIR, 'package.json'), 'utf8')) as { version: string }).version);
     const errors = sarif.runs[0].results.filter((result) => result.level === 'error' && !result.suppressions?.length);
     expect(errors).to.have.length(0);
   });

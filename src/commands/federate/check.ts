@@ -60,7 +60,7 @@ export default class FederateCheck extends SfCommand<FederateCheckResult> {
     for (const warning of result.warnings) this.warn(warning);
     const report =
       flags.format === 'sarif'
-        ? JSON.stringify(toSarif(result, { toolVersion: this.config.pjson.version ?? '0.0.0' }), null, 2)
+        ? JSON.stringify(toSarif(result, { toolVersion: FederateCheck.plugin?.version ?? this.config.pjson.version ?? '0.0.0' }), null, 2)
         : renderCheck(result, { color: !flags['output-file'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
     if (flags['output-file']) writeFileSync(flags['output-file'], `${report}\n`);
     else if (!this.jsonEnabled()) this.log(report);
