@@ -32,9 +32,23 @@ export type WriteResult = { readonly outputDir: string; readonly format: 'source
  */
 type PackageDirectory = { path?: unknown; default?: unknown };
 
+/** The paths a snapshot's components are written at, relative to its root (a merged file at its first file's). */
+function writtenFiles(snapshot: Snapshot): string[] {
+  const paths: string[] = [];
+  for (const component of snapshot.components.values()) {
+    if (component.xml) paths.push(component.xml.path);
+    for (const file of component.content) paths.push(file.path);
+  }
+  return paths;
+}
+
 /** The written tree's sfdx-project.json: the original one narrowed to the package directories written, or a new one. */
 function projectFor(snapshot: Snapshot, projectJson: string | undefined): Record<string, unknown> {
-  const packageDirs = snapshot.packageDirs.filter((dir) => dir !== '.');
+  // Only the package directories something is written into: one the overlay emptied (all its components excluded)
+  // is not created, and SfProject refuses a project that names a missing one.
+  const files = writtenFiles(snapshot);
+  const holding = (dir: string): boolean => files.some((path) => path.startsWith(`${dir}/`));
+  const packageDirs = snapshot.packageDirs.filter((dir) => dir !== '.' && holding(dir));
   const normalized = (path: unknown): string => String(path).replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
   const original = projectJson ? (JSON.parse(projectJson) as Record<string, unknown>) : undefined;
   const written = new Set(packageDirs.map(normalized));

@@ -83,6 +83,27 @@ describe('the embedded example and its China overlay', () => {
     }
   });
 
+  it('apply leaves out of sfdx-project.json a package directory the overlay emptied, so that the build reads', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'sf-federate-example-emptied-'));
+    try {
+      cpSync(join(EXAMPLES, 'global'), copy, { recursive: true });
+      const json = JSON.parse(readFileSync(join(copy, 'sfdx-project.json'), 'utf8')) as Record<string, unknown>;
+      json.packageDirectories = [{ path: 'force-app', default: true }, { path: 'global-only' }];
+      writeFileSync(join(copy, 'sfdx-project.json'), JSON.stringify(json, null, 4));
+      cpSync(join(copy, 'force-app/main/default/classes/OrderRequestTriggerHandler.cls-meta.xml'), join(copy, 'global-only/classes/Stripe.cls-meta.xml'), { recursive: true });
+      writeFileSync(join(copy, 'global-only/classes/Stripe.cls'), 'public class Stripe {}\n');
+      const overlayFile = join(copy, 'overlays/china/overlay.yml');
+      writeFileSync(overlayFile, readFileSync(overlayFile, 'utf8').replace(/^exclude:\n/m, 'exclude:\n  - component: ApexClass:Stripe\n'));
+      const out = join(copy, 'build');
+      await runOverlayApply({ cwd: copy, region: 'china', outputDir: out });
+      const written = JSON.parse(readFileSync(join(out, 'sfdx-project.json'), 'utf8')) as { packageDirectories: Array<{ path: string }> };
+      expect(written.packageDirectories.map((entry) => entry.path)).to.deep.equal(['force-app']);
+      expect(existsSync(join(out, 'global-only'))).to.equal(false);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
   it('apply writes nothing when a rule fails', async () => {
     const overlayFile = join(project, 'overlays/china/overlay.yml');
     const original = readFileSync(overlayFile, 'utf8');
