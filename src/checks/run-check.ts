@@ -8,6 +8,7 @@ import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import { connect, identifyOrg } from '../metadata/org/connection.js';
 import { applyOverlay } from '../overlay/apply.js';
 import { loadOverlay } from '../overlay/load.js';
+import { checkOverlayStages } from '../overlay/run.js';
 import { overlaySecrets, redacted } from '../overlay/secrets.js';
 import { CONFIG_FILE, loadFederateConfig, type FederateConfig, type RegionChecks } from '../pipeline/config.js';
 import { regionBound } from './bound.js';
@@ -156,6 +157,7 @@ async function applyRegionOverlays(
     request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.ApplyingOverlay', [overlayDir]) });
     // eslint-disable-next-line no-await-in-loop -- each overlay applies over the result of the previous one
     const overlay = await loadOverlay(join(project.dir, overlayDir), { packageDirs: project.project?.packageDirs });
+    checkOverlayStages(config, overlay);
     // eslint-disable-next-line no-await-in-loop -- each overlay applies over the result of the previous one
     const applied = await applyOverlay(checked, overlay, { stage: request.stage, env: request.env, registry: registryFor(project.hasProjectFile ? project.dir : undefined) });
     checked = applied.snapshot;

@@ -10,7 +10,7 @@ import { applyOverlay } from './apply.js';
 import { captureOverlay, type CapturedRule } from './capture.js';
 import { overlayMessages as messages } from './messages.js';
 import { ancestorOverlays, applyInTurn, loadRegionOverlay } from './region-diff.js';
-import type { OverlayReport } from './types.js';
+import type { Overlay, OverlayReport } from './types.js';
 import { assertOutputUsable, writeSnapshot } from './write.js';
 
 export type OverlayApplyRequest = {
@@ -47,6 +47,7 @@ export async function runOverlayApply(request: OverlayApplyRequest): Promise<Ove
   checkStage(config, request.region, request.stage);
   if (!region.overlay) throw messages.createError('error.NoOverlayForRegion', [region.name, config.file], [region.name], ExitCode.BadInput);
   const overlay = await loadRegionOverlay(project.dir, region);
+  checkOverlayStages(config, overlay);
   const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
   const warnings: string[] = [...project.warnings];
   const base = await readSource(parseSourceSpec(request.source ?? 'dir:.'), {
@@ -112,6 +113,7 @@ export async function runOverlayCapture(request: OverlayCaptureRequest): Promise
   const region = requireRegion(config, request.region);
   checkStage(config, request.region, request.stage);
   const overlayDir = join(project.dir, region.overlay ?? join('overlays', region.name));
+  if (region.overlay && existsSync(join(overlayDir, 'overlay.yml'))) checkOverlayStages(config, await loadRegionOverlay(project.dir, region));
   const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
   const options = { apiVersion: project.apiVersion, projectDir: project.dir, onProgress: request.onProgress };
   const [global, to] = await Promise.all([readSource(parseSourceSpec(request.from), options), readSource(parseSourceSpec(request.to), options)]);
@@ -147,6 +149,23 @@ function checkStage(config: FederateConfig, region: string, stage: string | unde
   if (known.region !== region) {
     const ofRegion = Object.entries(config.stages).filter(([, entry]) => entry.region === region).map(([name]) => name);
     throw messages.createError('error.StageOfOtherRegion', [stage, known.region, region], [region, ofRegion.join(', ') || '(none)'], ExitCode.BadInput);
+  }
+}
+
+/**
+ * Every stage an overlay names (a rule's `stages:`, a value's per-stage entries) is a stage of federate.yml: a typo
+ * would quietly give that stage the default value, or skip the rule for it.
+ */
+export function checkOverlayStages(config: FederateConfig, overlay: Overlay): void {
+  const known = Object.keys(config.stages);
+  const named: Array<{ stage: string; line?: number }> = [
+    ...[...overlay.exclude, ...overlay.patches, ...overlay.replace, ...overlay.files].flatMap((rule) => (rule.stages ?? []).map((stage) => ({ stage, line: rule.line }))),
+    ...overlay.values.flatMap((value) => Object.keys(value.stages).map((stage) => ({ stage, line: value.line }))),
+  ];
+  const unknown = named.find((entry) => !known.includes(entry.stage));
+  if (unknown) {
+    const where = `${overlay.file}${unknown.line ? `:${unknown.line}` : ''}`;
+    throw messages.createError('error.UnknownOverlayStage', [unknown.stage, where, config.file], [known.join(', ') || '(none)'], ExitCode.BadInput);
   }
 }
 

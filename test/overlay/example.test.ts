@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { countClassifications, regionDiff } from '../../src/overlay/region-diff.js';
+import { runCheck } from '../../src/checks/run-check.js';
 import { runOverlayApply, runOverlayCapture } from '../../src/overlay/run.js';
 import { schemaValidator } from '../../src/pipeline/yaml-file.js';
 import { loadFederateConfig } from '../../src/pipeline/config.js';
@@ -99,6 +100,29 @@ describe('the embedded example and its China overlay', () => {
       const written = JSON.parse(readFileSync(join(out, 'sfdx-project.json'), 'utf8')) as { packageDirectories: Array<{ path: string }> };
       expect(written.packageDirectories.map((entry) => entry.path)).to.deep.equal(['force-app']);
       expect(existsSync(join(out, 'global-only'))).to.equal(false);
+    } finally {
+      rmSync(copy, { recursive: true, force: true });
+    }
+  });
+
+  it('apply, capture and check refuse an overlay naming a stage federate.yml does not define, with its line', async () => {
+    const copy = mkdtempSync(join(tmpdir(), 'sf-federate-example-stage-'));
+    try {
+      cpSync(join(EXAMPLES, 'global'), copy, { recursive: true });
+      const overlayFile = join(copy, 'overlays/china/overlay.yml');
+      const text = readFileSync(overlayFile, 'utf8');
+      writeFileSync(overlayFile, text.replace('      cn-uat: payments-uat.example.cn', '      cn-uta: payments-uat.example.cn'));
+      const line = text.split('\n').findIndex((each) => each.startsWith('  PAY_HOST:')) + 1;
+      const failures = await Promise.all([
+        runOverlayApply({ cwd: copy, region: 'china', stage: 'cn-uat', outputDir: join(copy, 'build') }).then(() => undefined, (error: Error) => error),
+        runOverlayCapture({ cwd: copy, region: 'china', from: 'dir:.', to: `dir:${join(work, 'examples', 'china')}`, dryRun: true }).then(() => undefined, (error: Error) => error),
+        runCheck({ cwd: copy, region: 'china' }).then(() => undefined, (error: Error) => error),
+      ]);
+      for (const failure of failures) {
+        expect(failure?.name).to.equal('UnknownOverlayStageError');
+        expect(failure?.message).to.contain('"cn-uta"').and.to.contain(`overlay.yml:${line}`);
+      }
+      expect(existsSync(join(copy, 'build'))).to.equal(false);
     } finally {
       rmSync(copy, { recursive: true, force: true });
     }
