@@ -135,8 +135,11 @@ describe('git sources', () => {
     repo.git('checkout', '-q', 'main');
     try {
       const base = await mergeBaseSpec(spec('main'), spec('feature'), repo.dir);
-      expect(base).to.deep.equal({ kind: 'git', value: first, guessed: false });
+      expect(base).to.deep.equal({ kind: 'git', value: first, guessed: false, mergeBaseOf: { from: 'main', to: 'feature' } });
       expect(feature).to.not.equal(first);
+      // Shown as the ref named and what it is the base of, not as a bare commit id (a PR comment's title).
+      const read = await readGitSource(base, { apiVersion: '62.0', projectDir: repo.dir });
+      expect([read.source.spec, read.source.label]).to.deep.equal(['git:main', `merge base of main and feature (${first.slice(0, 12)})`]);
       const withPath = await mergeBaseSpec(spec(`main:${D}`), spec('feature'), repo.dir);
       expect(withPath.value).to.equal(`${first}:${D}`);
     } finally {

@@ -117,7 +117,10 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     const shown = notRead.slice(0, 5).join(', ') + (notRead.length > 5 ? ', …' : '');
     options.onProgress?.({ kind: 'warning', message: messages.getMessage('warning.LinksNotRead', [at, notRead.length, shown]) });
   });
-  const info: SourceInfo = { kind: 'git', spec: text, label: messages.getMessage('label.Ref', [ref, commit.slice(0, 12)]), format, commit };
+  // A merge base is shown as the ref the user named and what it is the base of, rather than as a bare commit id.
+  const base = spec.mergeBaseOf;
+  const shownRef = base ? messages.getMessage('label.MergeBase', [base.from, base.to]) : ref;
+  const info: SourceInfo = { kind: 'git', spec: base ? `git:${base.from}` : text, label: messages.getMessage('label.Ref', [shownRef, commit.slice(0, 12)]), format, commit };
   const registry = sideRegistry(refProject, at, options);
   let files: Map<string, TreeFile> | undefined;
   return {

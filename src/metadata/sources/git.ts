@@ -33,7 +33,7 @@ export async function mergeBaseSpec(from: SourceSpec, to: SourceSpec, repoDir: s
   if (!a.ref || !b.ref) throw gitMessages.createError('error.UnknownRef', [a.ref || b.ref, repo.top], [], ExitCode.BadInput);
   const [fromCommit, toCommit] = await Promise.all([resolveCommit(repo, a.ref), resolveCommit(repo, b.ref)]);
   const base = await mergeBase(repo, fromCommit, toCommit, [a.ref, b.ref]);
-  return { kind: 'git', value: a.path !== undefined ? `${base}:${a.path}` : base, guessed: false };
+  return { kind: 'git', value: a.path !== undefined ? `${base}:${a.path}` : base, guessed: false, mergeBaseOf: { from: from.value, to: to.value } };
 }
 
 /** Ends the git processes this run started (they also end by themselves when Node exits). */

@@ -25,6 +25,8 @@ export type SourceSpec = {
   readonly value: string;
   /** True when the kind was guessed from a bare value; the guess is printed. */
   readonly guessed: boolean;
+  /** With --merge-base: `value` is the merge base's commit; these are the refs it is the base of, as the user named them. */
+  readonly mergeBaseOf?: { readonly from: string; readonly to: string };
 };
 
 export type SourceReader = (spec: SourceSpec, options: ReadOptions) => Promise<Snapshot>;
