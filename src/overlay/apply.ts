@@ -341,7 +341,14 @@ class Work {
 
   private async applyFiles(files: readonly OverlayFile[]): Promise<void> {
     const fresh: Array<{ file: OverlayFile; path: string }> = [];
+    const projectDirs = this.overlay.packageDirs.map((dir) => dir.replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '') || '.');
     for (const file of files) {
+      // A file outside every package directory would be written where neither SDR nor a deploy looks (a typo in
+      // files/force-app-cn/…): refused, like a file that is not metadata.
+      if (projectDirs.length && !projectDirs.some((dir) => dir === '.' || file.path.startsWith(`${dir}/`))) {
+        this.problems.push({ rule: file, message: `files/${file.path} is not inside a package directory of the project (${projectDirs.join(', ')}): nothing would deploy it` });
+        continue;
+      }
       const path = this.toSnapshotPath(file.path);
       const owner = this.owners().get(path);
       if (owner) {

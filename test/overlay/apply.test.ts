@@ -262,6 +262,12 @@ describe('applyOverlay', () => {
       const message = await failure(applyOverlay(base, await loadOverlay(dir, { packageDirs: ['force-app'] })));
       expect(message).to.contain('files/force-app/main/default/classes/README.txt');
     });
+    it('refuses a file outside every package directory of the project (a typo in the folder name)', async () => {
+      put('force-app-cn/main/default/classes/WeChat.cls', 'public class WeChat {}');
+      put('force-app-cn/main/default/classes/WeChat.cls-meta.xml', GLOBAL[`${D}/classes/Login.cls-meta.xml`]);
+      const message = await failure(applyOverlay(base, await loadOverlay(dir, { packageDirs: ['./force-app/'] })));
+      expect(message).to.contain('files/force-app-cn/main/default/classes/WeChat.cls is not inside a package directory of the project (force-app)');
+    });
     it('refuses a link in files/ that leads outside the overlay folder', async () => {
       const outside = mkdtempSync(join(tmpdir(), 'sf-federate-outside-'));
       writeFileSync(join(outside, 'secret.cls'), 'x');
