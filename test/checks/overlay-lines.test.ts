@@ -1,17 +1,11 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { runCheck } from '../../src/checks/run-check.js';
+import { writeFiles } from '../compare/support.js';
 
 const D = 'force-app/main/default';
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-}
 
 describe('check: findings in files the overlay changed point at the repository file', function () {
   this.timeout(60_000);
@@ -25,7 +19,7 @@ describe('check: findings in files the overlay changed point at the repository f
     // Tab-indented as some editors save it; the overlay removes two lines above the endpoint and rewrites the file.
     const aws = '<?xml version="1.0" encoding="UTF-8"?>\n<NamedCredential xmlns="http://soap.sforce.com/2006/04/metadata">\n\t<allowMergeFieldsInBody>true</allowMergeFieldsInBody>\n\t<allowMergeFieldsInHeader>true</allowMergeFieldsInHeader>\n\t<awsRegion>us-west-2</awsRegion>\n\t<awsService>secretsmanager</awsService>\n\t<endpoint>https://secretsmanager.us-west-2.amazonaws.com</endpoint>\n\t<label>AWS-Secret</label>\n\t<principalType>NamedUser</principalType>\n\t<protocol>AwsSv4</protocol>\n</NamedCredential>\n';
     const pay = '<?xml version="1.0" encoding="UTF-8"?>\n<NamedCredential xmlns="http://soap.sforce.com/2006/04/metadata">\n    <endpoint>https://pay.example.cn</endpoint>\n    <label>Pay</label>\n    <principalType>Anonymous</principalType>\n    <protocol>NoAuthentication</protocol>\n</NamedCredential>\n';
-    write(dir, {
+    writeFiles(dir, {
       'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' }),
       'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n',
       'overlays/china/overlay.yml':

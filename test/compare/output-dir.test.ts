@@ -1,18 +1,11 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SfError } from '@salesforce/core';
 import { expect } from 'chai';
 import { runDiff } from '../../src/compare/run-diff.js';
 import { runOverlayApply } from '../../src/overlay/run.js';
 import { apexClass } from '../git/repo-helper.js';
-import { TempDirs } from './support.js';
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-}
+import { TempDirs, writeFiles } from './support.js';
 
 async function failure(run: Promise<unknown>): Promise<SfError> {
   try {
@@ -30,7 +23,7 @@ describe('output folders that cannot be used', function () {
 
   const project = (): string => {
     const dir = temp.make();
-    write(dir, {
+    writeFiles(dir, {
       'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' }),
       'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n',
       'overlays/china/overlay.yml': 'exclude: []\n',
@@ -42,8 +35,8 @@ describe('output folders that cannot be used', function () {
   it('a file, or a folder holding what sf-federate did not write: exit 2, named, and left as it was', async () => {
     const dir = project();
     const other = temp.make();
-    write(other, { 'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }), ...apexClass('A', 'public class A { }') });
-    write(dir, { 'build.txt': 'keep me\n', 'mine/notes.md': 'keep me too\n' });
+    writeFiles(other, { 'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }] }), ...apexClass('A', 'public class A { }') });
+    writeFiles(dir, { 'build.txt': 'keep me\n', 'mine/notes.md': 'keep me too\n' });
 
     const asFile = await failure(runDiff({ from: 'dir:.', to: `dir:${other}`, cwd: dir, outputDir: 'build.txt' }));
     expect([asFile.name, asFile.exitCode, asFile.message]).to.deep.equal(['OutputDirIsAFileError', 2, `${join(dir, 'build.txt')} is a file, not a folder.`]);

@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,4 +41,12 @@ export function edit(dir: string, path: string, before: string, after: string): 
   const text = readFileSync(file, 'utf8');
   expect(text.split(before).length - 1, `"${before}" once in ${path}`).to.equal(1);
   writeFileSync(file, text.replace(before, after));
+}
+
+/** Writes files (path relative to `root` → text), making their folders. */
+export function writeFiles(root: string, files: Readonly<Record<string, string>>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
 }

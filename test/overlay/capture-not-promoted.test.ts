@@ -1,19 +1,13 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
 import { regionDiff } from '../../src/overlay/region-diff.js';
 import { runOverlayApply, runOverlayCapture } from '../../src/overlay/run.js';
 import { parseSourceSpec, readSource } from '../../src/metadata/sources/index.js';
 import { loadFederateConfig } from '../../src/pipeline/config.js';
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-}
+import { writeFiles } from '../compare/support.js';
 
 const D = 'force-app/main/default';
 const credential = (name: string, endpoint: string, label = name): Record<string, string> => ({
@@ -35,7 +29,7 @@ describe('overlay capture on what real projects hold', function () {
     const global = join(work, 'global');
     const china = join(work, 'china');
     const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' });
-    write(global, {
+    writeFiles(global, {
       'sfdx-project.json': project,
       'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n',
       'overlays/china/overlay.yml': OVERLAY,
@@ -46,7 +40,7 @@ describe('overlay capture on what real projects hold', function () {
       [`${D}/classes/Router.cls-meta.xml`]: classMeta,
     });
     // China has neither the new gateway nor the new Router yet; its Maps endpoint and Pay label were changed by hand.
-    write(china, {
+    writeFiles(china, {
       'sfdx-project.json': project,
       ...credential('Pay', 'https://pay.example.com', 'Pay (China)'),
       ...credential('Maps', 'https://maps.example.cn'),
@@ -74,8 +68,8 @@ describe('overlay capture on what real projects hold', function () {
     const labels = (value: string): Record<string, string> => ({
       [`${D}/labels/CustomLabels.labels-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?>\n<CustomLabels xmlns="http://soap.sforce.com/2006/04/metadata">\n    <labels>\n        <fullName>Greeting</fullName>\n        <language>en_US</language>\n        <protected>false</protected>\n        <shortDescription>Greeting</shortDescription>\n        <value>${value}</value>\n    </labels>\n</CustomLabels>\n`,
     });
-    write(global, { 'sfdx-project.json': project, 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n', 'overlays/china/overlay.yml': 'exclude: []\n', ...labels('Hello ${name}') });
-    write(china, { 'sfdx-project.json': project, ...labels('你好 ${name}') });
+    writeFiles(global, { 'sfdx-project.json': project, 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n', 'overlays/china/overlay.yml': 'exclude: []\n', ...labels('Hello ${name}') });
+    writeFiles(china, { 'sfdx-project.json': project, ...labels('你好 ${name}') });
 
     await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${china}` });
     expect(readFileSync(join(global, 'overlays/china/overlay.yml'), 'utf8')).to.contain('set: 你好 $${name}');
@@ -105,13 +99,13 @@ describe('overlay capture on what real projects hold', function () {
     const flow = (before: string, sender: string): Record<string, string> => ({
       [`${D}/flows/Mail.flow-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?>\n<Flow xmlns="http://soap.sforce.com/2006/04/metadata">\n    <actionCalls>\n        <name>Send_Mail</name>\n        <actionName>emailSimple</actionName>\n        <actionType>emailSimple</actionType>\n${before}${parameter('senderType', 'OrgWideEmailAddress')}${parameter('senderAddress', sender)}    </actionCalls>\n    <apiVersion>62.0</apiVersion>\n    <label>Mail</label>\n    <processType>AutoLaunchedFlow</processType>\n    <status>Active</status>\n</Flow>\n`,
     });
-    write(global, { 'sfdx-project.json': project, 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n', 'overlays/china/overlay.yml': 'exclude: []\n', ...flow('', 'orders@acme.com') });
-    write(china, { 'sfdx-project.json': project, ...flow('', 'orders@acme.cn') });
+    writeFiles(global, { 'sfdx-project.json': project, 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n', 'overlays/china/overlay.yml': 'exclude: []\n', ...flow('', 'orders@acme.com') });
+    writeFiles(china, { 'sfdx-project.json': project, ...flow('', 'orders@acme.cn') });
     await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${china}` });
     expect(readFileSync(join(global, 'overlays/china/overlay.yml'), 'utf8')).to.contain('path: actionCalls[name=Send_Mail]/inputParameters[name=senderAddress]/value/stringValue');
 
     // Global adds a parameter in front: the China sender still lands in senderAddress.
-    write(global, flow(parameter('subject', 'Order'), 'orders@acme.com'));
+    writeFiles(global, flow(parameter('subject', 'Order'), 'orders@acme.com'));
     const out = join(work, 'flow-out');
     await runOverlayApply({ cwd: global, region: 'china', outputDir: out });
     const built = readFileSync(join(out, `${D}/flows/Mail.flow-meta.xml`), 'utf8');
@@ -122,8 +116,8 @@ describe('overlay capture on what real projects hold', function () {
     const global = join(work, 'moved-on');
     const china = join(work, 'moved-on-china');
     const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' });
-    write(global, { 'sfdx-project.json': project, 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n', 'overlays/china/overlay.yml': OVERLAY, ...credential('Pay', 'https://pay.example.com') });
-    write(china, { 'sfdx-project.json': project, ...credential('Pay', 'https://pay2.example.cn') });
+    writeFiles(global, { 'sfdx-project.json': project, 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n', 'overlays/china/overlay.yml': OVERLAY, ...credential('Pay', 'https://pay.example.com') });
+    writeFiles(china, { 'sfdx-project.json': project, ...credential('Pay', 'https://pay2.example.cn') });
     await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${china}` });
     const overlay = parse(readFileSync(join(global, 'overlays/china/overlay.yml'), 'utf8')) as { patches: Array<Record<string, string>> };
     expect(overlay.patches).to.deep.equal([{ component: 'NamedCredential:Pay', path: 'endpoint', set: 'https://pay2.example.cn', expect: 'https://pay.example.com' }]);

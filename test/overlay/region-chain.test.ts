@@ -1,19 +1,13 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { runCheck } from '../../src/checks/run-check.js';
 import { runDiff } from '../../src/compare/run-diff.js';
 import { runOverlayApply, runOverlayCapture } from '../../src/overlay/run.js';
+import { writeFiles } from '../compare/support.js';
 
 const D = 'force-app/main/default';
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-}
 
 const credential = (name: string, endpoint: string): Record<string, string> => ({
   [`${D}/namedCredentials/${name}.namedCredential-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?>\n<NamedCredential xmlns="http://soap.sforce.com/2006/04/metadata">\n    <endpoint>${endpoint}</endpoint>\n    <label>${name}</label>\n    <principalType>Anonymous</principalType>\n    <protocol>NoAuthentication</protocol>\n</NamedCredential>\n`,
@@ -34,7 +28,7 @@ describe('a region based on another region (federate.yml base:)', function () {
   it("gets its base region's overlay first, in apply, diff --region, capture and check alike", async () => {
     const global = join(work, 'global');
     const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' });
-    write(global, {
+    writeFiles(global, {
       'sfdx-project.json': project,
       'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n  china-sub: { base: china, overlay: overlays/china-sub }\n',
       'overlays/china/overlay.yml': 'exclude:\n  - component: ApexClass:Stripe\npatches:\n  - component: NamedCredential:Pay\n    path: endpoint\n    set: https://pay.example.cn\n',

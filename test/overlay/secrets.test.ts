@@ -1,6 +1,6 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { runCheck } from '../../src/checks/run-check.js';
 import { runDiff } from '../../src/compare/run-diff.js';
@@ -9,15 +9,9 @@ import { renderHuman } from '../../src/report/human.js';
 import { renderMarkdown } from '../../src/report/markdown.js';
 import { overlaySecrets, redacted } from '../../src/overlay/secrets.js';
 import type { Overlay } from '../../src/overlay/types.js';
+import { writeFiles } from '../compare/support.js';
 
 const SECRET = 'topsecretabc123';
-
-function write(root: string, files: Record<string, string>): void {
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-}
 
 const credential = (endpoint: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<NamedCredential xmlns="http://soap.sforce.com/2006/04/metadata">\n    <endpoint>${endpoint}</endpoint>\n    <label>Pay</label>\n    <principalType>Anonymous</principalType>\n    <protocol>NoAuthentication</protocol>\n</NamedCredential>\n`;
@@ -34,14 +28,14 @@ describe('secrets an overlay reads from the environment', function () {
     china = join(work, 'china');
     const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' });
     const path = 'force-app/main/default/namedCredentials/Pay.namedCredential-meta.xml';
-    write(global, {
+    writeFiles(global, {
       'sfdx-project.json': project,
       'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n',
       'overlays/china/overlay.yml': 'patches:\n  - component: NamedCredential:Pay\n    path: endpoint\n    set: https://${PAY_TOKEN}.pay.example.com/v1\nvalues:\n  PAY_TOKEN: { env: CN_PAY_TOKEN }\n',
       [path]: credential('https://pay.example.com'),
     });
     // China does not have the patched endpoint yet: the diff reports it (not promoted), with the overlay's text.
-    write(china, { 'sfdx-project.json': project, [path]: credential('https://pay.example.com') });
+    writeFiles(china, { 'sfdx-project.json': project, [path]: credential('https://pay.example.com') });
   });
   after(() => rmSync(work, { recursive: true, force: true }));
 
@@ -64,7 +58,7 @@ describe('secrets an overlay reads from the environment', function () {
     // The region holds what the rule makes, secret included; here the secret is not in the environment.
     const region = join(work, 'china-with-secret');
     cpSync(china, region, { recursive: true });
-    write(region, { 'force-app/main/default/namedCredentials/Pay.namedCredential-meta.xml': credential(`https://${SECRET}.pay.example.com/v1`) });
+    writeFiles(region, { 'force-app/main/default/namedCredentials/Pay.namedCredential-meta.xml': credential(`https://${SECRET}.pay.example.com/v1`) });
     const unset = { ...process.env };
     delete unset.CN_PAY_TOKEN;
     const result = await runDiff({ from: 'dir:.', to: `dir:${region}`, region: 'china', cwd: global, env: unset });
@@ -81,7 +75,7 @@ describe('secrets an overlay reads from the environment', function () {
     // Set, with the region's host changed by hand: the rule, written with a value, is kept and the value named; a
     // label the region changed by hand to hold the secret is captured with the value's name, not the secret.
     const handChanged = credential(`https://${SECRET}.pay2.example.com/v1`).replace('<label>Pay</label>', `<label>Pay ${SECRET}</label>`);
-    write(region, { 'force-app/main/default/namedCredentials/Pay.namedCredential-meta.xml': handChanged });
+    writeFiles(region, { 'force-app/main/default/namedCredentials/Pay.namedCredential-meta.xml': handChanged });
     const withSecret = await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${region}`, env });
     const written = readFileSync(overlayFile, 'utf8');
     expect(written).to.not.contain(SECRET);
