@@ -53,7 +53,7 @@ function leaveOutDroppedPackageDirs(from: Snapshot, to: Snapshot, onProgress?: P
   const dirs = to.packageDirs;
   // Package directories that say what a project manages: not an org's (the layout of a retrieve), nor a bare folder's.
   const projects = [from, to].every((side) => side.source.kind !== 'org' && side.source.format === 'source');
-  if (!projects || dirs.includes('.') || samePackageDirs(from.packageDirs, dirs)) return from;
+  if (!projects || dirs.includes('.') || from.packageDirs.includes('.') || samePackageDirs(from.packageDirs, dirs)) return from;
   const inside = (path: string): boolean => dirs.some((dir) => path.startsWith(`${dir}/`));
   return without(from, (component) => !to.components.has(component.key) && !componentPaths(component).some(inside), (count, shown) =>
     onProgress?.({ kind: 'warning', message: messages.getMessage('warning.OutsideToPackageDirs', [count, from.source.spec, to.source.spec, dirs.join(', '), shown]) })

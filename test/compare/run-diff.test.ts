@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { expect } from 'chai';
 import { runDiff } from '../../src/compare/run-diff.js';
 import { TestRepo, apexClass } from '../git/repo-helper.js';
-import { TempDirs } from './support.js';
+import { TempDirs, writeFiles as write } from './support.js';
 
 /** A project folder with one class, its sfdx-project.json setting `version` (or no sourceApiVersion). */
 function project(dir: string, version: string | undefined, body = 'public class A {}'): string {
@@ -82,5 +82,14 @@ describe('runDiff: the API version of the result and the manifests', function ()
     } finally {
       repo.remove();
     }
+  });
+
+  it('deletes what a bare source folder (dir:force-app) has and a project lacks, as from its project', async () => {
+    const global = project(temp.make(), '62.0');
+    write(global, apexClass('Gone'));
+    const china = project(temp.make(), '62.0');
+    const result = await runDiff({ from: 'dir:force-app', to: `dir:${china}`, cwd: global });
+    expect(result.changes.map((change) => `${change.kind} ${change.key}`)).to.deep.equal(['removed ApexClass:Gone']);
+    expect(result.warnings.join('\n')).to.not.match(/outside the package directories/);
   });
 });
