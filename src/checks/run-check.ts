@@ -8,7 +8,7 @@ import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import { connect, identifyOrg } from '../metadata/org/connection.js';
 import { applyOverlay } from '../overlay/apply.js';
 import { loadOverlay } from '../overlay/load.js';
-import { checkOverlayStages } from '../overlay/run.js';
+import { checkOverlayStages } from '../overlay/stages.js';
 import { overlaySecrets, redacted } from '../overlay/secrets.js';
 import { CONFIG_FILE, loadFederateConfig, type FederateConfig, type RegionChecks } from '../pipeline/config.js';
 import { regionBound } from './bound.js';

@@ -10,7 +10,8 @@ import { applyOverlay } from './apply.js';
 import { captureOverlay, type CapturedRule } from './capture.js';
 import { overlayMessages as messages } from './messages.js';
 import { ancestorOverlays, applyInTurn, loadRegionOverlay } from './region-diff.js';
-import type { Overlay, OverlayReport } from './types.js';
+import { checkOverlayStages } from './stages.js';
+import type { OverlayReport } from './types.js';
 import { assertOutputUsable, writeSnapshot } from './write.js';
 
 export type OverlayApplyRequest = {
@@ -63,7 +64,9 @@ export async function runOverlayApply(request: OverlayApplyRequest): Promise<Ove
   assertOutputUsable(outputDir);
   // A region based on another gets that region's overlay first (federate.yml base:), as check and diff --region do.
   const applyOptions = { stage: request.stage, env: request.env, strict: request.strict, registry, onProgress: request.onProgress };
-  const underneath = await applyInTurn(base, await ancestorOverlays(project.dir, config, region.name), applyOptions);
+  const ancestors = await ancestorOverlays(project.dir, config, region.name);
+  for (const ancestor of ancestors) checkOverlayStages(config, ancestor);
+  const underneath = await applyInTurn(base, ancestors, applyOptions);
   const { snapshot, report: own } = await applyOverlay(underneath.snapshot, overlay, applyOptions);
   const report = { ...own, warnings: [...underneath.results.flatMap((result) => result.report.warnings), ...own.warnings] };
   request.onProgress?.({ kind: 'phase', message: `Writing ${outputDir}` });
@@ -149,23 +152,6 @@ function checkStage(config: FederateConfig, region: string, stage: string | unde
   if (known.region !== region) {
     const ofRegion = Object.entries(config.stages).filter(([, entry]) => entry.region === region).map(([name]) => name);
     throw messages.createError('error.StageOfOtherRegion', [stage, known.region, region], [region, ofRegion.join(', ') || '(none)'], ExitCode.BadInput);
-  }
-}
-
-/**
- * Every stage an overlay names (a rule's `stages:`, a value's per-stage entries) is a stage of federate.yml: a typo
- * would quietly give that stage the default value, or skip the rule for it.
- */
-export function checkOverlayStages(config: FederateConfig, overlay: Overlay): void {
-  const known = Object.keys(config.stages);
-  const named: Array<{ stage: string; line?: number }> = [
-    ...[...overlay.exclude, ...overlay.patches, ...overlay.replace, ...overlay.files].flatMap((rule) => (rule.stages ?? []).map((stage) => ({ stage, line: rule.line }))),
-    ...overlay.values.flatMap((value) => Object.keys(value.stages).map((stage) => ({ stage, line: value.line }))),
-  ];
-  const unknown = named.find((entry) => !known.includes(entry.stage));
-  if (unknown) {
-    const where = `${overlay.file}${unknown.line ? `:${unknown.line}` : ''}`;
-    throw messages.createError('error.UnknownOverlayStage', [unknown.stage, where, config.file], [known.join(', ') || '(none)'], ExitCode.BadInput);
   }
 }
 
