@@ -1,4 +1,4 @@
-import { Messages } from '@salesforce/core';
+import { Messages } from '@salesforce/core/messages';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 /** Errors and report sentences of the readiness checks (messages/checks.md). */

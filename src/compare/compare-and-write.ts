@@ -1,4 +1,4 @@
-import { Messages } from '@salesforce/core';
+import { Messages } from '@salesforce/core/messages';
 import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import type { Component, ProgressListener, Snapshot } from '../metadata/types.js';
 import { compareSnapshots } from './compare.js';

@@ -1,5 +1,5 @@
 import { posix } from 'node:path';
-import { SfError } from '@salesforce/core';
+import { SfError } from '@salesforce/core/sfError';
 import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../exit-codes.js';
 import { elementKeysFor, type ElementKeyTable } from '../metadata/elements.js';

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
-import { SfError } from '@salesforce/core';
+import { SfError } from '@salesforce/core/sfError';
 import type { RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { ExitCode } from '../exit-codes.js';
 import { gitMessages as messages } from '../metadata/git/messages.js';

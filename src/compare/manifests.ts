@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Messages } from '@salesforce/core';
+import { Messages } from '@salesforce/core/messages';
 import type { MetadataType, RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { XMLBuilder } from '../metadata/fast-xml-parser.js';
 import { metadataApiRegistryAccess } from '../metadata/registry.js';

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Messages } from '@salesforce/core';
+import { Messages } from '@salesforce/core/messages';
 import { ExitCode } from '../exit-codes.js';
 import { registryFor } from '../metadata/registry.js';
 import { readSource, parseSourceSpec, type SourceSpec } from '../metadata/sources/index.js';

@@ -1,4 +1,4 @@
-import { Messages } from '@salesforce/core';
+import { Messages } from '@salesforce/core/messages';
 import { ExitCode } from '../exit-codes.js';
 import { childElements, childNodes, elementName, rootElement, textOf, type XmlDocument, type XmlNode } from './xml.js';
 

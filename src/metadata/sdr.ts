@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type * as Sdr from '@salesforce/source-deploy-retrieve';
+import { whileLoadingSdr } from './core-facade.js';
 
 /*
  * The parts of SDR that reading, comparing and overlaying metadata use, loaded from their own modules. SDR's index also loads
@@ -34,7 +35,8 @@ function fromOwnModules(): Parts | undefined {
   }
 }
 
-const own = fromOwnModules();
+// With a light stand-in for @salesforce/core's index while they load (core-facade.ts).
+const own = whileLoadingSdr(fromOwnModules);
 const parts: Parts = own ?? (require('@salesforce/source-deploy-retrieve') as typeof Sdr);
 
 /** Whether the parts came from their own modules rather than SDR's index (for a test). */

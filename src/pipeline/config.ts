@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Messages } from '@salesforce/core';
+import { Messages } from '@salesforce/core/messages';
 import { ExitCode } from '../exit-codes.js';
 import { formatProblems, lineOf, parseYamlText, validateYaml, type YamlFile, type YamlProblem } from './yaml-file.js';
 

@@ -1,4 +1,4 @@
-import { Messages } from '@salesforce/core';
+import { Messages } from '@salesforce/core/messages';
 import type { Change, ChangeKind, Classification } from '../compare/types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);

@@ -1,7 +1,7 @@
 // First: Node's compile cache for the modules loaded after it (src/compile-cache.ts).
 import '../../compile-cache.js';
 import { writeFileSync } from 'node:fs';
-import { Messages } from '@salesforce/core';
+import { Messages } from '@salesforce/core/messages';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { renderCheck } from '../../checks/render.js';
 import type { CheckResult } from '../../checks/result.js';

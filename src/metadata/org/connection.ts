@@ -1,8 +1,11 @@
-import { AuthInfo, Connection, StateAggregator } from '@salesforce/core';
+import type { AuthInfo, Connection } from '@salesforce/core';
 import { ExitCode } from '../../exit-codes.js';
 import { classifyInstance, myDomainForLightningHost } from './instance.js';
 import { orgMessages as messages } from './messages.js';
 import { errorText } from './redact.js';
+
+/** @salesforce/core's index (auth, connections; it loads jsforce): loaded when an org is used, not by every git delta. */
+const core = (): Promise<typeof import('@salesforce/core')> => import('@salesforce/core');
 
 /** What the local auth store knows of an org, read without any network call. */
 export type OrgIdentity = {
@@ -20,6 +23,7 @@ export type OrgIdentity = {
 export async function knownUsername(value: string): Promise<string | undefined> {
   if (!value) return undefined;
   try {
+    const { StateAggregator } = await core();
     const state = await StateAggregator.getInstance();
     const username = state.aliases.resolveUsername(value);
     // read() loads the auth file (without decrypting); exists() only knows files read before.
@@ -35,6 +39,7 @@ export async function knownUsername(value: string): Promise<string | undefined> 
 export async function identifyOrg(name: string): Promise<{ identity: OrgIdentity; authInfo: AuthInfo }> {
   const username = await knownUsername(name);
   if (!username) throw messages.createError('error.UnknownOrg', [name], [name, name, name], ExitCode.BadInput);
+  const { AuthInfo } = await core();
   let authInfo: AuthInfo;
   try {
     authInfo = await AuthInfo.create({ username });
@@ -55,6 +60,7 @@ export async function identifyOrg(name: string): Promise<{ identity: OrgIdentity
 
 /** A connection pinned to the API version (never a guessed one). Makes no request by itself. */
 export async function connect(authInfo: AuthInfo, apiVersion: string): Promise<Connection> {
+  const { Connection } = await core();
   const connection = await Connection.create({ authInfo, connectionOptions: { version: apiVersion } });
   connection.setApiVersion(apiVersion);
   return connection;

@@ -1,4 +1,4 @@
-import { Messages } from '@salesforce/core';
+import { Messages } from '@salesforce/core/messages';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 

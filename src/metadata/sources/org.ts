@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SfError } from '@salesforce/core';
+import { SfError } from '@salesforce/core/sfError';
 import { ExitCode } from '../../exit-codes.js';
 import { forceIgnoreFilter } from '../forceignore.js';
 import { cacheKey, DEFAULT_CACHE_TTL_MINUTES, hashBytes, readCache, writeCache, type CacheRequest } from '../org/cache.js';

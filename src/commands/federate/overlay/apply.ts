@@ -1,6 +1,6 @@
 // First: Node's compile cache for the modules loaded after it (src/compile-cache.ts).
 import '../../../compile-cache.js';
-import { Messages } from '@salesforce/core';
+import { Messages } from '@salesforce/core/messages';
 import { Flags, SfCommand } from '@salesforce/sf-plugins-core';
 import { runOverlayApply, type OverlayApplyResult } from '../../../overlay/run.js';
 import { progressReporter } from '../../../report/progress.js';
