@@ -20,6 +20,9 @@ export type ProjectFile = {
 /** sfdx-project.json keys SDR reads to build its registry: they change how files are classified. */
 export const REGISTRY_SETTINGS = ['registryCustomizations', 'registryPresets', 'sourceBehaviorOptions'] as const;
 
+/** The REGISTRY_SETTINGS a project sets, parsed. */
+export type RegistrySettings = Partial<Record<(typeof REGISTRY_SETTINGS)[number], unknown>>;
+
 type RawProject = {
   packageDirectories?: Array<{ path?: string }>;
   sourceApiVersion?: string;
@@ -48,6 +51,22 @@ export function parseProjectJson(text: string, dir: string, label: string): Proj
   const registrySettings: Record<string, string> = {};
   for (const key of REGISTRY_SETTINGS) if (raw[key] !== undefined) registrySettings[key] = JSON.stringify(raw[key], sortedKeys);
   return { dir, packageDirs, sourceApiVersion: raw.sourceApiVersion, sfdcLoginUrl: raw.sfdcLoginUrl, registrySettings };
+}
+
+/**
+ * The REGISTRY_SETTINGS of the project at or above `start`, as SDR finds them: none when there is no project, or when
+ * its sfdx-project.json does not parse (SDR then reads with its own registry; the commands that need the project
+ * report the file).
+ */
+export function projectRegistrySettings(start: string): RegistrySettings {
+  const dir = findProjectDir(start);
+  if (!dir) return {};
+  try {
+    const raw = JSON.parse(readFileSync(join(dir, 'sfdx-project.json'), 'utf8')) as RawProject;
+    return Object.fromEntries(REGISTRY_SETTINGS.filter((key) => raw[key] !== undefined).map((key) => [key, raw[key]]));
+  } catch {
+    return {};
+  }
 }
 
 /** The nearest folder at or above `start` that holds sfdx-project.json. */

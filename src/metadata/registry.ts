@@ -1,24 +1,22 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { MetadataRegistry } from '@salesforce/source-deploy-retrieve';
+import { REGISTRY_SETTINGS, projectRegistrySettings, type RegistrySettings } from './project.js';
+import { effectiveRegistry } from './registry-variants.js';
 import { RegistryAccess } from './sdr.js';
 
-const byProject = new Map<string, RegistryAccess>();
+const bySettings = new Map<string, RegistryAccess>();
 
 /**
  * One RegistryAccess per project, so that sfdx-project.json's `registryCustomizations` and `registryPresets`
- * (decomposed permission sets, labels…) apply everywhere the project is read.
+ * (decomposed permission sets, labels…) apply everywhere the project is read. As SDR does, the project is the one at
+ * or above `projectDir` (by default the current folder); without one, SDR's own registry.
  */
 export function registryFor(projectDir?: string): RegistryAccess {
-  const key = projectDir ?? '';
-  let registry = byProject.get(key);
-  if (!registry) {
-    registry = new RegistryAccess(undefined, projectDir);
-    byProject.set(key, registry);
-  }
-  return registry;
+  const start = resolve(projectDir ?? process.cwd());
+  return registryOf(projectRegistrySettings(start), start, () => new RegistryAccess(undefined, start));
 }
 
 let metadataApiRegistry: RegistryAccess | undefined;
@@ -42,29 +40,34 @@ export function metadataApiRegistryAccess(): RegistryAccess {
   return metadataApiRegistry;
 }
 
-const bySettings = new Map<string, RegistryAccess>();
-
 /**
  * The registry a project with these settings (REGISTRY_SETTINGS, each as its JSON text) has, for a project that is not
- * on disk: a git ref's sfdx-project.json read with no project around. SDR builds a registry only from a project
- * folder, so the settings are written into a temporary one for as long as it takes, then removed.
+ * on disk: a git ref's sfdx-project.json read with no project around.
  */
 export function registryForSettings(settings: Readonly<Record<string, string>>): RegistryAccess {
-  const keys = Object.keys(settings).sort();
-  if (!keys.length) return registryFor();
-  const key = keys.map((name) => `${name}=${settings[name]}`).join('\n');
+  const parsed = Object.fromEntries(Object.entries(settings).map(([name, text]) => [name, JSON.parse(text) as unknown]));
+  return registryOf(parsed, 'sfdx-project.json', () => registryFromTemporaryProject(parsed));
+}
+
+/** The registry of these settings, one per distinct settings; `bySdr` when SDR's variant modules moved (slower). */
+function registryOf(settings: RegistrySettings, where: string, bySdr: () => RegistryAccess): RegistryAccess {
+  const key = JSON.stringify(REGISTRY_SETTINGS.map((name) => settings[name] ?? null));
   let registry = bySettings.get(key);
   if (!registry) {
-    const dir = mkdtempSync(join(tmpdir(), 'sf-federate-registry-'));
-    try {
-      const project: Record<string, unknown> = { packageDirectories: [{ path: '.', default: true }] };
-      for (const name of keys) project[name] = JSON.parse(settings[name]) as unknown;
-      writeFileSync(join(dir, 'sfdx-project.json'), JSON.stringify(project));
-      registry = new RegistryAccess(undefined, dir);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const data = effectiveRegistry(settings, where);
+    registry = data ? new RegistryAccess(data) : bySdr();
     bySettings.set(key, registry);
   }
   return registry;
+}
+
+/** SDR builds a registry only from a project folder: the settings are written into a temporary one while it does. */
+function registryFromTemporaryProject(settings: RegistrySettings): RegistryAccess {
+  const dir = mkdtempSync(join(tmpdir(), 'sf-federate-registry-'));
+  try {
+    writeFileSync(join(dir, 'sfdx-project.json'), JSON.stringify({ packageDirectories: [{ path: '.', default: true }], ...settings }));
+    return new RegistryAccess(undefined, dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -12,14 +12,14 @@ function runFresh(lines: string[]): Record<string, unknown> {
 const LOADED = [
   "import { createRequire } from 'node:module';",
   'const require = createRequire(import.meta.url);',
-  "const loaded = (name) => Object.keys(require.cache).includes(require.resolve(name));",
+  'const loaded = (name) => Object.keys(require.cache).includes(require.resolve(name));',
 ];
 
 describe("@salesforce/core's index kept out of a git delta (core-facade.ts)", () => {
   const temp = new TempDirs();
   after(() => temp.removeAll());
 
-  it('reads, compares and writes a delta between two refs without loading it, nor jsforce', () => {
+  it('reads, compares and writes a delta between two refs without loading it, nor jsforce, nor SfProject', () => {
     const repo = new TestRepo();
     temp.keep(repo.dir);
     const project = { packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0', sourceBehaviorOptions: ['decomposePermissionSetBeta2'] };
@@ -36,9 +36,10 @@ describe("@salesforce/core's index kept out of a git delta (core-facade.ts)", ()
       "const [a, b] = await readSourcePair({ kind: 'git', value: 'HEAD~1', guessed: false }, { kind: 'git', value: 'HEAD', guessed: false }, { apiVersion: '62.0', projectDir: repo });",
       `const { changeset } = await compareAndWrite(a, b, { registry, apiVersion: '62.0', outputDir: ${JSON.stringify(out)}, copySources: true });`,
       "const jsforce = Object.keys(require.cache).some((path) => path.includes('jsforce'));",
-      "console.log(JSON.stringify({ changes: changeset.changes.map((c) => c.key), index: loaded('@salesforce/core'), jsforce, preset: registry.getTypeByName('PermissionSet').strategies?.adapter ?? null }));",
+      "console.log(JSON.stringify({ changes: changeset.changes.map((c) => c.key), index: loaded('@salesforce/core'), sfProject: loaded('@salesforce/core/project'), jsforce, preset: registry.getTypeByName('PermissionSet').strategies?.adapter ?? null }));",
     ]);
-    expect(result).to.deep.equal({ changes: ['ApexClass:A'], index: false, jsforce: false, preset: 'decomposed' });
+    // The project's registry (its preset) read without SfProject either: registry-variants.ts.
+    expect(result).to.deep.equal({ changes: ['ApexClass:A'], index: false, sfProject: false, jsforce: false, preset: 'decomposed' });
   });
 
   it('gives SDR the very classes the index exports, and the real index to whoever asks after', () => {
@@ -46,7 +47,7 @@ describe("@salesforce/core's index kept out of a git delta (core-facade.ts)", ()
       ...LOADED,
       "const { whileLoadingSdr } = await import('./src/metadata/core-facade.ts');",
       "const seen = whileLoadingSdr(() => require('@salesforce/core'));",
-      "const light = { Messages: seen.Messages, Lifecycle: seen.Lifecycle, SfError: seen.SfError, Logger: seen.Logger };",
+      'const light = { Messages: seen.Messages, Lifecycle: seen.Lifecycle, SfError: seen.SfError, Logger: seen.Logger };',
       "const indexBefore = loaded('@salesforce/core');",
       "const real = require('@salesforce/core');",
       'console.log(JSON.stringify({',
