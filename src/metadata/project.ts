@@ -1,5 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { metadataMessages as messages } from './messages.js';
 
@@ -46,7 +46,9 @@ export function parseProjectJson(text: string, dir: string, label: string): Proj
   const packageDirs = (raw.packageDirectories ?? [])
     .map((entry) => entry.path)
     .filter((path): path is string => typeof path === 'string' && path.length > 0)
-    .map((path) => path.replace(/\\/g, '/').replace(/\/+$/, ''));
+    // As sf reads them: `./force-app/` is force-app (project templates write `./`), and every comparison of paths
+    // with package directories (scope, merged files' order) needs the one spelling.
+    .map((path) => posix.normalize(path.replace(/\\/g, '/')).replace(/(.)\/+$/, '$1'));
   if (packageDirs.length === 0) throw messages.createError('error.ProjectNoPackageDirs', [label], [], ExitCode.BadInput);
   const registrySettings: Record<string, string> = {};
   for (const key of REGISTRY_SETTINGS) if (raw[key] !== undefined) registrySettings[key] = JSON.stringify(raw[key], sortedKeys);

@@ -635,3 +635,28 @@ describe('git sources: a metadata-format folder of a ref (git:REF:PATH with a pa
     }
   });
 });
+
+describe('git sources: package directories written `./force-app` (as project templates write them)', function () {
+  this.timeout(60_000);
+  const project = (...dirs: string[]): string => JSON.stringify({ packageDirectories: dirs.map((path, index) => ({ path, ...(index ? {} : { default: true }) })), sourceApiVersion: '62.0' });
+
+  const inOther = (files: Record<string, string>): Record<string, string> => Object.fromEntries(Object.entries(files).map(([path, text]) => [path.replace('force-app/', 'other/'), text]));
+
+  it('deletes what was removed when the range also changes the package directories', async () => {
+    const repo = new TestRepo();
+    try {
+      repo.commit({ 'sfdx-project.json': project('./force-app'), ...apexClass('Keep'), ...apexClass('Gone') });
+      // Gone removed, and a second package directory added: the `./force-app` entry itself does not change.
+      repo.commit({ 'sfdx-project.json': project('./force-app', 'other/'), [`${D}/classes/Gone.cls`]: null, [`${D}/classes/Gone.cls-meta.xml`]: null, ...inOther(apexClass('Other')) });
+      const warnings: string[] = [];
+      const options = { apiVersion: '62.0', projectDir: repo.dir, onProgress: (event: { kind: string; message?: string }): void => void (event.kind === 'warning' && warnings.push(event.message!)) };
+      const [a, b] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), options);
+      expect(b.packageDirs).to.deep.equal(['force-app', 'other']);
+      const { changes } = await compareSnapshots(a, b, { registry: registryFor(repo.dir) });
+      expect(changes.filter((change) => change.kind === 'removed').map((change) => change.key)).to.deep.equal(['ApexClass:Gone']);
+      expect(warnings.join('\n')).to.not.include('Gone');
+    } finally {
+      repo.remove();
+    }
+  });
+});
