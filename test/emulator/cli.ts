@@ -1,12 +1,13 @@
 /*
  * npm run emulator -- <folder> [--alias NAME] [--china] [--org-id 00D…] [--api-version 62.0]
- * Starts an org emulator on a folder (source format, a project, or Metadata API format with a package.xml) and
- * prints its instance URL, access token and the sf login line. Ctrl-C stops it.
+ * Starts an org emulator on a folder (source format, a project — its package directories only —, or Metadata API
+ * format with a package.xml) and prints its instance URL, access token and the sf login line. Ctrl-C stops it.
  */
 import { existsSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loginCommandLine } from './login.js';
+import { sourcePathsOf } from './project-paths.js';
 import { startEmulator } from './server.js';
 
 const { values, positionals } = parseArgs({
@@ -31,6 +32,19 @@ if (!existsSync(folder) || !statSync(folder).isDirectory()) {
   process.exit(2);
 }
 const metadataFormat = existsSync(join(folder, 'package.xml'));
+// What the org holds, said up front: a project gives its package directories only, not every file below it.
+const { fsPaths, projectDir } = metadataFormat
+  ? { fsPaths: [folder], projectDir: undefined }
+  : await sourcePathsOf(folder).catch((error: Error) => {
+      // e.g. a package directory sfdx-project.json lists but the folder lacks: the message says which.
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    });
+const format = metadataFormat
+  ? 'Metadata API format'
+  : projectDir
+    ? `SFDX project: package directories ${fsPaths.map((path) => relative(folder, path) || '.').join(', ')}`
+    : 'source format';
 const emulator = await startEmulator({
   ...(metadataFormat ? { metadataDir: folder } : { sourceDir: folder }),
   orgId: values['org-id'],
@@ -40,7 +54,7 @@ const emulator = await startEmulator({
 
 process.stdout.write(
   [
-    `Org emulator for ${folder} (${metadataFormat ? 'Metadata API' : 'source'} format)`,
+    `Org emulator for ${folder} (${format})`,
     `instance URL: ${emulator.instanceUrl}`,
     `access token: ${emulator.accessToken}`,
     `org id:       ${emulator.orgId}`,

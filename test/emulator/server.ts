@@ -35,7 +35,10 @@ export type Fault =
 export type EmulatorOptions = {
   /** A folder in Metadata API format (package.xml at its root); copied, never changed. */
   readonly metadataDir?: string;
-  /** A folder in source format; converted to Metadata API format with SDR. */
+  /**
+   * A folder in source format, converted to Metadata API format with SDR: a project (sfdx-project.json in the folder)
+   * contributes its package directories only, minus what its .forceignore ignores; any other folder all of it.
+   */
   readonly sourceDir?: string;
   /** 18 characters starting with 00D; random when omitted. */
   readonly orgId?: string;

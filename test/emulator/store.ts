@@ -8,6 +8,7 @@ import { dirname, join, posix, relative, sep } from 'node:path';
 import { ComponentSet, MetadataConverter, RegistryAccess, type MetadataType, type SourceComponent } from '@salesforce/source-deploy-retrieve';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import JSZip from 'jszip';
+import { sourcePathsOf } from './project-paths.js';
 
 export type StoredComponent = {
   readonly type: string;
@@ -71,11 +72,16 @@ export class MetadataStore {
     return new MetadataStore(root);
   }
 
-  /** A store built by converting a source-format folder with SDR's MetadataConverter. */
+  /**
+   * A store built by converting a source-format folder with SDR's MetadataConverter: a project's package directories
+   * (read with its registry settings and .forceignore, as sf deploys them), or a bare folder as a whole.
+   */
   public static async fromSourceDir(dir: string): Promise<MetadataStore> {
+    const { fsPaths, projectDir } = await sourcePathsOf(dir);
+    const sourceRegistry = projectDir ? new RegistryAccess(undefined, projectDir) : registry;
     const root = mkdtempSync(join(tmpdir(), 'sf-federate-emulator-'));
-    const set = ComponentSet.fromSource({ fsPaths: [dir], registry });
-    await new MetadataConverter(registry).convert(set, 'metadata', { type: 'directory', outputDirectory: root, genUniqueDir: false });
+    const set = ComponentSet.fromSource({ fsPaths: [...fsPaths], registry: sourceRegistry });
+    await new MetadataConverter(sourceRegistry).convert(set, 'metadata', { type: 'directory', outputDirectory: root, genUniqueDir: false });
     return new MetadataStore(root);
   }
 
