@@ -44,6 +44,11 @@ export type ApplyOptions = {
   readonly onProgress?: ProgressListener;
   /** Unset environment values skip the rules that use them instead of failing (diff and capture, never deploys); a name not defined under `values:` still fails. */
   readonly lenientEnv?: boolean;
+  /**
+   * The base is this folder of the project only (`--source dir:pkg2`, project-relative): files/ outside it belong to
+   * the rest of the project and are skipped, not added.
+   */
+  readonly within?: string;
 };
 
 /** A patch skipped because a value it needs comes from an unset environment variable: where it sets, and its text as written. */
@@ -382,6 +387,11 @@ class Work {
       // files/force-app-cn/…): refused, like a file that is not metadata.
       if (projectDirs.length && !projectDirs.some((dir) => dir === '.' || file.path.startsWith(`${dir}/`))) {
         this.problems.push({ rule: file, message: `files/${file.path} is not inside a package directory of the project (${projectDirs.join(', ')}): nothing would deploy it` });
+        continue;
+      }
+      const { within } = this.options;
+      if (within !== undefined && !file.path.startsWith(`${within}/`)) {
+        this.report(file, `file ${file.path}`, 'skipped', [], messages.getMessage('report.OutsideSourceFolder', [within]));
         continue;
       }
       const path = this.toSnapshotPath(file.path);

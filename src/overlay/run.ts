@@ -63,10 +63,10 @@ export async function runOverlayApply(request: OverlayApplyRequest): Promise<Ove
   const outputDir = resolve(request.cwd, request.outputDir);
   guardOutput(outputDir, read);
   assertOutputUsable(outputDir);
-  // A folder of the project (dir:force-app) is built at its place in the project.
-  const { snapshot: base } = atProjectPaths(read, project.dir, project.project?.packageDirs ?? []);
+  // A folder of the project (dir:force-app) is built at its place in the project, with only its part of files/.
+  const { snapshot: base, folder } = atProjectPaths(read, project.dir, project.project?.packageDirs ?? []);
   // A region based on another gets that region's overlay first (federate.yml base:), as check and diff --region do.
-  const applyOptions = { stage: request.stage, env: request.env, strict: request.strict, registry, onProgress: request.onProgress };
+  const applyOptions = { stage: request.stage, env: request.env, strict: request.strict, registry, onProgress: request.onProgress, within: folder };
   const ancestors = await ancestorOverlays(project.dir, config, region.name);
   for (const ancestor of ancestors) checkOverlayStages(config, ancestor);
   const underneath = await applyInTurn(base, ancestors, applyOptions);

@@ -64,4 +64,27 @@ describe('overlay apply on a folder of the project (--source dir:force-app)', fu
     const written = JSON.parse(readFileSync(join(built, 'sfdx-project.json'), 'utf8')) as { packageDirectories: unknown[] };
     expect(written.packageDirectories).to.deep.equal([{ path: 'pkg2', package: 'Two', default: true }]);
   });
+
+  it('adds only the files/ inside the folder: those of other package directories are skipped, with no warning', async () => {
+    project('exclude: []\n', {
+      ...apexClass('overlays/china/files/force-app/main/default/classes', 'CnA'),
+      ...apexClass('overlays/china/files/pkg2/main/default/classes', 'CnB'),
+    });
+    const built = join(work, 'built');
+    const result = await runOverlayApply({ cwd: global, region: 'china', source: 'dir:pkg2', outputDir: built, strict: true });
+    expect(result.report.rules.map((rule) => [rule.rule, rule.status])).to.deep.equal([
+      ['files/force-app/main/default/classes/CnA.cls', 'skipped'],
+      ['files/force-app/main/default/classes/CnA.cls-meta.xml', 'skipped'],
+      ['files/pkg2/main/default/classes/CnB.cls', 'applied'],
+      ['files/pkg2/main/default/classes/CnB.cls-meta.xml', 'applied'],
+    ]);
+    expect(result.report.rules[0].message).to.contain('outside the source folder pkg2');
+    expect(result.warnings).to.deep.equal([]);
+    expect(result.components).to.equal(2);
+    expect(existsSync(join(built, 'pkg2/main/default/classes/CnB.cls'))).to.equal(true);
+    expect(existsSync(join(built, 'force-app'))).to.equal(false);
+    expect(existsSync(join(built, 'main'))).to.equal(false);
+    const written = JSON.parse(readFileSync(join(built, 'sfdx-project.json'), 'utf8')) as { packageDirectories: Array<{ path: string }> };
+    expect(written.packageDirectories.map((entry) => entry.path)).to.deep.equal(['pkg2']);
+  });
 });
