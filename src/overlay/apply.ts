@@ -6,6 +6,7 @@ import { ExitCode } from '../exit-codes.js';
 import { formatSegment, parseAddress, selectElements, type AddressSegment, type ElementMatch } from '../metadata/address.js';
 import { elementKeysFor } from '../metadata/elements.js';
 import { combineHashes, gitBlobId } from '../metadata/hash.js';
+import { mergedFile } from '../metadata/merged-file.js';
 import { buildSnapshot, componentKey } from '../metadata/snapshot.js';
 import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile } from '../metadata/types.js';
 import {
@@ -26,7 +27,8 @@ import {
 } from '../metadata/xml.js';
 import { overlayMessages as messages } from './messages.js';
 import { memoryFile, memoryStore } from './memory.js';
-import { childTypesOf, parentTypeOf } from './registry-children.js';
+import { joinDocuments, type MergedDocument } from './merged-document.js';
+import { childTypesOf, mergedOnDeploy, parentTypeOf } from './registry-children.js';
 import type { ExcludeRule, Overlay, OverlayFile, OverlayReport, PatchRule, ReplaceRule, RuleBase, RuleKind, RuleReport, RuleStatus } from './types.js';
 import { referencedValues, substitute, ValueResolver } from './values.js';
 
@@ -42,6 +44,11 @@ export type ApplyOptions = {
   readonly onProgress?: ProgressListener;
   /** Unset environment values skip the rules that use them instead of failing (diff and capture, never deploys); a name not defined under `values:` still fails. */
   readonly lenientEnv?: boolean;
+  /**
+   * The base is this folder of the project only (`--source dir:pkg2`, project-relative): files/ outside it belong to
+   * the rest of the project and are skipped, not added.
+   */
+  readonly within?: string;
 };
 
 /** A patch skipped because a value it needs comes from an unset environment variable: where it sets, and its text as written. */
@@ -54,6 +61,12 @@ type Problem = { readonly rule: RuleBase; readonly message: string };
 
 /** Raised inside a rule; collected with the rule's id and line. */
 class RuleError extends Error {}
+
+/**
+ * A document being edited, with whether it changed. A component kept in several files (merged-file.ts) is edited as
+ * one document and written back file by file: `merged` knows which file each entry came from.
+ */
+type DocEntry = { doc: XmlDocument; changed: boolean; merged?: { document: MergedDocument; parts: readonly SnapshotFile[] } };
 
 /**
  * Applies a region's overlay to a snapshot: a pure Snapshot → Snapshot (changed files get in-memory bytes and new
@@ -86,7 +99,7 @@ class Work {
   /** New bytes of files, by snapshot path. */
   private readonly bytes = new Map<string, Buffer>();
   /** Parsed XML being edited, by snapshot path, with whether it changed. */
-  private readonly docs = new Map<string, { doc: XmlDocument; changed: boolean }>();
+  private readonly docs = new Map<string, DocEntry>();
   private readonly dirty = new Set<ComponentKey>();
   private readonly removed = new Set<ComponentKey>();
   private readonly added = new Set<ComponentKey>();
@@ -152,7 +165,13 @@ class Work {
         const bytes = this.bytes.get(file.path);
         return bytes ? memoryFile(file.path, bytes) : file;
       };
-      const xml = component.xml ? swap(component.xml) : undefined;
+      // A merged file is made again from its files, any of which a rule may have changed.
+      const swapXml = (file: SnapshotFile): SnapshotFile => {
+        if (!file.parts) return swap(file);
+        const parts = file.parts.map(swap);
+        return parts.every((part, index) => part === file.parts![index]) ? file : mergedFile(parts[0], parts.slice(1));
+      };
+      const xml = component.xml ? swapXml(component.xml) : undefined;
       const content = component.content.map(swap);
       components.set(key, { ...component, xml, content, hash: hashComponentFiles(xml, content) });
     }
@@ -299,15 +318,32 @@ class Work {
   private excludeComponents(rule: ExcludeRule): void {
     const filter = this.excludeFilter(rule);
     const touched: string[] = [];
+    const inPath = (file: SnapshotFile): boolean => this.aliases(file.path).some((alias) => filter.path!(alias));
     for (const component of [...this.components.values()]) {
       if (!this.components.has(component.key)) continue;
       if (filter.type !== undefined && component.type !== filter.type) continue;
       if (filter.name && !filter.name(component.fullName)) continue;
-      if (filter.path && !filesOf(component).some((file) => this.aliases(file.path).some((alias) => filter.path!(alias)))) continue;
+      if (filter.path && !filesOf(component).some(inPath)) continue;
+      const parts = component.xml?.parts;
+      if (filter.path && parts && !parts.every(inPath)) {
+        // Some files of a merged component (the CustomLabels file of one package directory): only those go.
+        this.dropParts(component, parts.filter(inPath));
+        touched.push(component.key, ...parts.filter(inPath).map((part) => part.path));
+        continue;
+      }
       touched.push(component.key);
       this.removeComponent(component.key);
     }
     this.report(rule, describeExclude(rule), touched.length ? 'applied' : 'stale', touched, touched.length ? undefined : 'excludes nothing: no component matches');
+  }
+
+  /** A merged component without some of its files; the others keep their entries. */
+  private dropParts(component: Component, dropped: readonly SnapshotFile[]): void {
+    const kept = component.xml!.parts!.filter((part) => !dropped.includes(part));
+    const xml = kept.length === 1 ? kept[0] : mergedFile(kept[0], kept.slice(1));
+    this.components.set(component.key, { ...component, xml, hash: hashComponentFiles(xml, component.content) });
+    if (this.ownerIndex) for (const part of dropped) this.ownerIndex.delete(part.path);
+    this.dirty.add(component.key);
   }
 
   /** Children that live inside their parent's file (CustomLabel, WorkflowAlert): their elements are removed. */
@@ -317,14 +353,18 @@ class Work {
     const type = filter.type!;
     const { parent, child } = parentTypeOf(this.registry, type)!;
     const touched: string[] = [];
+    const inPath = (file: SnapshotFile): boolean => !filter.path || this.aliases(file.path).some((alias) => filter.path!(alias));
     for (const component of [...this.components.values()]) {
       if (component.type !== parent || !component.xml) continue;
-      if (filter.path && !this.aliases(component.xml.path).some((alias) => filter.path!(alias))) continue;
+      if (!(component.xml.parts ?? [component.xml]).some(inPath)) continue;
       // eslint-disable-next-line no-await-in-loop
       const entry = await this.doc(component);
       const root = rootElement(entry.doc);
       const nodes = childNodes(root);
+      // In a merged component, `path` picks the entries of the files it matches.
+      const fileOf = (node: XmlNode): SnapshotFile => (entry.merged ? entry.merged.parts[entry.merged.document.partOf(node) ?? 0] : component.xml!);
       for (const node of childElements(root, child.tag)) {
+        if (!inPath(fileOf(node))) continue;
         const id = textOf(childElements(node, child.idElement)[0] ?? makeElement(child.idElement)) ?? '';
         const fullName = child.ignoreParentName ? id : `${component.fullName}.${id}`;
         if (filter.name && !filter.name(fullName)) continue;
@@ -347,6 +387,11 @@ class Work {
       // files/force-app-cn/…): refused, like a file that is not metadata.
       if (projectDirs.length && !projectDirs.some((dir) => dir === '.' || file.path.startsWith(`${dir}/`))) {
         this.problems.push({ rule: file, message: `files/${file.path} is not inside a package directory of the project (${projectDirs.join(', ')}): nothing would deploy it` });
+        continue;
+      }
+      const { within } = this.options;
+      if (within !== undefined && !file.path.startsWith(`${within}/`)) {
+        this.report(file, `file ${file.path}`, 'skipped', [], messages.getMessage('report.OutsideSourceFolder', [within]));
         continue;
       }
       const path = this.toSnapshotPath(file.path);
@@ -389,7 +434,7 @@ class Work {
     for (const component of snapshot.components.values()) {
       if (!filesOf(component).some((file) => overlayPaths.has(file.path))) continue;
       const known = this.components.get(component.key);
-      const merged = mergeComponent(known, component);
+      const merged = this.withFiles(known, component);
       this.components.set(component.key, merged);
       this.dirty.add(component.key);
       if (!known) this.added.add(component.key);
@@ -411,14 +456,33 @@ class Work {
     for (const dir of topDirs) if (!this.bareFolder && !this.packageDirs.includes(dir) && !this.packageDirs.some((known) => dir.startsWith(`${known}/`))) this.packageDirs.push(dir);
   }
 
+  /** A base component (if any) with files/ resolved to it. */
+  private withFiles(known: Component | undefined, resolved: Component): Component {
+    if (!known || !mergedOnDeploy(this.registry, known.type)) return mergeComponent(known, resolved);
+    // A merged file's files in package directory order (the base's, then the project's), as the snapshot builder has them.
+    const dirs = [...this.packageDirs, ...this.overlay.packageDirs];
+    const rank = (path: string): number => {
+      const at = dirs.findIndex((dir) => dir === '.' || path.startsWith(`${dir}/`));
+      return at < 0 ? dirs.length : at;
+    };
+    return mergeFiles(known, resolved, rank);
+  }
+
   // ---- patches ----------------------------------------------------------------------------------------------
 
-  private async doc(component: Component): Promise<{ doc: XmlDocument; changed: boolean }> {
-    const path = component.xml!.path;
-    let entry = this.docs.get(path);
+  private async doc(component: Component): Promise<DocEntry> {
+    const xml = component.xml!;
+    let entry = this.docs.get(xml.path);
     if (!entry) {
-      entry = { doc: dropFormatting(parseXmlDocument(await this.readBytes(component.xml!), path)), changed: false };
-      this.docs.set(path, entry);
+      const parse = async (file: SnapshotFile): Promise<XmlDocument> => dropFormatting(parseXmlDocument(await this.readBytes(file), file.path));
+      if (xml.parts) {
+        const parts = xml.parts;
+        const document = joinDocuments(await Promise.all(parts.map(parse)));
+        entry = { doc: document.doc, changed: false, merged: { document, parts } };
+      } else {
+        entry = { doc: await parse(xml), changed: false };
+      }
+      this.docs.set(xml.path, entry);
     }
     return entry;
   }
@@ -426,7 +490,12 @@ class Work {
   private flushDocs(): void {
     for (const [path, entry] of this.docs) {
       if (!entry.changed) continue;
-      this.bytes.set(path, Buffer.from(buildXmlDocument(entry.doc), 'utf8'));
+      if (entry.merged) {
+        const { document, parts } = entry.merged;
+        document.split().forEach((text, index) => text !== undefined && this.bytes.set(parts[index].path, Buffer.from(text, 'utf8')));
+      } else {
+        this.bytes.set(path, Buffer.from(buildXmlDocument(entry.doc), 'utf8'));
+      }
     }
     this.docs.clear();
   }
@@ -757,8 +826,10 @@ function dropFormatting(nodes: XmlNode[]): XmlNode[] {
   return nodes;
 }
 
+/** A component's files as they are on disk: each file of a merged one (merged-file.ts), so path rules reach each. */
 function filesOf(component: Component): SnapshotFile[] {
-  return component.xml ? [component.xml, ...component.content] : [...component.content];
+  const xml = component.xml ? component.xml.parts ?? [component.xml] : [];
+  return [...xml, ...component.content];
 }
 
 function mergeComponent(known: Component | undefined, resolved: Component): Component {
@@ -769,6 +840,20 @@ function mergeComponent(known: Component | undefined, resolved: Component): Comp
   const xml = resolved.xml ?? known.xml;
   const content = [...paths.values()].filter((file) => file.path !== xml?.path).sort((a, b) => (a.path < b.path ? -1 : 1));
   return { ...known, xml: xml ? paths.get(xml.path) : undefined, content, hash: known.hash };
+}
+
+/**
+ * A component SDR merges on deploy (CustomLabels) with the files/ an overlay gives it: a file at a path the component
+ * has replaces that file; one at another path (a package directory that had none) is one more file of the merged one.
+ */
+function mergeFiles(known: Component, resolved: Component, rank: (path: string) => number): Component {
+  const xml = new Map<string, SnapshotFile>();
+  for (const file of [known, resolved].flatMap((component) => (component.xml ? component.xml.parts ?? [component.xml] : []))) xml.set(file.path, file);
+  if (xml.size < 2) return mergeComponent(known, resolved);
+  const parts = [...xml.values()].sort((a, b) => rank(a.path) - rank(b.path) || (a.path < b.path ? -1 : 1));
+  const content = new Map<string, SnapshotFile>();
+  for (const file of [...known.content, ...resolved.content]) content.set(file.path, file);
+  return { ...known, xml: mergedFile(parts[0], parts.slice(1)), content: [...content.values()].sort((a, b) => (a.path < b.path ? -1 : 1)), hash: known.hash };
 }
 
 /** Replaces every occurrence, except where the replacement already stands (so applying twice changes nothing). */

@@ -56,3 +56,11 @@ export function parentTypeOf(registry: RegistryAccess, childTypeName: string): {
   const info = childTypesOf(registry, parent.name).find((entry) => entry.name === child.name);
   return info ? { parent: parent.name, child: info } : undefined;
 }
+
+/**
+ * Whether SDR merges the files of one component of this type found in several package directories when it deploys
+ * them (CustomLabels: its registry entry recomposes `startEmpty`), as the snapshot builder merges them.
+ */
+export function mergedOnDeploy(registry: RegistryAccess, typeName: string): boolean {
+  return typeByName(registry, typeName)?.strategies?.recomposition === 'startEmpty';
+}

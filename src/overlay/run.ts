@@ -9,6 +9,7 @@ import { requireFederateConfig, requireRegion, type FederateConfig } from '../pi
 import { applyOverlay } from './apply.js';
 import { captureOverlay, type CapturedRule } from './capture.js';
 import { overlayMessages as messages } from './messages.js';
+import { atProjectPaths } from './project-folder.js';
 import { ancestorOverlays, applyInTurn, loadRegionOverlay } from './region-diff.js';
 import { checkOverlayStages } from './stages.js';
 import type { OverlayReport } from './types.js';
@@ -51,7 +52,7 @@ export async function runOverlayApply(request: OverlayApplyRequest): Promise<Ove
   checkOverlayStages(config, overlay);
   const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
   const warnings: string[] = [...project.warnings];
-  const base = await readSource(parseSourceSpec(request.source ?? 'dir:.'), {
+  const read = await readSource(parseSourceSpec(request.source ?? 'dir:.'), {
     apiVersion: project.apiVersion,
     projectDir: project.dir,
     onProgress: (event) => {
@@ -60,17 +61,19 @@ export async function runOverlayApply(request: OverlayApplyRequest): Promise<Ove
     },
   });
   const outputDir = resolve(request.cwd, request.outputDir);
-  guardOutput(outputDir, base);
+  guardOutput(outputDir, read);
   assertOutputUsable(outputDir);
+  // A folder of the project (dir:force-app) is built at its place in the project, with only its part of files/.
+  const { snapshot: base, folder } = atProjectPaths(read, project.dir, project.project?.packageDirs ?? []);
   // A region based on another gets that region's overlay first (federate.yml base:), as check and diff --region do.
-  const applyOptions = { stage: request.stage, env: request.env, strict: request.strict, registry, onProgress: request.onProgress };
+  const applyOptions = { stage: request.stage, env: request.env, strict: request.strict, registry, onProgress: request.onProgress, within: folder };
   const ancestors = await ancestorOverlays(project.dir, config, region.name);
   for (const ancestor of ancestors) checkOverlayStages(config, ancestor);
   const underneath = await applyInTurn(base, ancestors, applyOptions);
   const { snapshot, report: own } = await applyOverlay(underneath.snapshot, overlay, applyOptions);
   const report = { ...own, warnings: [...underneath.results.flatMap((result) => result.report.warnings), ...own.warnings] };
   request.onProgress?.({ kind: 'phase', message: `Writing ${outputDir}` });
-  const written = await writeSnapshot(snapshot, outputDir, { registry, projectJson: projectJsonOf(base, project.dir) });
+  const written = await writeSnapshot(snapshot, outputDir, { registry, projectJson: projectJsonOf(read, project.dir) });
   return {
     region: region.name,
     stage: request.stage,

@@ -32,22 +32,26 @@ export type WriteResult = { readonly outputDir: string; readonly format: 'source
  */
 type PackageDirectory = { path?: unknown; default?: unknown };
 
-/** The paths a snapshot's components are written at, relative to its root (a merged file at its first file's). */
-function writtenFiles(snapshot: Snapshot): string[] {
-  const paths: string[] = [];
+/**
+ * The files a snapshot's components are written as. A component merged from several files (a CustomLabels file in
+ * each of two package directories) is written as those files, each in its package directory, as in the source: SDR
+ * merges them again on deploy.
+ */
+function filesToWrite(snapshot: Snapshot): SnapshotFile[] {
+  const files: SnapshotFile[] = [];
   for (const component of snapshot.components.values()) {
-    if (component.xml) paths.push(component.xml.path);
-    for (const file of component.content) paths.push(file.path);
+    if (component.xml) files.push(...(component.xml.parts ?? [component.xml]));
+    files.push(...component.content);
   }
-  return paths;
+  return files;
 }
 
 /** The written tree's sfdx-project.json: the original one narrowed to the package directories written, or a new one. */
 function projectFor(snapshot: Snapshot, projectJson: string | undefined): Record<string, unknown> {
   // Only the package directories something is written into: one the overlay emptied (all its components excluded)
   // is not created, and SfProject refuses a project that names a missing one.
-  const files = writtenFiles(snapshot);
-  const holding = (dir: string): boolean => files.some((path) => path.startsWith(`${dir}/`));
+  const files = filesToWrite(snapshot);
+  const holding = (dir: string): boolean => files.some((file) => file.path.startsWith(`${dir}/`));
   const packageDirs = snapshot.packageDirs.filter((dir) => dir !== '.' && holding(dir));
   const normalized = (path: unknown): string => String(path).replace(/\\/g, '/').replace(/^\.\//, '').replace(/\/+$/, '');
   const original = projectJson ? (JSON.parse(projectJson) as Record<string, unknown>) : undefined;
@@ -124,11 +128,7 @@ export async function writeSnapshot(snapshot: Snapshot, outputDir: string, optio
 const writeFileFast = promisify(writeFileWithCallback);
 
 async function writeFiles(snapshot: Snapshot, root: string): Promise<number> {
-  const files: SnapshotFile[] = [];
-  for (const component of snapshot.components.values()) {
-    if (component.xml) files.push(component.xml);
-    files.push(...component.content);
-  }
+  const files = filesToWrite(snapshot);
   const dirs = new Set(files.map((file) => dirname(join(root, file.path))));
   for (const dir of dirs) await mkdir(dir, { recursive: true }); // eslint-disable-line no-await-in-loop
   await mapLimit(files, 64, async (file) => writeFileFast(join(root, file.path), await file.read()));

@@ -1,0 +1,51 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, join, relative } from 'node:path';
+import { mergedFile } from '../metadata/merged-file.js';
+import type { Component, ComponentKey, Snapshot, SnapshotFile } from '../metadata/types.js';
+
+/** A base read from a folder inside the project, with its paths made project-relative. */
+export type ProjectFolderBase = {
+  readonly snapshot: Snapshot;
+  /** The folder, project-relative (`pkg2`, `force-app/main/default/classes`); undefined when the base is not one. */
+  readonly folder?: string;
+};
+
+/**
+ * A bare source folder read as `dir:force-app` has paths relative to itself (`main/default/…`). Inside the project,
+ * it is a part of it: its paths get the folder's project-relative path back, so that the overlay's path rules and
+ * files/ meet it at the paths they are written with, and the build is laid out as the project is (`force-app/main/…`,
+ * what `sf project deploy start -d build/china/force-app` expects). Its package directory is the project's that holds
+ * the folder, else the folder itself. Any other base (a project, a metadata-format folder, a folder outside the
+ * project, a git ref, an org) is returned as it is.
+ */
+export function atProjectPaths(base: Snapshot, projectDir: string, projectPackageDirs: readonly string[]): ProjectFolderBase {
+  const { source } = base;
+  if (source.kind !== 'dir' || source.format !== 'source' || base.packageDirs.length !== 1 || base.packageDirs[0] !== '.') return { snapshot: base };
+  // A folder with an sfdx-project.json of its own is a project: its paths are already its own project's.
+  if (existsSync(join(source.label, 'sfdx-project.json'))) return { snapshot: base };
+  const folder = relative(projectDir, source.label).split('\\').join('/');
+  if (folder === '' || folder === '..' || folder.startsWith('../') || isAbsolute(folder)) return { snapshot: base };
+
+  const prefixed = (path: string): string => `${folder}/${path}`;
+  const file = (each: SnapshotFile): SnapshotFile => {
+    if (!each.parts) return { ...each, path: prefixed(each.path) };
+    const parts = each.parts.map(file);
+    return mergedFile(parts[0], parts.slice(1));
+  };
+  const components = new Map<ComponentKey, Component>();
+  for (const [key, component] of base.components) {
+    components.set(key, { ...component, xml: component.xml ? file(component.xml) : undefined, content: component.content.map(file) });
+  }
+  const packageDir = projectPackageDirs.find((dir) => folder === dir || folder.startsWith(`${dir}/`)) ?? folder;
+  const denies = base.forceIgnore?.denies;
+  const snapshot: Snapshot = {
+    ...base,
+    components,
+    unclassified: base.unclassified.map((entry) => ({ ...entry, path: prefixed(entry.path) })),
+    packageDirs: [packageDir],
+    ...(base.forceIgnore && denies
+      ? { forceIgnore: { text: base.forceIgnore.text, denies: (path: string): boolean => path.startsWith(`${folder}/`) && denies(path.slice(folder.length + 1)) } }
+      : {}),
+  };
+  return { snapshot, folder };
+}

@@ -1,0 +1,90 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect } from 'chai';
+import { runOverlayApply } from '../../src/overlay/run.js';
+import { writeFiles } from '../compare/support.js';
+
+/* `overlay apply --source dir:<a folder of the project>`: a package directory, or a folder inside one. */
+
+const CLASS_META = '<?xml version="1.0" encoding="UTF-8"?>\n<ApexClass xmlns="http://soap.sforce.com/2006/04/metadata">\n    <apiVersion>62.0</apiVersion>\n    <status>Active</status>\n</ApexClass>\n';
+
+function apexClass(path: string, name: string): Record<string, string> {
+  return { [`${path}/${name}.cls`]: `public class ${name} {}\n`, [`${path}/${name}.cls-meta.xml`]: CLASS_META };
+}
+
+describe('overlay apply on a folder of the project (--source dir:force-app)', function () {
+  this.timeout(60_000);
+  let work: string;
+  let global: string;
+  beforeEach(() => {
+    work = mkdtempSync(join(tmpdir(), 'sf-federate-source-folder-'));
+    global = join(work, 'global');
+  });
+  afterEach(() => rmSync(work, { recursive: true, force: true }));
+
+  /** force-app (default) holds A, pkg2 holds B; the China overlay is `overlay`, plus `more` files. */
+  function project(overlay: string, more: Record<string, string> = {}): void {
+    writeFiles(global, {
+      'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'pkg2', package: 'Two' }], sourceApiVersion: '62.0' }),
+      'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n',
+      'overlays/china/overlay.yml': overlay,
+      ...apexClass('force-app/main/default/classes', 'A'),
+      ...apexClass('pkg2/main/default/classes', 'B'),
+      ...more,
+    });
+  }
+
+  it('builds the folder at its project-relative path, so `sf project deploy start -d build/china/force-app` finds it', async () => {
+    project('replace:\n  - filename: force-app/main/default/classes/A.cls\n    stringToReplace: class A\n    replaceWith: class A /* cn */\n');
+    const built = join(work, 'built');
+    const result = await runOverlayApply({ cwd: global, region: 'china', source: 'dir:force-app', outputDir: built, strict: true });
+    expect(result.report.rules.map((rule) => rule.status)).to.deep.equal(['applied']);
+    expect(readFileSync(join(built, 'force-app/main/default/classes/A.cls'), 'utf8')).to.equal('public class A /* cn */ {}\n');
+    expect(existsSync(join(built, 'main'))).to.equal(false);
+    const written = JSON.parse(readFileSync(join(built, 'sfdx-project.json'), 'utf8')) as { packageDirectories: unknown[] };
+    expect(written.packageDirectories).to.deep.equal([{ path: 'force-app', default: true }]);
+
+    // A folder inside a package directory: built where it is, in that package directory.
+    const classes = join(work, 'classes');
+    await runOverlayApply({ cwd: global, region: 'china', source: 'dir:force-app/main/default/classes', outputDir: classes, strict: true });
+    expect(existsSync(join(classes, 'force-app/main/default/classes/A.cls'))).to.equal(true);
+    expect((JSON.parse(readFileSync(join(classes, 'sfdx-project.json'), 'utf8')) as { packageDirectories: unknown[] }).packageDirectories).to.deep.equal([
+      { path: 'force-app', default: true },
+    ]);
+  });
+
+  it("matches path rules against the folder's own project paths, not another package directory's", async () => {
+    // dir:pkg2 read alone has paths main/default/…: they must not pass for force-app/main/default/….
+    project('exclude:\n  - path: force-app/main/default/classes/**\n');
+    const built = join(work, 'built');
+    const result = await runOverlayApply({ cwd: global, region: 'china', source: 'dir:pkg2', outputDir: built });
+    expect(result.report.rules.map((rule) => rule.status)).to.deep.equal(['stale']);
+    expect(existsSync(join(built, 'pkg2/main/default/classes/B.cls'))).to.equal(true);
+    const written = JSON.parse(readFileSync(join(built, 'sfdx-project.json'), 'utf8')) as { packageDirectories: unknown[] };
+    expect(written.packageDirectories).to.deep.equal([{ path: 'pkg2', package: 'Two', default: true }]);
+  });
+
+  it('adds only the files/ inside the folder: those of other package directories are skipped, with no warning', async () => {
+    project('exclude: []\n', {
+      ...apexClass('overlays/china/files/force-app/main/default/classes', 'CnA'),
+      ...apexClass('overlays/china/files/pkg2/main/default/classes', 'CnB'),
+    });
+    const built = join(work, 'built');
+    const result = await runOverlayApply({ cwd: global, region: 'china', source: 'dir:pkg2', outputDir: built, strict: true });
+    expect(result.report.rules.map((rule) => [rule.rule, rule.status])).to.deep.equal([
+      ['files/force-app/main/default/classes/CnA.cls', 'skipped'],
+      ['files/force-app/main/default/classes/CnA.cls-meta.xml', 'skipped'],
+      ['files/pkg2/main/default/classes/CnB.cls', 'applied'],
+      ['files/pkg2/main/default/classes/CnB.cls-meta.xml', 'applied'],
+    ]);
+    expect(result.report.rules[0].message).to.contain('outside the source folder pkg2');
+    expect(result.warnings).to.deep.equal([]);
+    expect(result.components).to.equal(2);
+    expect(existsSync(join(built, 'pkg2/main/default/classes/CnB.cls'))).to.equal(true);
+    expect(existsSync(join(built, 'force-app'))).to.equal(false);
+    expect(existsSync(join(built, 'main'))).to.equal(false);
+    const written = JSON.parse(readFileSync(join(built, 'sfdx-project.json'), 'utf8')) as { packageDirectories: Array<{ path: string }> };
+    expect(written.packageDirectories.map((entry) => entry.path)).to.deep.equal(['pkg2']);
+  });
+});
