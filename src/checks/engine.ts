@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
-import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile } from '../metadata/types.js';
+import type { Component, ComponentKey, ProgressListener, SnapshotFile } from '../metadata/types.js';
 import type { RuleSeverity } from '../pipeline/config.js';
+import { fileIndex, locateFindings, type RepositoryFile } from './locate.js';
 import { scanXml, type ScannedXml } from './xml-scan.js';
 import type { CheckContext, FileKind, Finding, RawFinding, Rule, Severity, TextFile } from './types.js';
 
@@ -11,6 +12,8 @@ export type EngineInput = Omit<CheckContext, 'byType' | 'types' | 'xmlOf' | 'tex
   readonly severities?: Readonly<Record<string, RuleSeverity>>;
   /** Prefix that turns a snapshot path into a project-relative one (`''` when the snapshot is the project). */
   readonly pathPrefix?: string;
+  /** Files of the overlays' files/ by the snapshot path each wrote: findings in their text point at them. */
+  readonly overlayFiles?: ReadonlyMap<string, RepositoryFile>;
   readonly onProgress?: ProgressListener;
 };
 
@@ -43,6 +46,7 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
   }
   const prefix = input.pathPrefix ?? '';
   const projectPath = (path: string): string => (prefix ? posix.join(prefix, path) : path);
+  const snapshotFile = fileIndex(snapshot);
   const xmlCache = new Map<ComponentKey, Promise<ScannedXml | undefined>>();
   const context: CheckContext = {
     ...input,
@@ -51,7 +55,7 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
     component: (key) => snapshot.components.get(key),
     projectPath,
     textOf: async (path) => {
-      const file = fileAt(snapshot, path);
+      const file = snapshotFile(path);
       if (!file) throw new Error(`No file ${path} in the snapshot`);
       return (await file.read()).toString('utf8');
     },
@@ -86,7 +90,7 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
     active.push(rule);
     ran.push(rule.id);
   }
-  // Snapshot path of each finding at a line of a snapshot file, to move it onto the file as the repository has it.
+  // Snapshot path of each finding in a snapshot file, to move it onto the file as the repository has it.
   const snapshotPathOf = new Map<Finding, string>();
   const emitFor = (rule: Rule) => (raw: RawFinding): void => {
     const configured = input.severities?.[rule.id];
@@ -102,7 +106,7 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
       fix: raw.fix,
     };
     findings.push(finding);
-    if (raw.path !== undefined && !raw.projectPath && raw.line !== undefined) snapshotPathOf.set(finding, raw.path);
+    if (raw.path !== undefined && !raw.projectPath) snapshotPathOf.set(finding, raw.path);
   };
 
   input.onProgress?.({ kind: 'phase', message: `Checking ${snapshot.components.size} components against ${active.length} rules` });
@@ -135,57 +139,20 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
     if (done % 5000 === 0) input.onProgress?.({ kind: 'count', message: 'Scanning files', done, total: toScan.length });
   });
 
-  const located = input.base ? await onBaseLines(findings, snapshotPathOf, snapshot, input.base) : findings;
+  const located = input.base ? await locateFindings(findings, { checked: snapshot, repositoryFileOf: repositoryFiles(input, projectPath), snapshotPathOf, overlayFile: input.overlayFile }) : findings;
   located.sort(compareFindings);
   return { findings: located, notRun, ran, filesScanned: toScan.length };
 }
 
-/**
- * Findings in a file the overlay changed are found in the text as the overlay makes it, but annotate the file as the
- * repository has it: each moves to the line of the base file that reads the same (the nearest, when several do); one
- * on a line only the overlay writes keeps the file but not the line, and says so.
- */
-async function onBaseLines(findings: readonly Finding[], snapshotPathOf: ReadonlyMap<Finding, string>, checked: Snapshot, base: Snapshot): Promise<Finding[]> {
-  const linesOf = new Map<string, Promise<[string[], string[]] | undefined>>();
-  const texts = (path: string): Promise<[string[], string[]] | undefined> => {
-    let known = linesOf.get(path);
-    if (!known) {
-      known = (async (): Promise<[string[], string[]] | undefined> => {
-        const [after, before] = [fileAt(checked, path), fileAt(base, path)];
-        if (!after || !before || after.hash === before.hash) return undefined;
-        const [a, b] = await Promise.all([after.read(), before.read()]);
-        return [a.toString('utf8').split('\n'), b.toString('utf8').split('\n')];
-      })();
-      linesOf.set(path, known);
-    }
-    return known;
+/** Where the text of each snapshot path is kept: the overlay's files/ file that wrote it, or the base's file. */
+function repositoryFiles(input: EngineInput, projectPath: (path: string) => string): (path: string) => RepositoryFile | undefined {
+  const baseFile = fileIndex(input.base!);
+  return (path) => {
+    const own = input.overlayFiles?.get(path);
+    if (own) return own;
+    const file = baseFile(path);
+    return file ? { path: projectPath(path), hash: file.hash, read: () => file.read() } : undefined;
   };
-  return Promise.all(
-    findings.map(async (finding) => {
-      const path = snapshotPathOf.get(finding);
-      const lines = path === undefined ? undefined : await texts(path);
-      if (!lines || finding.line === undefined) return finding;
-      const [after, before] = lines;
-      const at = finding.line;
-      // A patched file is written in 4-space layout: lines are matched without their indentation.
-      const text = (after[at - 1] ?? '').trim();
-      let best: number | undefined;
-      if (text) {
-        before.forEach((line, index) => {
-          if (line.trim() === text && (best === undefined || Math.abs(index + 1 - at) < Math.abs(best - at))) best = index + 1;
-        });
-      }
-      const indent = (line: string): number => line.length - line.trimStart().length;
-      if (best !== undefined) {
-        const column = finding.column === undefined ? undefined : finding.column - indent(after[at - 1]) + indent(before[best - 1]);
-        return { ...finding, line: best, ...(column !== undefined ? { column } : {}) };
-      }
-      const rest: Finding = { ...finding, message: `${finding.message} (on a line the overlay writes)` };
-      delete (rest as { line?: number }).line;
-      delete (rest as { column?: number }).column;
-      return rest;
-    })
-  );
 }
 
 export function compareFindings(a: Finding, b: Finding): number {
@@ -231,16 +198,6 @@ export function kindOf(component: Component, path: string, isXml: boolean): File
     default:
       return isXml || path.endsWith('.xml') ? 'other-xml' : 'other';
   }
-}
-
-/** The first file of the snapshot at `path` (a component's XML or content file). */
-function fileAt(snapshot: Snapshot, path: string): SnapshotFile | undefined {
-  for (const component of snapshot.components.values()) {
-    const xml = component.xml ? component.xml.parts ?? [component.xml] : [];
-    const file = [...xml, ...component.content].find((candidate) => candidate.path === path);
-    if (file) return file;
-  }
-  return undefined;
 }
 
 async function forEachLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {

@@ -3,6 +3,7 @@
  * YAML is written by the yaml library, so quoting is always right.
  */
 import { stringify } from 'yaml';
+import { checkMessages as messages } from './messages.js';
 import type { CheckContext, Fix } from './types.js';
 
 function yaml(value: unknown): string {
@@ -37,4 +38,13 @@ export function textFix(text: string): Fix {
 /** Any overlay.yml entry (`{ patches: [...] }`, `{ exclude: [...] }`) for the region overlay. */
 export function overlayFix(context: CheckContext, text: string, entry: Record<string, unknown>): Fix {
   return { text, snippet: yaml(entry), snippetFile: context.overlayFile };
+}
+
+/**
+ * A fix for text the region overlay's files/ writes: the rule's advice, made in that file. The overlay.yml snippet is
+ * dropped: a replace or patch rule would only rewrite the overlay's own text (and one on the source path reads as if
+ * the source held it).
+ */
+export function inOverlayFilesFix(fix: Fix, overlayFilesPath: string, overlayFile: string): Fix {
+  return { text: messages.getMessage('fix.InOverlayFiles', [fix.text.replace(/[\s:.]+$/, ''), overlayFilesPath, overlayFile]) };
 }

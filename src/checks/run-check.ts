@@ -1,13 +1,14 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { gitBlobId } from '../metadata/hash.js';
 import { ExitCode } from '../exit-codes.js';
 import { resolveProject } from '../metadata/project-context.js';
 import { registryFor } from '../metadata/registry.js';
 import { parseSourceSpec, readSource } from '../metadata/sources/index.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import { connect, identifyOrg } from '../metadata/org/connection.js';
-import { applyOverlay } from '../overlay/apply.js';
-import { loadOverlay } from '../overlay/load.js';
+import { applyOverlay, type ApplyResult } from '../overlay/apply.js';
+import { FILES_DIR, loadOverlay } from '../overlay/load.js';
 import { checkOverlayStages } from '../overlay/stages.js';
 import { overlaySecrets, redacted } from '../overlay/secrets.js';
 import { CONFIG_FILE, loadFederateConfig, type FederateConfig, type RegionChecks } from '../pipeline/config.js';
@@ -15,6 +16,7 @@ import { regionBound } from './bound.js';
 import { loadRules } from './catalog.js';
 import { runRules } from './engine.js';
 import { hostPolicy } from './hosts.js';
+import type { RepositoryFile } from './locate.js';
 import { checkMessages as messages } from './messages.js';
 import { readOrgFacts } from './org-facts.js';
 import type { CheckResult, RuleSummary } from './result.js';
@@ -71,7 +73,8 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     warnings.push(messages.getMessage('warning.Unclassified', [base.unclassified.length, base.unclassified.slice(0, 3).map((file) => file.path).join(', ')]));
   }
 
-  const { checked, overlayFile, secrets } = !request.raw && config ? await applyRegionOverlays(base, config, request, project) : { checked: base, overlayFile: undefined, secrets: new Map<string, string>() };
+  const { checked, overlayFile, overlayFiles, secrets } =
+    !request.raw && config ? await applyRegionOverlays(base, config, request, project) : { checked: base, overlayFile: undefined, overlayFiles: undefined, secrets: new Map<string, string>() };
   const ownOverlay = regionConfig?.overlay ? `${regionConfig.overlay.replace(/\/+$/, '')}/overlay.yml` : `overlays/${request.region}/overlay.yml`;
 
   const org = request.orgFacts ?? (request.targetOrg ? await askOrg(request.targetOrg, project.apiVersion, request.onProgress) : undefined);
@@ -101,6 +104,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     changedPaths: request.changedPaths,
     env: request.env ?? process.env,
     pathPrefix,
+    overlayFiles,
     onProgress: request.onProgress,
   });
 
@@ -141,15 +145,19 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
 
 type Project = ReturnType<typeof resolveProject>;
 
-/** The overlays of the region's chain, in order, over the base; and the project-relative overlay file of the region itself. */
+/**
+ * The overlays of the region's chain, in order, over the base; the project-relative overlay file of the region itself;
+ * and the overlays' files/ files by the snapshot path each wrote (a later overlay's over an earlier one's).
+ */
 async function applyRegionOverlays(
   base: Snapshot,
   config: FederateConfig,
   request: CheckRequest,
   project: Project
-): Promise<{ checked: Snapshot; overlayFile: string | undefined; secrets: Map<string, string> }> {
+): Promise<{ checked: Snapshot; overlayFile: string | undefined; overlayFiles: Map<string, RepositoryFile>; secrets: Map<string, string> }> {
   let checked = base;
   let overlayFile: string | undefined;
+  const overlayFiles = new Map<string, RepositoryFile>();
   const secrets = new Map<string, string>();
   for (const name of regionChain(config, request.region)) {
     const overlayDir = config.regions[name]?.overlay;
@@ -161,10 +169,24 @@ async function applyRegionOverlays(
     // eslint-disable-next-line no-await-in-loop -- each overlay applies over the result of the previous one
     const applied = await applyOverlay(checked, overlay, { stage: request.stage, env: request.env, registry: registryFor(project.hasProjectFile ? project.dir : undefined) });
     checked = applied.snapshot;
+    for (const [path, file] of repositoryFilesOf(applied, join(project.dir, overlayDir), project.dir, name === request.region)) overlayFiles.set(path, file);
     for (const [secret, shownAs] of overlaySecrets(overlay, request.env ?? process.env)) secrets.set(secret, shownAs);
     if (name === request.region) overlayFile = relative(project.dir, overlay.file).split('\\').join('/');
   }
-  return { checked, overlayFile, secrets };
+  return { checked, overlayFile, overlayFiles, secrets };
+}
+
+/** The files/ files an overlay wrote, as the repository holds them (overlays/china/files/force-app/…), by snapshot path. */
+function repositoryFilesOf(applied: ApplyResult, overlayDir: string, projectDir: string, inRegionOverlay: boolean): Array<[string, RepositoryFile]> {
+  return [...applied.filesByPath].map(([path, file]) => [
+    path,
+    {
+      path: relative(projectDir, join(overlayDir, FILES_DIR, file.path)).split('\\').join('/'),
+      hash: gitBlobId(file.bytes),
+      read: () => Promise.resolve(file.bytes),
+      inRegionOverlay,
+    },
+  ]);
 }
 
 /** The texts of sfdx-project.json and federate.yml, for rules that point at a line of them. */

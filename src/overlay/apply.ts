@@ -54,8 +54,17 @@ export type ApplyOptions = {
 /** A patch skipped because a value it needs comes from an unset environment variable: where it sets, and its text as written. */
 export type UnevaluatedPatch = { readonly component: string; readonly path: string; readonly written: string };
 
-/** `unevaluated`: patches lenientEnv skipped for want of a secret (diff --region and capture cannot judge what they set). */
-export type ApplyResult = { readonly snapshot: Snapshot; readonly report: OverlayReport; readonly unevaluated: readonly UnevaluatedPatch[] };
+/**
+ * `unevaluated`: patches lenientEnv skipped for want of a secret (diff --region and capture cannot judge what they set).
+ * `filesByPath`: the files/ files by the snapshot path each replaced or added (one equal to the base's too), so that
+ * a check can point at the file a user edits for that text.
+ */
+export type ApplyResult = {
+  readonly snapshot: Snapshot;
+  readonly report: OverlayReport;
+  readonly unevaluated: readonly UnevaluatedPatch[];
+  readonly filesByPath: ReadonlyMap<string, OverlayFile>;
+};
 
 type Problem = { readonly rule: RuleBase; readonly message: string };
 
@@ -106,6 +115,7 @@ class Work {
   private readonly problems: Problem[] = [];
   private readonly reports: RuleReport[] = [];
   private readonly unevaluated: UnevaluatedPatch[] = [];
+  private readonly filesByPath = new Map<string, OverlayFile>();
   private ownerIndex?: Map<string, ComponentKey>;
   private readonly bareFolder: boolean;
   private packageDirs: string[];
@@ -192,6 +202,7 @@ class Work {
     return {
       snapshot,
       unevaluated: this.unevaluated,
+      filesByPath: this.filesByPath,
       report: {
         overlay: this.overlay.file,
         stage: this.options.stage,
@@ -400,6 +411,7 @@ class Work {
         const current = filesOf(this.components.get(owner)!).find((candidate) => candidate.path === path)!;
         const same = current.hash === gitBlobId(file.bytes);
         if (!same) this.setBytes(owner, path, file.bytes);
+        this.filesByPath.set(path, file);
         this.report(file, `file ${file.path}`, same ? 'unchanged' : 'applied', [owner, path]);
       } else {
         fresh.push({ file, path });
@@ -447,6 +459,7 @@ class Work {
     for (const { file, path } of fresh) {
       const key = resolvedBy.get(path);
       if (key) {
+        this.filesByPath.set(path, file);
         this.report(file, `file ${file.path}`, 'applied', [key, path]);
       } else {
         const why = unresolved.find((entry) => entry.path === path)?.reason ?? 'it does not belong to any metadata component';
