@@ -2,7 +2,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gitBlobId } from '../metadata/hash.js';
 import { ExitCode } from '../exit-codes.js';
-import { resolveProject } from '../metadata/project-context.js';
+import { atOwnApiVersion, resolveProject } from '../metadata/project-context.js';
 import { registryFor } from '../metadata/registry.js';
 import { parseSourceSpec, readSource } from '../metadata/sources/index.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
@@ -49,7 +49,7 @@ export type CheckRequest = {
  */
 export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   const project = resolveProject(request.cwd, request.apiVersion);
-  const warnings: string[] = [...project.warnings];
+  const warnings: string[] = [];
   const config = await loadFederateConfig(project.dir);
   const regionConfig = config?.regions[request.region];
   if (config && !regionConfig) {
@@ -68,7 +68,12 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
       request.onProgress?.(event);
     },
   };
-  const base = await readSource(parseSourceSpec(request.source ?? 'dir:.'), options);
+  // A source with its own sfdx-project.json (another project folder, a git ref) is checked at the version it pins, as
+  // diff does: the suggested version in CN-API-01's fixes, the org's types, the result's apiVersion.
+  const pinned = atOwnApiVersion(project, await readSource(parseSourceSpec(request.source ?? 'dir:.'), options));
+  const base = pinned.snapshot;
+  const apiVersion = base.apiVersion;
+  warnings.unshift(...pinned.warnings);
   if (base.unclassified.length) {
     warnings.push(messages.getMessage('warning.Unclassified', [base.unclassified.length, base.unclassified.slice(0, 3).map((file) => file.path).join(', ')]));
   }
@@ -77,7 +82,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     !request.raw && config ? await applyRegionOverlays(base, config, request, project) : { checked: base, overlayFile: undefined, overlayFiles: undefined, secrets: new Map<string, string>() };
   const ownOverlay = regionConfig?.overlay ? `${regionConfig.overlay.replace(/\/+$/, '')}/overlay.yml` : `overlays/${request.region}/overlay.yml`;
 
-  const org = request.orgFacts ?? (request.targetOrg ? await askOrg(request.targetOrg, project.apiVersion, request.onProgress) : undefined);
+  const org = request.orgFacts ?? (request.targetOrg ? await askOrg(request.targetOrg, apiVersion, request.onProgress) : undefined);
 
   const { projectText, configText } = readConfigTexts(project, config);
   const installed = installedNamespaces(settings, org, projectText);
@@ -124,7 +129,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     source: { spec: base.source.spec, label: base.source.label },
     overlay: overlayFile,
     targetOrg: org ? { label: org.label, maxApiVersion: org.maxApiVersion } : undefined,
-    apiVersion: project.apiVersion,
+    apiVersion,
     summary: {
       error: errors,
       warn: count('warn'),

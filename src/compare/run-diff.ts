@@ -9,8 +9,7 @@ import { readSourcePair } from '../metadata/git/pair.js';
 import { scopeToTarget } from '../metadata/pair-scope.js';
 import type { ReadOptions } from '../metadata/sources/source.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
-import { checkApiVersion } from '../metadata/project.js';
-import { resolveProject, type ProjectContext } from '../metadata/project-context.js';
+import { resolveProject, sourcesApiVersion, type ProjectContext } from '../metadata/project-context.js';
 import { loadFederateConfig } from '../pipeline/config.js';
 import { ancestorOverlays, regionDiff } from '../overlay/region-diff.js';
 import type { Overlay } from '../overlay/types.js';
@@ -93,10 +92,11 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
   const folders = [fromSpec, toSpec].filter((spec) => spec.kind === 'dir').map((spec) => resolve(project.dir, spec.value));
   await Promise.all(folders.filter((folder) => existsSync(folder)).map((folder) => assertNoMergeInProgress(folder)));
   const [from, read] = await readBoth(fromSpec, toSpec, options, Boolean(region));
-  const sourcesApiVersion = sourcesOwnApiVersion(project, from, read);
+  // The result's and the manifests' version: `to`'s own first, as it is what gets deployed.
+  const ownApiVersion = sourcesApiVersion(project, [read, from]);
   // The fallback's warning only when nothing better was found.
-  if (!sourcesApiVersion) warnings.unshift(...project.warnings);
-  const apiVersion = sourcesApiVersion ?? project.apiVersion;
+  if (!ownApiVersion) warnings.unshift(...project.warnings);
+  const apiVersion = ownApiVersion ?? project.apiVersion;
   const to = apiVersion === read.apiVersion ? read : { ...read, apiVersion };
   warnings.push(...[from, to].filter((snapshot) => snapshot.unclassified.length).map(unclassifiedWarning));
 
@@ -123,17 +123,6 @@ function unclassifiedWarning(snapshot: Snapshot): string {
   const { unclassified } = snapshot;
   const shown = unclassified.slice(0, 3).map((file) => file.path).join(', ') + (unclassified.length > 3 ? ', …' : '');
   return `${unclassified.length} file(s) in ${snapshot.source.spec} are not metadata the registry knows: ${shown}`;
-}
-
-/**
- * The API version of the result and the manifests, when the compared sources set it: unless --api-version is given,
- * what their own sfdx-project.json says (`to`'s first: it is what gets deployed) wins over the project the command runs
- * in, which may be another one, or none. Undefined otherwise: the project's (or federate.yml's, or the fallback) then.
- */
-function sourcesOwnApiVersion(project: ProjectContext, from: Snapshot, to: Snapshot): string | undefined {
-  if (project.apiVersionFrom === 'flag') return undefined;
-  const own = to.projectApiVersion ?? from.projectApiVersion;
-  return own ? checkApiVersion(own) : undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ExitCode } from '../exit-codes.js';
-import { resolveProject } from '../metadata/project-context.js';
+import { atOwnApiVersion, resolveProject } from '../metadata/project-context.js';
 import { registryFor } from '../metadata/registry.js';
 import { parseSourceSpec, readSource } from '../metadata/sources/index.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
@@ -51,7 +51,7 @@ export async function runOverlayApply(request: OverlayApplyRequest): Promise<Ove
   const overlay = await loadRegionOverlay(project.dir, region);
   checkOverlayStages(config, overlay);
   const registry = registryFor(project.hasProjectFile ? project.dir : undefined);
-  const warnings: string[] = [...project.warnings];
+  const warnings: string[] = [];
   const read = await readSource(parseSourceSpec(request.source ?? 'dir:.'), {
     apiVersion: project.apiVersion,
     projectDir: project.dir,
@@ -60,11 +60,15 @@ export async function runOverlayApply(request: OverlayApplyRequest): Promise<Ove
       request.onProgress?.(event);
     },
   });
+  // The tree is deployed at the version the source pins in its own sfdx-project.json (another project folder, a git
+  // ref), as diff's manifests are: its sourceApiVersion (metadata format: package.xml's version) says so.
+  const pinned = atOwnApiVersion(project, read);
+  warnings.unshift(...pinned.warnings);
   const outputDir = resolve(request.cwd, request.outputDir);
   guardOutput(outputDir, read);
   assertOutputUsable(outputDir);
   // A folder of the project (dir:force-app) is built at its place in the project, with only its part of files/.
-  const { snapshot: base, folder } = atProjectPaths(read, project.dir, project.project?.packageDirs ?? []);
+  const { snapshot: base, folder } = atProjectPaths(pinned.snapshot, project.dir, project.project?.packageDirs ?? []);
   // A region based on another gets that region's overlay first (federate.yml base:), as check and diff --region do.
   const applyOptions = { stage: request.stage, env: request.env, strict: request.strict, registry, onProgress: request.onProgress, within: folder };
   const ancestors = await ancestorOverlays(project.dir, config, region.name);
