@@ -1,5 +1,5 @@
 import { readFileSync, existsSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, posix, relative } from 'node:path';
 import { gitBlobId } from '../metadata/hash.js';
 import { ExitCode } from '../exit-codes.js';
 import { atOwnApiVersion, resolveProject } from '../metadata/project-context.js';
@@ -21,7 +21,7 @@ import { checkMessages as messages } from './messages.js';
 import { readOrgFacts } from './org-facts.js';
 import type { CheckResult, RuleSummary } from './result.js';
 import { settleFindings, validateRuleIds } from './settings.js';
-import type { Bound, OrgFacts, Rule } from './types.js';
+import type { Bound, CheckContext, OrgFacts, Rule } from './types.js';
 
 export type CheckRequest = {
   /** Where the command runs; the project (sfdx-project.json, federate.yml) is found from here. */
@@ -102,6 +102,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     project: project.project,
     projectText,
     configText,
+    sourceProject: sourceProjectOf(base, project, projectText, pathPrefix),
     hosts: hostPolicy(settings?.allowHosts),
     installedNamespaces: installed,
     org,
@@ -199,6 +200,17 @@ function readConfigTexts(project: Project, config: FederateConfig | undefined): 
   const projectText = project.hasProjectFile ? readFileSync(join(project.dir, 'sfdx-project.json'), 'utf8') : undefined;
   const configText = config && existsSync(config.file) ? readFileSync(config.file, 'utf8') : undefined;
   return { projectText, configText };
+}
+
+/**
+ * The sfdx-project.json the source pins its API version in: its own (a git ref's, another project folder's, at the
+ * source's place in the project) when it sets one, else the project's. A ref is judged by what it pins, not by the
+ * working tree's file.
+ */
+function sourceProjectOf(base: Snapshot, project: Project, projectText: string | undefined, pathPrefix: string): CheckContext['sourceProject'] {
+  if (base.projectApiVersion) return { path: posix.join(pathPrefix, 'sfdx-project.json'), sourceApiVersion: base.projectApiVersion, text: base.projectText };
+  const own = project.project?.sourceApiVersion;
+  return own ? { path: 'sfdx-project.json', sourceApiVersion: own, text: projectText } : undefined;
 }
 
 /** Where a folder snapshot sits in the project (`force-app`), `''` for other sources. */

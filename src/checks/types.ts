@@ -107,6 +107,11 @@ export type CheckContext = {
   /** Raw text of federate.yml and sfdx-project.json, for line numbers. */
   readonly configText?: string;
   readonly projectText?: string;
+  /**
+   * The sfdx-project.json whose sourceApiVersion the checked source is deployed with (CN-API-01): the source's own (a
+   * git ref's, another project folder's) when it sets one, else the project's. `path` is project-relative.
+   */
+  readonly sourceProject?: { readonly path: string; readonly sourceApiVersion: string; readonly text?: string };
   /** Hosts endpoints may point at without a cross-border finding. */
   readonly hosts: HostPolicy;
   /** Namespaces installed in the region's org (configured, plus the org's with --target-org), and the project's own. */

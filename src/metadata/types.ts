@@ -89,6 +89,8 @@ export type Snapshot = {
   readonly registry?: RegistryAccess;
   /** The sourceApiVersion of this source's own sfdx-project.json (a git ref's, a project folder's), when it sets one. */
   readonly projectApiVersion?: string;
+  /** The text of that sfdx-project.json, with projectApiVersion (for the line a check finds the version at). */
+  readonly projectText?: string;
   /**
    * This source's `.forceignore` (its text, undefined when there is none) and what it leaves out, by path relative to
    * the root; undefined when not known (a converted metadata-format folder). A pair leaves out of the `from` side what

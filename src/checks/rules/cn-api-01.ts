@@ -17,12 +17,18 @@ export function apiVersionProblem(version: number, context: CheckContext): { sev
 function finding(context: CheckContext, version: string, what: string, at: Omit<RawFinding, 'message' | 'severity' | 'fix'>, emit: Emit): void {
   const problem = apiVersionProblem(Number(version), context);
   if (!problem) return;
-  const target = context.org && Number(version) > Number(context.org.maxApiVersion) ? context.org.maxApiVersion : context.snapshot.apiVersion;
+  const pinned = context.snapshot.apiVersion;
+  // The version the run pins is suggested unless it is itself one this rule flags (a source pinned to 39.0).
+  const target = context.org && Number(version) > Number(context.org.maxApiVersion) ? context.org.maxApiVersion : apiVersionProblem(Number(pinned), context) ? undefined : pinned;
   emit({
     ...at,
     message: `${what} uses API version ${version}, ${problem.why}.`,
     severity: problem.severity,
-    fix: textFix(`Set the API version to ${target} (or another version ≥ 41.0 that the China org serves) and run the tests.`),
+    fix: textFix(
+      target
+        ? `Set the API version to ${target} (or another version ≥ 41.0 that the China org serves) and run the tests.`
+        : 'Set the API version to a version ≥ 41.0 that the China org serves and run the tests.'
+    ),
   });
 }
 
@@ -32,14 +38,14 @@ const rule: Rule = {
   title: 'API version retired, unsupported, or above the org',
   help:
     "The China org follows the global API floor: versions 21–30 are retired (error), 31–40 are unsupported from Summer '27 (warn). With --target-org, versions above the org's highest are errors. " +
-    'Checked in every -meta.xml apiVersion and in sfdx-project.json sourceApiVersion.',
+    "Checked in every -meta.xml apiVersion and in the sourceApiVersion of the source's sfdx-project.json (a git ref's or another project folder's own, else the project's).",
   defaultSeverity: 'warn',
   bound: ['china', 'global'],
   check(context, emit) {
-    const source = context.project?.sourceApiVersion;
-    if (source) {
-      const at = lineMatching(context.projectText, /"sourceApiVersion"/);
-      finding(context, source.split('.')[0], 'sfdx-project.json sourceApiVersion', { path: 'sfdx-project.json', projectPath: true, line: at?.line, column: at?.column }, emit);
+    const file = context.sourceProject;
+    if (file) {
+      const at = lineMatching(file.text, /"sourceApiVersion"/);
+      finding(context, file.sourceApiVersion.split('.')[0], `${file.path} sourceApiVersion`, { path: file.path, projectPath: true, line: at?.line, column: at?.column }, emit);
     }
   },
   text: {

@@ -51,6 +51,8 @@ export type GitSide = {
   readonly registry: RegistryAccess;
   /** The ref's sfdx-project.json sourceApiVersion, when it sets one. */
   readonly projectApiVersion?: string;
+  /** The text of the ref's sfdx-project.json, when it has one. */
+  readonly projectText?: string;
 };
 
 /** Where the project lives inside the repository: the project folder relative to the top, or the top. */
@@ -83,6 +85,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
   let root: string;
   let packageDirs: readonly string[];
   let refProject: ProjectFile | undefined;
+  let refProjectText: string | undefined;
   let format: SourceInfo['format'] = 'source';
   if (path !== undefined) {
     const kind = await pathKind(repo, commit, path);
@@ -91,6 +94,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     root = path;
     const project = await readText(join(root, 'sfdx-project.json'));
     refProject = project !== undefined ? parseProjectJson(project, root, `${join(root, 'sfdx-project.json')} at ${at}`) : undefined;
+    refProjectText = project;
     packageDirs = refProject?.packageDirs ?? ['.'];
     // As for dir:PATH, a folder with a package.xml at its root (and no project) is in metadata format.
     if (!refProject && (await pathKind(repo, commit, join(root, 'package.xml'))) === 'blob') format = 'metadata';
@@ -100,6 +104,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     const project = await readText(projectPath);
     if (project !== undefined) {
       refProject = parseProjectJson(project, root, `${projectPath} at ${at}`);
+      refProjectText = project;
       packageDirs = refProject.packageDirs;
     } else if (options.sourceDirs?.length) {
       packageDirs = ['.'];
@@ -135,6 +140,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     forceIgnoreText,
     registry,
     projectApiVersion: refProject?.sourceApiVersion,
+    projectText: refProjectText,
     // Asking the matcher costs tens of microseconds a path: a delta of two refs asks only the paths it reads.
     get files(): ReadonlyMap<string, TreeFile> {
       files ??= listingWithout(listing, denies);
@@ -372,6 +378,6 @@ export async function snapshotOf(side: GitSide, tree: GitTreeContainer, apiVersi
     resolved
   );
   tree.dropCache();
-  return { ...snapshot, registry: side.registry, forceIgnore: { text: side.forceIgnoreText, denies: side.denies }, ...(side.projectApiVersion ? { projectApiVersion: side.projectApiVersion } : {}) };
+  return { ...snapshot, registry: side.registry, forceIgnore: { text: side.forceIgnoreText, denies: side.denies }, ...(side.projectApiVersion ? { projectApiVersion: side.projectApiVersion, projectText: side.projectText } : {}) };
 }
 

@@ -57,7 +57,8 @@ export async function readDirSource(spec: SourceSpec, options: ReadOptions): Pro
   if (snapshot.components.size === 0) {
     throw messages.createError('error.NoMetadata', [layout.root, snapshot.unclassified.length], [], ExitCode.BadInput);
   }
-  return { ...snapshot, forceIgnore: folderForceIgnore(layout.root), ...(layout.kind === 'project' && layout.sourceApiVersion ? { projectApiVersion: layout.sourceApiVersion } : {}) };
+  const pinned = layout.kind === 'project' && layout.sourceApiVersion ? { projectApiVersion: layout.sourceApiVersion, projectText: readFileSync(join(layout.root, 'sfdx-project.json'), 'utf8') } : {};
+  return { ...snapshot, forceIgnore: folderForceIgnore(layout.root), ...pinned };
 }
 
 /**
