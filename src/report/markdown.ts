@@ -1,6 +1,7 @@
 import type { DiffResult, KindCounts } from '../compare/result.js';
 import type { Change, ChangeKind, ElementChange } from '../compare/types.js';
 import { KIND_ORDER, classificationCounts, ofKind, reportMessages as messages, shorten } from './format.js';
+import { shortenPair } from './value-window.js';
 
 export type MarkdownOptions = {
   /** At most this many table rows per type; the rest is counted. Keeps a PR comment under GitHub's 65,536 characters. */
@@ -95,7 +96,10 @@ function changesTable(changes: readonly Change[], maxRows: number, classified: b
 
 function valueCell(element: ElementChange, side: 'before' | 'after'): string {
   const value = element[side];
-  return value === undefined ? '' : cell(shorten(value));
+  if (value === undefined) return '';
+  // Both sides known: cut them together, so the part that differs shows in both cells.
+  if (element.before !== undefined && element.after !== undefined) return cell(shortenPair(element.before, element.after)[side === 'before' ? 0 : 1]);
+  return cell(shorten(value));
 }
 
 /** A table cell: a code span with `|` escaped (GitHub splits cells on it even inside code spans). */

@@ -59,6 +59,13 @@ describe('renderHuman', () => {
     expect([...value]).to.have.length(60);
   });
 
+  it('shows where a long value changed on both sides of before → after, not just its common start', () => {
+    const label = 'Welcome to Coral Cloud Resorts, the place where your holiday starts. Check-in opens at %s PM.';
+    const change: Change = { key: 'CustomLabel:Welcome_Text', type: 'CustomLabel', fullName: 'Welcome_Text', kind: 'changed', elements: [{ path: 'value', kind: 'changed', before: label.replace('%s', '3'), after: label.replace('%s', '4') }] };
+    const text = plain(toDiffResult({ ...sampleChangeset(), changes: [change] }));
+    expect(text).to.include('      ~ value: …place where your holiday starts. Check-in opens at 3 PM. → …place where your holiday starts. Check-in opens at 4 PM.\n');
+  });
+
   it('lists what cannot be deleted, the files not compared, and the manifests written', () => {
     const text = plain(sample());
     expect(text).to.include('(1)\n  StandardValueSet LeadSource: Standard value sets cannot be deleted.');
