@@ -1,5 +1,5 @@
 import { Messages } from '@salesforce/core/messages';
-import type { Change, ChangeKind, Classification } from '../compare/types.js';
+import type { Change, ChangeKind, Classification, FileChange } from '../compare/types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 /** Every sentence the renderers print, from messages/report.md. */
@@ -24,6 +24,11 @@ export function shorten(value: string, width = VALUE_WIDTH): string {
   const line = oneLine(value);
   const chars = [...line];
   return chars.length <= width ? line : `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/** A change's content files with their kinds; a change made without kinds (an older producer) has edited files. */
+export function fileChangesOf(change: Change): readonly FileChange[] {
+  return change.fileChanges ?? (change.files ?? []).map((path): FileChange => ({ path, kind: 'changed' }));
 }
 
 /** Counts per classification; undefined when no change is classified (not a region-aware diff). */

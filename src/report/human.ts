@@ -1,6 +1,6 @@
 import type { DiffResult, KindCounts } from '../compare/result.js';
 import type { Change, ChangeKind, ElementChange } from '../compare/types.js';
-import { KIND_ORDER, classificationCounts, ofKind, reportMessages as messages, shorten } from './format.js';
+import { KIND_ORDER, classificationCounts, fileChangesOf, ofKind, reportMessages as messages, shorten } from './format.js';
 import { shortenPair } from './value-window.js';
 
 export type HumanOptions = {
@@ -107,7 +107,7 @@ function changeLines(change: Change, limit: number, paint: Paint): string[] {
     lines.push(`      ${paint(DIM, `${change.fromPaths[0]} → ${change.toPaths[0]}`)}`);
   }
   if (change.formattingOnly) lines.push(`      ${paint(DIM, `(${messages.getMessage('human.FormattingOnly')})`)}`);
-  const details: string[] = [...change.elements.map((element) => elementLine(element, paint)), ...(change.files ?? []).map((file) => `${paint(YELLOW, '~')} ${file}`)];
+  const details: string[] = [...change.elements.map((element) => elementLine(element, paint)), ...fileChangesOf(change).map((file) => `${paint(KIND_COLOR[file.kind], KIND_MARK[file.kind])} ${file.path}`)];
   lines.push(...listed(details, limit, (detail) => [`      ${detail}`], '      '));
   return lines;
 }

@@ -1,6 +1,6 @@
 import type { DiffResult, KindCounts } from '../compare/result.js';
 import type { Change, ChangeKind, ElementChange } from '../compare/types.js';
-import { KIND_ORDER, classificationCounts, ofKind, reportMessages as messages, shorten } from './format.js';
+import { KIND_ORDER, classificationCounts, fileChangesOf, ofKind, reportMessages as messages, shorten } from './format.js';
 import { shortenPair } from './value-window.js';
 
 export type MarkdownOptions = {
@@ -83,7 +83,8 @@ function changesTable(changes: readonly Change[], maxRows: number, classified: b
     const name = cell(change.fullName);
     const details: Array<[string, string, string]> = [
       ...change.elements.map((element): [string, string, string] => [cell(element.path), valueCell(element, 'before'), valueCell(element, 'after')]),
-      ...(change.files ?? []).map((file): [string, string, string] => [cell(file), '', '']),
+      // A file has no before/after value to show: its kind is its icon, as a change's is in the first column.
+      ...fileChangesOf(change).map((file): [string, string, string] => [`${KIND_ICON[file.kind]} ${cell(file.path)}`, '', '']),
     ];
     if (change.kind === 'renamed' && change.fromPaths?.length && change.toPaths?.length) details.unshift(['', cell(change.fromPaths[0]), cell(change.toPaths[0])]);
     if (!details.length) details.push(['', '', '']);
