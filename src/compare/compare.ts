@@ -9,7 +9,7 @@ import { componentKey, componentPaths as pathsOf, mapLimit, relativeInside, same
 import type { Component, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
 import { compareStrings, type CanonicalElement } from '../metadata/xml.js';
 import { isDeletedByEntries } from './manifests.js';
-import type { Change, Changeset, ElementChange } from './types.js';
+import type { Change, Changeset, ElementChange, FileChange } from './types.js';
 import { diffRoots, type ChildDiff } from './xml-diff.js';
 import { canonicalOf, diffXmlPair, type Canonical, type XmlPairDiff } from './xml-pair.js';
 
@@ -198,16 +198,17 @@ async function compareComponent(before: Component, after: Component, context: Co
       ({ elements, children } = xml);
       formattingOnly ||= xml.formattingOnly;
     }
-  } else {
-    // The XML file exists on one side only: it is reported as a file change.
-    const onlyXml = after.xml ?? before.xml;
-    if (onlyXml) files.push(onlyXml.path);
+  } else if (after.xml) {
+    // The XML file exists on one side only: it is reported as a file added or removed.
+    files.push({ path: after.xml.path, kind: 'added' });
+  } else if (before.xml) {
+    files.push({ path: before.xml.path, kind: 'removed' });
   }
 
   const changes: Change[] = children.map((child) => childChange(child, before, after));
   const paths = { fromPaths: pathsOf(before), toPaths: pathsOf(after) };
   if (elements.length || files.length) {
-    changes.push({ ...identity(after), kind: 'changed', ...paths, elements, ...(files.length ? { files: files.sort(compareStrings) } : {}) });
+    changes.push({ ...identity(after), kind: 'changed', ...paths, elements, ...filesOf(files) });
   } else if (formattingOnly && context.strict) {
     changes.push({ ...identity(after), kind: 'changed', ...paths, elements: [], formattingOnly: true });
   } else if (moved(before, after, context)) {
@@ -293,27 +294,34 @@ function displayPath(snapshot: Snapshot, file: SnapshotFile): string {
   return `${snapshot.source.spec}:${file.path}`;
 }
 
+/** A change's `files` (paths) and `fileChanges` (with their kinds), in the same order; nothing when no file changed. */
+function filesOf(files: FileChange[]): Pick<Change, 'files' | 'fileChanges'> {
+  if (!files.length) return {};
+  const sorted = files.sort((a, b) => compareStrings(a.path, b.path));
+  return { files: sorted.map((file) => file.path), fileChanges: sorted };
+}
+
 /**
  * Content files (not the component's XML) that differ, by name relative to the component's folder, as the component
  * hash names them: changed and added files by their `to` path, removed ones by their `from` path. A text file whose
  * versions differ only in their line endings (CRLF against LF: a Windows checkout with `core.autocrlf`, a retrieve)
  * is formatting, as whitespace in XML is: left out, and counted in `lineEndingsOnly`.
  */
-async function diffContent(before: Component, after: Component, context: Context, read?: Map<string, Buffer>): Promise<{ files: string[]; lineEndingsOnly: boolean }> {
+async function diffContent(before: Component, after: Component, context: Context, read?: Map<string, Buffer>): Promise<{ files: FileChange[]; lineEndingsOnly: boolean }> {
   const a = byRelativeName(before);
   const b = byRelativeName(after);
-  const files: string[] = [];
+  const files: FileChange[] = [];
   const changedInPlace: Array<[SnapshotFile, SnapshotFile]> = [];
   for (const [name, file] of b) {
     const old = a.get(name);
-    if (!old) files.push(file.path);
+    if (!old) files.push({ path: file.path, kind: 'added' });
     else if (old.hash !== file.hash) changedInPlace.push([old, file]);
   }
-  for (const [name, file] of a) if (!b.has(name)) files.push(file.path);
+  for (const [name, file] of a) if (!b.has(name)) files.push({ path: file.path, kind: 'removed' });
   let lineEndingsOnly = false;
   for (const [old, file] of changedInPlace) {
     if (!mayDifferInLineEndingsOnly(old, file)) {
-      files.push(file.path);
+      files.push({ path: file.path, kind: 'changed' });
       continue;
     }
     // eslint-disable-next-line no-await-in-loop -- one file of one component at a time keeps few bytes held
@@ -321,7 +329,7 @@ async function diffContent(before: Component, after: Component, context: Context
     if (sameButLineEndings(bytesBefore, bytes)) {
       lineEndingsOnly = true;
     } else {
-      files.push(file.path);
+      files.push({ path: file.path, kind: 'changed' });
       // Delta sources copy these bytes instead of reading the file again (an XML file there is also checked, and
       // these were not parsed).
       if (!file.path.endsWith('.xml')) read?.set(file.path, bytes);

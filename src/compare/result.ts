@@ -152,6 +152,7 @@ function plainChange(change: Change): Change {
     toPaths: change.toPaths ? [...change.toPaths] : undefined,
     elements: change.elements.map((element) => plain({ ...element })),
     files: change.files ? [...change.files] : undefined,
+    fileChanges: change.fileChanges?.map((file) => ({ ...file })),
   });
 }
 

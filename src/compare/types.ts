@@ -21,6 +21,12 @@ export type ElementChange = {
   readonly after?: string;
 };
 
+/** A content file of a changed component (a file of a bundle, an Apex body): added to it, removed from it, or edited. */
+export type FileChange = {
+  readonly path: string;
+  readonly kind: 'added' | 'removed' | 'changed';
+};
+
 export type Change = {
   readonly key: ComponentKey;
   readonly type: string;
@@ -33,8 +39,13 @@ export type Change = {
   readonly toPaths?: readonly string[];
   /** Element-level details of a change inside XML; files of a bundle that changed. */
   readonly elements: readonly ElementChange[];
-  /** Changed content files of a component whose body is not XML (Apex, LWC, static resource…), by path. */
+  /**
+   * Changed content files of a component whose body is not XML (Apex, LWC, static resource…), by path. Kept as the
+   * plain list it has always been in --json; `fileChanges` says how each of them changed.
+   */
   readonly files?: readonly string[];
+  /** The files of `files`, in the same order, each with its kind: `added` (to side only) or `removed` (from side only). */
+  readonly fileChanges?: readonly FileChange[];
   /** Set on a region-aware diff. */
   readonly classification?: Classification;
   /** With --strict only: the bytes differ but the metadata does not (whitespace, attribute or element order). */

@@ -1,5 +1,5 @@
 import { Messages } from '@salesforce/core/messages';
-import type { Change, ChangeKind, Classification } from '../compare/types.js';
+import type { Change, ChangeKind, Classification, FileChange } from '../compare/types.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
 /** Every sentence the renderers print, from messages/report.md. */
@@ -11,11 +11,24 @@ export const CLASSIFICATIONS: readonly Classification[] = ['drift', 'overlay', '
 /** Longest value shown for an element's before/after; longer ones end in `…`. */
 export const VALUE_WIDTH = 60;
 
-/** One line of at most `width` characters: whitespace runs (newlines of XML fragments) become one space. */
+/** Whitespace runs (newlines of XML fragments) become one space. */
+export function oneLine(value: string): string {
+  return value.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * One line of at most `width` characters, cut at its end: for a value shown alone (added or removed). A changed
+ * value's before and after are cut together by `shortenPair` (value-window.ts), around their first difference.
+ */
 export function shorten(value: string, width = VALUE_WIDTH): string {
-  const line = value.replace(/\s+/g, ' ').trim();
+  const line = oneLine(value);
   const chars = [...line];
   return chars.length <= width ? line : `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/** A change's content files with their kinds; a change made without kinds (an older producer) has edited files. */
+export function fileChangesOf(change: Change): readonly FileChange[] {
+  return change.fileChanges ?? (change.files ?? []).map((path): FileChange => ({ path, kind: 'changed' }));
 }
 
 /** Counts per classification; undefined when no change is classified (not a region-aware diff). */

@@ -1,6 +1,7 @@
 import type { DiffResult, KindCounts } from '../compare/result.js';
 import type { Change, ChangeKind, ElementChange } from '../compare/types.js';
-import { KIND_ORDER, classificationCounts, ofKind, reportMessages as messages, shorten } from './format.js';
+import { KIND_ORDER, classificationCounts, fileChangesOf, ofKind, reportMessages as messages, shorten } from './format.js';
+import { shortenPair } from './value-window.js';
 
 export type HumanOptions = {
   /** ANSI colours; the command passes whether stdout is a terminal (and NO_COLOR is unset). */
@@ -106,7 +107,7 @@ function changeLines(change: Change, limit: number, paint: Paint): string[] {
     lines.push(`      ${paint(DIM, `${change.fromPaths[0]} → ${change.toPaths[0]}`)}`);
   }
   if (change.formattingOnly) lines.push(`      ${paint(DIM, `(${messages.getMessage('human.FormattingOnly')})`)}`);
-  const details: string[] = [...change.elements.map((element) => elementLine(element, paint)), ...(change.files ?? []).map((file) => `${paint(YELLOW, '~')} ${file}`)];
+  const details: string[] = [...change.elements.map((element) => elementLine(element, paint)), ...fileChangesOf(change).map((file) => `${paint(KIND_COLOR[file.kind], KIND_MARK[file.kind])} ${file.path}`)];
   lines.push(...listed(details, limit, (detail) => [`      ${detail}`], '      '));
   return lines;
 }
@@ -115,7 +116,8 @@ function elementLine(element: ElementChange, paint: Paint): string {
   const mark = paint(KIND_COLOR[element.kind], KIND_MARK[element.kind]);
   if (element.kind === 'added') return `${mark} ${element.path}: ${paint(KIND_COLOR.added, shorten(element.after ?? ''))}`;
   if (element.kind === 'removed') return `${mark} ${element.path}: ${paint(KIND_COLOR.removed, shorten(element.before ?? ''))}`;
-  return `${mark} ${element.path}: ${paint(KIND_COLOR.removed, shorten(element.before ?? ''))} → ${paint(KIND_COLOR.added, shorten(element.after ?? ''))}`;
+  const [before, after] = shortenPair(element.before ?? '', element.after ?? '');
+  return `${mark} ${element.path}: ${paint(KIND_COLOR.removed, before)} → ${paint(KIND_COLOR.added, after)}`;
 }
 
 /** The lines of the first `limit` items, then one "… and N more" line for the rest. */

@@ -1,6 +1,7 @@
 import type { DiffResult, KindCounts } from '../compare/result.js';
 import type { Change, ChangeKind, ElementChange } from '../compare/types.js';
-import { KIND_ORDER, classificationCounts, ofKind, reportMessages as messages, shorten } from './format.js';
+import { KIND_ORDER, classificationCounts, fileChangesOf, ofKind, reportMessages as messages, shorten } from './format.js';
+import { shortenPair } from './value-window.js';
 
 export type MarkdownOptions = {
   /** At most this many table rows per type; the rest is counted. Keeps a PR comment under GitHub's 65,536 characters. */
@@ -82,7 +83,8 @@ function changesTable(changes: readonly Change[], maxRows: number, classified: b
     const name = cell(change.fullName);
     const details: Array<[string, string, string]> = [
       ...change.elements.map((element): [string, string, string] => [cell(element.path), valueCell(element, 'before'), valueCell(element, 'after')]),
-      ...(change.files ?? []).map((file): [string, string, string] => [cell(file), '', '']),
+      // A file has no before/after value to show: its kind is its icon, as a change's is in the first column.
+      ...fileChangesOf(change).map((file): [string, string, string] => [`${KIND_ICON[file.kind]} ${cell(file.path)}`, '', '']),
     ];
     if (change.kind === 'renamed' && change.fromPaths?.length && change.toPaths?.length) details.unshift(['', cell(change.fromPaths[0]), cell(change.toPaths[0])]);
     if (!details.length) details.push(['', '', '']);
@@ -95,7 +97,10 @@ function changesTable(changes: readonly Change[], maxRows: number, classified: b
 
 function valueCell(element: ElementChange, side: 'before' | 'after'): string {
   const value = element[side];
-  return value === undefined ? '' : cell(shorten(value));
+  if (value === undefined) return '';
+  // Both sides known: cut them together, so the part that differs shows in both cells.
+  if (element.before !== undefined && element.after !== undefined) return cell(shortenPair(element.before, element.after)[side === 'before' ? 0 : 1]);
+  return cell(shorten(value));
 }
 
 /** A table cell: a code span with `|` escaped (GitHub splits cells on it even inside code spans). */

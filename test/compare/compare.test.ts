@@ -297,6 +297,23 @@ describe('compareSnapshots', function () {
     ]);
   });
 
+  it('a file removed from a bundle, one added to it and one edited are listed with their kinds', async () => {
+    const dir = temp.copy('project');
+    rmSync(join(dir, `${D}/lwc/greeting/greeting.html`));
+    writeFileSync(join(dir, `${D}/lwc/greeting/greeting.css`), ':host { display: block; }\n');
+    edit(dir, `${D}/lwc/greeting/greeting.js`, '{}', '{ greeting = 1; }');
+    const [change] = (await compareSnapshots(base, await snapshotOf(dir))).changes;
+    expect(change.key).to.equal('LightningComponentBundle:greeting');
+    expect(change.kind).to.equal('changed');
+    expect(change.fileChanges).to.deep.equal([
+      { path: `${D}/lwc/greeting/greeting.css`, kind: 'added' },
+      { path: `${D}/lwc/greeting/greeting.html`, kind: 'removed' },
+      { path: `${D}/lwc/greeting/greeting.js`, kind: 'changed' },
+    ]);
+    // `files` stays the plain list of paths it has always been, in the same order.
+    expect(change.files).to.deep.equal(change.fileChanges!.map((file) => file.path));
+  });
+
   it('direction is git’s: added in to only, removed in from only; a removed object takes its children along', async () => {
     const dir = temp.copy('project');
     rmSync(join(dir, OBJ), { recursive: true });

@@ -59,6 +59,25 @@ describe('renderHuman', () => {
     expect([...value]).to.have.length(60);
   });
 
+  it('shows where a long value changed on both sides of before → after, not just its common start', () => {
+    const label = 'Welcome to Coral Cloud Resorts, the place where your holiday starts. Check-in opens at %s PM.';
+    const change: Change = { key: 'CustomLabel:Welcome_Text', type: 'CustomLabel', fullName: 'Welcome_Text', kind: 'changed', elements: [{ path: 'value', kind: 'changed', before: label.replace('%s', '3'), after: label.replace('%s', '4') }] };
+    const text = plain(toDiffResult({ ...sampleChangeset(), changes: [change] }));
+    expect(text).to.include('      ~ value: …place where your holiday starts. Check-in opens at 3 PM. → …place where your holiday starts. Check-in opens at 4 PM.\n');
+  });
+
+  it('marks each file of a bundle as added (+), removed (-) or edited (~)', () => {
+    const A = 'force-app/main/default/aura/openRecordAction';
+    const change: Change = {
+      key: 'AuraDefinitionBundle:openRecordAction', type: 'AuraDefinitionBundle', fullName: 'openRecordAction', kind: 'changed', elements: [],
+      files: [`${A}/openRecordAction.design`, `${A}/openRecordActionController.js`, `${A}/openRecordAction.cmp`],
+      fileChanges: [{ path: `${A}/openRecordAction.design`, kind: 'removed' }, { path: `${A}/openRecordActionController.js`, kind: 'added' }, { path: `${A}/openRecordAction.cmp`, kind: 'changed' }],
+    };
+    const text = plain(toDiffResult({ ...sampleChangeset(), changes: [change] }));
+    expect(text).to.include(`  ~ AuraDefinitionBundle openRecordAction\n      - ${A}/openRecordAction.design\n      + ${A}/openRecordActionController.js\n      ~ ${A}/openRecordAction.cmp\n`);
+    expect(renderHuman(toDiffResult({ ...sampleChangeset(), changes: [change] }), { color: true })).to.include(`\u001b[31m-\u001b[39m ${A}/openRecordAction.design`);
+  });
+
   it('lists what cannot be deleted, the files not compared, and the manifests written', () => {
     const text = plain(sample());
     expect(text).to.include('(1)\n  StandardValueSet LeadSource: Standard value sets cannot be deleted.');

@@ -64,6 +64,28 @@ describe('renderMarkdown', () => {
     expect(cells(row)[4]).to.equal('``` ``x``\\|` ```');
   });
 
+  it('shows where a long value changed in both the Before and the After cell', () => {
+    const label = 'Welcome to Coral Cloud Resorts, the place where your holiday starts. Check-in opens at %s PM.';
+    const change: Change = { key: 'CustomLabel:Welcome_Text', type: 'CustomLabel', fullName: 'Welcome_Text', kind: 'changed', elements: [{ path: 'value', kind: 'changed', before: label.replace('%s', '3'), after: label.replace('%s', '4') }] };
+    const row = section(renderMarkdown(toDiffResult({ ...sampleChangeset(), changes: [change] })), 'CustomLabel').split('\n').filter((line) => line.startsWith('| '))[2];
+    expect(cells(row).slice(3)).to.deep.equal(['`…place where your holiday starts. Check-in opens at 3 PM.`', '`…place where your holiday starts. Check-in opens at 4 PM.`']);
+  });
+
+  it('marks each file of a bundle as added, removed or edited with the icons of the Change column', () => {
+    const A = 'force-app/main/default/aura/openRecordAction';
+    const change: Change = {
+      key: 'AuraDefinitionBundle:openRecordAction', type: 'AuraDefinitionBundle', fullName: 'openRecordAction', kind: 'changed', elements: [],
+      files: [`${A}/openRecordAction.design`, `${A}/openRecordActionController.js`, `${A}/openRecordAction.cmp`],
+      fileChanges: [{ path: `${A}/openRecordAction.design`, kind: 'removed' }, { path: `${A}/openRecordActionController.js`, kind: 'added' }, { path: `${A}/openRecordAction.cmp`, kind: 'changed' }],
+    };
+    const rows = section(renderMarkdown(toDiffResult({ ...sampleChangeset(), changes: [change] })), 'AuraDefinitionBundle').split('\n').filter((line) => line.startsWith('| '));
+    expect(rows.slice(2).map((row) => cells(row).slice(0, 3))).to.deep.equal([
+      ['🟡 changed', '`openRecordAction`', `🔴 \`${A}/openRecordAction.design\``],
+      ['', '', `🟢 \`${A}/openRecordActionController.js\``],
+      ['', '', `🟡 \`${A}/openRecordAction.cmp\``],
+    ]);
+  });
+
   it('writes code spans that hold any backtick run', () => {
     expect(code('plain')).to.equal('`plain`');
     expect(code('a`b')).to.equal('``a`b``');

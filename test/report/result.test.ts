@@ -84,6 +84,20 @@ describe('schemas/diff-result.schema.json', () => {
     expect(errors(asJson(toDiffResult({ ...base, changes: [], unclassified: [] })))).to.equal('');
   });
 
+  it('accepts the kind of each file of a bundle next to the plain list of paths', () => {
+    const base = sampleChangeset();
+    const A = 'force-app/main/default/aura/openRecordAction';
+    const change: Change = {
+      key: 'AuraDefinitionBundle:openRecordAction', type: 'AuraDefinitionBundle', fullName: 'openRecordAction', kind: 'changed', elements: [],
+      files: [`${A}/openRecordAction.design`, `${A}/openRecordActionController.js`],
+      fileChanges: [{ path: `${A}/openRecordAction.design`, kind: 'removed' }, { path: `${A}/openRecordActionController.js`, kind: 'added' }],
+    };
+    const json = asJson(toDiffResult({ ...base, changes: [change] })) as { changes: Array<Record<string, unknown>> };
+    expect(json.changes[0].files).to.deep.equal([`${A}/openRecordAction.design`, `${A}/openRecordActionController.js`]);
+    expect(json.changes[0].fileChanges).to.deep.equal([{ path: `${A}/openRecordAction.design`, kind: 'removed' }, { path: `${A}/openRecordActionController.js`, kind: 'added' }]);
+    expect(errors(json)).to.equal('');
+  });
+
   // Each entry breaks one field of a real result; `any` is the point here (the JSON is what a consumer reads).
   /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/explicit-function-return-type, no-param-reassign */
   const broken: Array<[string, (result: Record<string, any>) => void]> = [
@@ -100,6 +114,8 @@ describe('schemas/diff-result.schema.json', () => {
     ['a field the type does not have', (r) => { r.summary.modified = 0; }],
     ['an API version that is not one', (r) => { r.apiVersion = 'latest'; }],
     ['missing warnings', (r) => { delete r.warnings; }],
+    ['an unknown file kind', (r) => { r.changes[5].fileChanges = [{ path: 'force-app/main/default/lwc/banner/banner.js', kind: 'edited' }]; }],
+    ['a file change without path', (r) => { r.changes[5].fileChanges = [{ kind: 'added' }]; }],
   ];
   /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-member-access, @typescript-eslint/explicit-function-return-type, no-param-reassign */
   for (const [name, breakIt] of broken) {
