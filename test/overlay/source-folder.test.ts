@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { runDiff } from '../../src/compare/run-diff.js';
 import { runOverlayApply } from '../../src/overlay/run.js';
 import { writeFiles } from '../compare/support.js';
 
@@ -86,5 +87,17 @@ describe('overlay apply on a folder of the project (--source dir:force-app)', fu
     expect(existsSync(join(built, 'main'))).to.equal(false);
     const written = JSON.parse(readFileSync(join(built, 'sfdx-project.json'), 'utf8')) as { packageDirectories: Array<{ path: string }> };
     expect(written.packageDirectories.map((entry) => entry.path)).to.deep.equal(['pkg2']);
+  });
+
+  it("diff --region from the folder expects only the folder's files/ of the region, at their project paths", async () => {
+    project('exclude: []\n', {
+      ...apexClass('overlays/china/files/force-app/main/default/classes', 'CnA'),
+      ...apexClass('overlays/china/files/pkg2/main/default/classes', 'CnB'),
+    });
+    // The region's pkg2 lacks CnB: not promoted yet. CnA is force-app's: the region's pkg2 is not expected to hold it.
+    const result = await runDiff({ cwd: global, region: 'china', from: 'dir:pkg2', to: 'dir:pkg2', env: {} });
+    expect(result.changes.map((change) => [change.key, change.classification, change.fromPaths])).to.deep.equal([
+      ['ApexClass:CnB', 'not-promoted', ['pkg2/main/default/classes/CnB.cls-meta.xml', 'pkg2/main/default/classes/CnB.cls']],
+    ]);
   });
 });
