@@ -53,6 +53,8 @@ export type GitSide = {
   readonly projectApiVersion?: string;
   /** The text of the ref's sfdx-project.json, when it has one. */
   readonly projectText?: string;
+  /** `git:REF:PATH`: the absolute folder PATH is at in the repository's work tree (Snapshot.workTreeFolder). */
+  readonly workTreeFolder?: string;
 };
 
 /** Where the project lives inside the repository: the project folder relative to the top, or the top. */
@@ -141,6 +143,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     registry,
     projectApiVersion: refProject?.sourceApiVersion,
     projectText: refProjectText,
+    workTreeFolder: path !== undefined ? resolve(repo.top, root) : undefined,
     // Asking the matcher costs tens of microseconds a path: a delta of two refs asks only the paths it reads.
     get files(): ReadonlyMap<string, TreeFile> {
       files ??= listingWithout(listing, denies);
@@ -378,6 +381,13 @@ export async function snapshotOf(side: GitSide, tree: GitTreeContainer, apiVersi
     resolved
   );
   tree.dropCache();
-  return { ...snapshot, registry: side.registry, forceIgnore: { text: side.forceIgnoreText, denies: side.denies }, ...(side.projectApiVersion ? { projectApiVersion: side.projectApiVersion, projectText: side.projectText } : {}) };
+  return {
+    ...snapshot,
+    registry: side.registry,
+    forceIgnore: { text: side.forceIgnoreText, denies: side.denies },
+    ...(side.projectApiVersion ? { projectApiVersion: side.projectApiVersion } : {}),
+    ...(side.projectText !== undefined ? { projectText: side.projectText } : {}),
+    ...(side.workTreeFolder !== undefined ? { workTreeFolder: side.workTreeFolder } : {}),
+  };
 }
 
