@@ -60,7 +60,6 @@ function projectFolderOf(base: Snapshot, projectDir: string): string | undefined
     if (existsSync(join(source.label, 'sfdx-project.json'))) return undefined;
     rel = relative(projectDir, source.label);
   } else if (source.kind === 'git' && base.workTreeFolder !== undefined) {
-    if (base.projectText !== undefined) return undefined;
     // git names the work tree by its real path: the project's is compared the same way.
     rel = relative(realPath(projectDir), base.workTreeFolder);
   } else {

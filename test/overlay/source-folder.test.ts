@@ -105,6 +105,8 @@ describe('overlay apply on a folder of the project (--source dir:force-app)', fu
         'pkg2/main/default/classes/B.cls': "public class B { String help = 'https://login.salesforce.com'; }\n",
       });
       repo.commit(Object.fromEntries(Object.entries(files).map(([path, text]) => [`app/${path}`, text])));
+      // The build is deployed with the project's sfdx-project.json at the ref (and its version), not the working tree's.
+      repo.write({ 'app/sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'pkg2', package: 'Renamed' }], sourceApiVersion: '61.0' }) });
       const built = join(work, 'built');
       const result = await runOverlayApply({ cwd: join(repo.dir, 'app'), region: 'china', source: 'git:HEAD:app/pkg2', outputDir: built });
       expect(result.report.rules.map((rule) => [rule.rule, rule.status])).to.deep.equal([
@@ -118,8 +120,10 @@ describe('overlay apply on a folder of the project (--source dir:force-app)', fu
       expect(existsSync(join(built, 'pkg2/main/default/classes/CnB.cls'))).to.equal(true);
       expect(existsSync(join(built, 'main'))).to.equal(false);
       expect(existsSync(join(built, 'force-app'))).to.equal(false);
-      const written = JSON.parse(readFileSync(join(built, 'sfdx-project.json'), 'utf8')) as { packageDirectories: Array<{ path: string }> };
-      expect(written.packageDirectories.map((entry) => entry.path)).to.deep.equal(['pkg2']);
+      expect(JSON.parse(readFileSync(join(built, 'sfdx-project.json'), 'utf8'))).to.deep.equal({
+        packageDirectories: [{ path: 'pkg2', package: 'Two', default: true }],
+        sourceApiVersion: '62.0',
+      });
 
       // check reads it the same way: force-app's files/ are not checked with pkg2, pkg2's files are named at their paths.
       const checked = await runCheck({ cwd: join(repo.dir, 'app'), region: 'china', source: 'git:HEAD:app/pkg2', env: {} });
