@@ -88,7 +88,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   const org = request.orgFacts ?? (request.targetOrg ? await askOrg(request.targetOrg, apiVersion, request.onProgress) : undefined);
 
   const { projectText, configText } = readConfigTexts(project, config);
-  const installed = installedNamespaces(settings, org, projectText);
+  const installed = installedNamespaces(settings, org, base, projectText);
   const bound = regionBound(config, request.region);
   const pathPrefix = projectPrefixOf(checked, project.dir, folder);
 
@@ -225,10 +225,15 @@ function projectPrefixOf(snapshot: Snapshot, projectDir: string, projectFolder: 
   return snapshot.source.kind === 'dir' && projectFolder === undefined ? relative(projectDir, snapshot.source.label).split('\\').join('/') : '';
 }
 
-/** Namespaces installed in the org (federate.yml's installedPackages, the org's packages) and the project's own, lower case. */
-function installedNamespaces(settings: RegionChecks | undefined, org: OrgFacts | undefined, projectText: string | undefined): Set<string> {
+/**
+ * Namespaces installed in the org (federate.yml's installedPackages, the org's packages) and the checked source's own,
+ * lower case. The source's own namespace is that of the sfdx-project.json it is deployed with (another project
+ * folder's, a ref's), not that of the project the command runs in (`projectText`), which is only the fallback.
+ */
+function installedNamespaces(settings: RegionChecks | undefined, org: OrgFacts | undefined, base: Snapshot, projectText: string | undefined): Set<string> {
   const installed = new Set<string>([...(settings?.installedPackages ?? []), ...(org?.namespaces ?? [])].map((name) => name.toLowerCase()));
-  const projectNamespace = projectText ? namespaceOf(projectText) : undefined;
+  const sourceProjectText = base.projectText ?? projectText;
+  const projectNamespace = sourceProjectText ? namespaceOf(sourceProjectText) : undefined;
   if (projectNamespace) installed.add(projectNamespace.toLowerCase());
   return installed;
 }
