@@ -137,6 +137,22 @@ describe('overlay apply on a folder of the project (--source dir:force-app)', fu
     }
   });
 
+  it(".forceignore: git:REF:force-app leaves out what the project's ignores, as dir:force-app does", async () => {
+    const repo = new TestRepo();
+    try {
+      repo.commit({ ...projectFiles('exclude: []\n', apexClass('force-app/main/default/classes', 'Local')), '.forceignore': '**/Local.cls*\n' });
+      for (const source of ['dir:force-app', 'git:HEAD:force-app']) {
+        const built = join(work, source.replace(/\W/g, '-'));
+        // eslint-disable-next-line no-await-in-loop -- one source after the other
+        await runOverlayApply({ cwd: repo.dir, region: 'china', source, outputDir: built });
+        expect([source, existsSync(join(built, 'force-app/main/default/classes/A.cls'))]).to.deep.equal([source, true]);
+        expect([source, existsSync(join(built, 'force-app/main/default/classes/Local.cls'))]).to.deep.equal([source, false]);
+      }
+    } finally {
+      repo.remove();
+    }
+  });
+
   it("diff --region from the folder expects only the folder's files/ of the region, at their project paths", async () => {
     project('exclude: []\n', {
       ...apexClass('overlays/china/files/force-app/main/default/classes', 'CnA'),

@@ -44,7 +44,7 @@ export type GitSide = {
   readonly files: ReadonlyMap<string, TreeFile>;
   /** The same files, forceignored ones included: paths are asked of `denies` only where they matter. */
   readonly listing: ReadonlyMap<string, TreeFile>;
-  /** Whether the ref's `.forceignore` (with SDR's defaults) leaves a path out. */
+  /** Whether the ref's `.forceignore` (the nearest at or above `root`, with SDR's defaults) leaves a path out. */
   readonly denies: (path: string) => boolean;
   /** The text of that `.forceignore`; undefined when the ref has none. */
   readonly forceIgnoreText: string | undefined;
@@ -89,8 +89,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
   let { packageDirs } = layout;
   if (options.sourceDirs?.length) packageDirs = await narrowSourceDirs(repo, commit, root, at, options.sourceDirs);
 
-  const forceIgnoreText = await readText(join(root, '.forceignore'));
-  const denies = forceIgnoreFilter(forceIgnoreText);
+  const { text: forceIgnoreText, denies } = await forceIgnoreAtRef(root, readText);
   const repoPaths = packageDirs.includes('.') ? (root ? [root] : []) : packageDirs.map((dir) => join(root, dir));
   const entries = await listTree(repo, commit, repoPaths);
   const listing = listingOf(entries, root, denies, (notRead) => {
@@ -123,6 +122,23 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
       return files;
     },
   };
+}
+
+/**
+ * The `.forceignore` a folder of the ref is read with, as SDR finds one for a folder on disk (`dir:`): the nearest at or
+ * above it (for `git:REF:force-app`, the project's), matching paths relative to the folder that holds it.
+ */
+async function forceIgnoreAtRef(root: string, readText: ReadText): Promise<{ text: string | undefined; denies: (path: string) => boolean }> {
+  for (let dir = root; ; dir = dir.includes('/') ? posix.dirname(dir) : '') {
+    // eslint-disable-next-line no-await-in-loop -- the nearest wins: one folder at a time, upwards
+    const text = await readText(join(dir, '.forceignore'));
+    if (text !== undefined) {
+      const filter = forceIgnoreFilter(text);
+      const below = dir === root ? '' : dir === '' ? root : root.slice(dir.length + 1);
+      return { text, denies: below ? (path): boolean => filter(`${below}/${path}`) : filter };
+    }
+    if (dir === '') return { text: undefined, denies: forceIgnoreFilter(undefined) };
+  }
 }
 
 /** What a ref holds where it is read, before its files are listed. */
