@@ -9,6 +9,7 @@ import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import { connect, identifyOrg } from '../metadata/org/connection.js';
 import { applyOverlay, type ApplyResult } from '../overlay/apply.js';
 import { FILES_DIR, loadOverlay } from '../overlay/load.js';
+import { atProjectPaths } from '../overlay/project-folder.js';
 import { checkOverlayStages } from '../overlay/stages.js';
 import { overlaySecrets, redacted } from '../overlay/secrets.js';
 import { CONFIG_FILE, loadFederateConfig, type FederateConfig, type RegionChecks } from '../pipeline/config.js';
@@ -71,7 +72,9 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   // A source with its own sfdx-project.json (another project folder, a git ref) is checked at the version it pins, as
   // diff does: the suggested version in CN-API-01's fixes, the org's types, the result's apiVersion.
   const pinned = atOwnApiVersion(project, await readSource(parseSourceSpec(request.source ?? 'dir:.'), options));
-  const base = pinned.snapshot;
+  // A folder of the project (dir:pkg2) is checked at its place in the project, with only its part of files/, as overlay
+  // apply builds it: the other package directories' files/ are not what deploying the folder sends.
+  const { snapshot: base, folder } = atProjectPaths(pinned.snapshot, project.dir, project.project?.packageDirs ?? []);
   const apiVersion = base.apiVersion;
   warnings.unshift(...pinned.warnings);
   if (base.unclassified.length) {
@@ -79,15 +82,15 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
   }
 
   const { checked, overlayFile, overlayFiles, secrets } =
-    !request.raw && config ? await applyRegionOverlays(base, config, request, project) : { checked: base, overlayFile: undefined, overlayFiles: undefined, secrets: new Map<string, string>() };
+    !request.raw && config ? await applyRegionOverlays(base, config, request, project, folder) : { checked: base, overlayFile: undefined, overlayFiles: undefined, secrets: new Map<string, string>() };
   const ownOverlay = regionConfig?.overlay ? `${regionConfig.overlay.replace(/\/+$/, '')}/overlay.yml` : `overlays/${request.region}/overlay.yml`;
 
   const org = request.orgFacts ?? (request.targetOrg ? await askOrg(request.targetOrg, apiVersion, request.onProgress) : undefined);
 
   const { projectText, configText } = readConfigTexts(project, config);
-  const installed = installedNamespaces(settings, org, projectText);
+  const installed = installedNamespaces(settings, org, base, projectText);
   const bound = regionBound(config, request.region);
-  const pathPrefix = projectPrefixOf(checked, project.dir);
+  const pathPrefix = projectPrefixOf(checked, project.dir, folder);
 
   const engine = await runRules({
     rules,
@@ -159,7 +162,8 @@ async function applyRegionOverlays(
   base: Snapshot,
   config: FederateConfig,
   request: CheckRequest,
-  project: Project
+  project: Project,
+  within: string | undefined
 ): Promise<{ checked: Snapshot; overlayFile: string | undefined; overlayFiles: Map<string, RepositoryFile>; secrets: Map<string, string> }> {
   let checked = base;
   let overlayFile: string | undefined;
@@ -173,7 +177,7 @@ async function applyRegionOverlays(
     const overlay = await loadOverlay(join(project.dir, overlayDir), { packageDirs: project.project?.packageDirs });
     checkOverlayStages(config, overlay);
     // eslint-disable-next-line no-await-in-loop -- each overlay applies over the result of the previous one
-    const applied = await applyOverlay(checked, overlay, { stage: request.stage, env: request.env, registry: registryFor(project.hasProjectFile ? project.dir : undefined) });
+    const applied = await applyOverlay(checked, overlay, { stage: request.stage, env: request.env, registry: registryFor(project.hasProjectFile ? project.dir : undefined), within });
     checked = applied.snapshot;
     for (const [path, file] of repositoryFilesOf(applied, join(project.dir, overlayDir), project.dir, name === request.region)) overlayFiles.set(path, file);
     for (const [secret, shownAs] of overlaySecrets(overlay, request.env ?? process.env)) secrets.set(secret, shownAs);
@@ -213,15 +217,23 @@ function sourceProjectOf(base: Snapshot, project: Project, projectText: string |
   return own ? { path: 'sfdx-project.json', sourceApiVersion: own, text: projectText } : undefined;
 }
 
-/** Where a folder snapshot sits in the project (`force-app`), `''` for other sources. */
-function projectPrefixOf(snapshot: Snapshot, projectDir: string): string {
-  return snapshot.source.kind === 'dir' ? relative(projectDir, snapshot.source.label).split('\\').join('/') : '';
+/**
+ * Where a folder snapshot sits relative to the project (`../other`); `''` for other sources, and for a folder of the
+ * project whose paths atProjectPaths made project-relative already.
+ */
+function projectPrefixOf(snapshot: Snapshot, projectDir: string, projectFolder: string | undefined): string {
+  return snapshot.source.kind === 'dir' && projectFolder === undefined ? relative(projectDir, snapshot.source.label).split('\\').join('/') : '';
 }
 
-/** Namespaces installed in the org (federate.yml's installedPackages, the org's packages) and the project's own, lower case. */
-function installedNamespaces(settings: RegionChecks | undefined, org: OrgFacts | undefined, projectText: string | undefined): Set<string> {
+/**
+ * Namespaces installed in the org (federate.yml's installedPackages, the org's packages) and the checked source's own,
+ * lower case. The source's own namespace is that of the sfdx-project.json it is deployed with (another project
+ * folder's, a ref's), not that of the project the command runs in (`projectText`), which is only the fallback.
+ */
+function installedNamespaces(settings: RegionChecks | undefined, org: OrgFacts | undefined, base: Snapshot, projectText: string | undefined): Set<string> {
   const installed = new Set<string>([...(settings?.installedPackages ?? []), ...(org?.namespaces ?? [])].map((name) => name.toLowerCase()));
-  const projectNamespace = projectText ? namespaceOf(projectText) : undefined;
+  const sourceProjectText = base.projectText ?? projectText;
+  const projectNamespace = sourceProjectText ? namespaceOf(sourceProjectText) : undefined;
   if (projectNamespace) installed.add(projectNamespace.toLowerCase());
   return installed;
 }

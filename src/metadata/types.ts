@@ -87,10 +87,19 @@ export type Snapshot = {
   readonly packageDirs: readonly string[];
   /** The registry that classified it (a git ref read with no project around is classified by its own project's). */
   readonly registry?: RegistryAccess;
-  /** The sourceApiVersion of this source's own sfdx-project.json (a git ref's, a project folder's), when it sets one. */
+  /**
+   * The sourceApiVersion of this source's own sfdx-project.json (a git ref's, a project folder's; for a source folder of
+   * the project at a ref, `git:REF:pkg2`, the project's at that ref), when it sets one.
+   */
   readonly projectApiVersion?: string;
-  /** The text of that sfdx-project.json, with projectApiVersion (for the line a check finds the version at). */
+  /** The text of that sfdx-project.json, when there is one (the line a check finds the version at; what a build keeps). */
   readonly projectText?: string;
+  /**
+   * `git:REF:PATH` of a source folder (no sfdx-project.json of its own): the absolute folder PATH is at in the
+   * repository's work tree, as a `dir:` source's label is the folder read: a folder of the project the command runs in
+   * is built and checked at its project paths.
+   */
+  readonly workTreeFolder?: string;
   /**
    * This source's `.forceignore` (its text, undefined when there is none) and what it leaves out, by path relative to
    * the root; undefined when not known (a converted metadata-format folder). A pair leaves out of the `from` side what

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { mergedFile } from '../metadata/merged-file.js';
 import type { Component, ComponentKey, Snapshot, SnapshotFile } from '../metadata/types.js';
@@ -11,20 +11,18 @@ export type ProjectFolderBase = {
 };
 
 /**
- * A bare source folder read as `dir:force-app` has paths relative to itself (`main/default/…`). Inside the project,
- * it is a part of it: its paths get the folder's project-relative path back, so that the overlay's path rules and
- * files/ meet it at the paths they are written with, and the build is laid out as the project is (`force-app/main/…`,
- * what `sf project deploy start -d build/china/force-app` expects). Its package directory is the project's that holds
- * the folder, else the folder itself. Any other base (a project, a metadata-format folder, a folder outside the
- * project, a git ref, an org) is returned as it is.
+ * A bare source folder read as `dir:force-app` (or `git:REF:force-app`) has paths relative to itself (`main/default/…`).
+ * Inside the project, it is a part of it: its paths get the folder's project-relative path back, so that the overlay's
+ * path rules and files/ meet it at the paths they are written with, and the build is laid out as the project is
+ * (`force-app/main/…`, what `sf project deploy start -d build/china/force-app` expects). Its package directory is the
+ * project's that holds the folder, else the folder itself. Any other base (a project, a metadata-format folder, a
+ * folder outside the project, a whole git ref, an org) is returned as it is.
  */
 export function atProjectPaths(base: Snapshot, projectDir: string, projectPackageDirs: readonly string[]): ProjectFolderBase {
   const { source } = base;
-  if (source.kind !== 'dir' || source.format !== 'source' || base.packageDirs.length !== 1 || base.packageDirs[0] !== '.') return { snapshot: base };
-  // A folder with an sfdx-project.json of its own is a project: its paths are already its own project's.
-  if (existsSync(join(source.label, 'sfdx-project.json'))) return { snapshot: base };
-  const folder = relative(projectDir, source.label).split('\\').join('/');
-  if (folder === '' || folder === '..' || folder.startsWith('../') || isAbsolute(folder)) return { snapshot: base };
+  if (source.format !== 'source' || base.packageDirs.length !== 1 || base.packageDirs[0] !== '.') return { snapshot: base };
+  const folder = projectFolderOf(base, projectDir);
+  if (folder === undefined || folder === '' || folder === '..' || folder.startsWith('../') || isAbsolute(folder)) return { snapshot: base };
 
   const prefixed = (path: string): string => `${folder}/${path}`;
   const file = (each: SnapshotFile): SnapshotFile => {
@@ -48,4 +46,32 @@ export function atProjectPaths(base: Snapshot, projectDir: string, projectPackag
       : {}),
   };
   return { snapshot, folder };
+}
+
+/**
+ * The source's folder relative to the project, `/`-separated: a `dir:` folder's, or the work tree's place of a
+ * `git:REF:PATH` folder (PATH is relative to the repository's top, which need not be the project folder). Undefined
+ * for other sources, and for a folder with an sfdx-project.json of its own: a project, whose paths are already its own.
+ */
+function projectFolderOf(base: Snapshot, projectDir: string): string | undefined {
+  const { source } = base;
+  let rel: string;
+  if (source.kind === 'dir') {
+    if (existsSync(join(source.label, 'sfdx-project.json'))) return undefined;
+    rel = relative(projectDir, source.label);
+  } else if (source.kind === 'git' && base.workTreeFolder !== undefined) {
+    // git names the work tree by its real path: the project's is compared the same way.
+    rel = relative(realPath(projectDir), base.workTreeFolder);
+  } else {
+    return undefined;
+  }
+  return rel.split('\\').join('/');
+}
+
+function realPath(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }

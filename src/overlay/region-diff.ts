@@ -11,6 +11,7 @@ import { applyOverlay, type ApplyResult, type UnevaluatedPatch } from './apply.j
 import { overlaySecrets, redacted } from './secrets.js';
 import { unevaluatedPatchOf, withUnevaluatedShown } from './unevaluated.js';
 import { loadOverlay } from './load.js';
+import { atProjectPaths } from './project-folder.js';
 import type { Overlay, OverlayReport } from './types.js';
 
 export type RegionDiffOptions = {
@@ -75,15 +76,19 @@ export function emptyOverlay(packageDirs: readonly string[] = []): Overlay {
  * Unset environment values skip the rules that use them (the diff never needs secrets).
  */
 export async function regionDiff(from: Snapshot, to: Snapshot, region: RegionConfig & { readonly name: string }, options: RegionDiffOptions): Promise<Changeset> {
-  const registry = options.registry ?? registryFor(readProjectFile(options.projectDir) ? options.projectDir : undefined);
+  const projectFile = readProjectFile(options.projectDir);
+  const registry = options.registry ?? registryFor(projectFile ? options.projectDir : undefined);
   const overlay = options.overlay ?? (await loadRegionOverlay(options.projectDir, region));
   options.onProgress?.({ kind: 'phase', message: `Applying the ${region.name} overlay to ${from.source.spec}` });
-  const applyOptions = { stage: options.stage, env: options.env, registry, lenientEnv: true };
-  const underneath = await applyInTurn(from, options.underlying ?? [], applyOptions);
+  // A folder of the project (--from dir:pkg2) is compared at its place in the project, with only its part of files/,
+  // as overlay apply builds it: the files/ of other package directories are not the region's version of this folder.
+  const { snapshot: global, folder } = atProjectPaths(from, options.projectDir, projectFile?.packageDirs ?? []);
+  const applyOptions = { stage: options.stage, env: options.env, registry, lenientEnv: true, within: folder };
+  const underneath = await applyInTurn(global, options.underlying ?? [], applyOptions);
   const applied = await applyOverlay(underneath.snapshot, overlay, applyOptions);
   const unevaluated = [...underneath.results.flatMap((result) => result.unevaluated), ...applied.unevaluated];
   const [all, residual] = await Promise.all([
-    compareSnapshots(from, to, { strict: options.strict, registry }),
+    compareSnapshots(global, to, { strict: options.strict, registry }),
     compareSnapshots(applied.snapshot, to, { strict: options.strict, registry }),
   ]);
   const classified = classifyChanges(all, residual, { owns: region.owns, overlay, report: applied.report, regionOwnedKeys: overlayFileKeys(applied.report), unevaluated });

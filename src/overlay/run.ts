@@ -173,9 +173,12 @@ function guardOutput(outputDir: string, base: Snapshot): void {
   }
 }
 
-/** The sfdx-project.json text the base was read with: its own folder's for a project folder, else the project's. */
+/**
+ * The sfdx-project.json text the base is deployed with (package directories, replacements, aliases…): its own (a
+ * project folder's, a git ref's as it is at that ref, a source folder's project at the ref), else the project's.
+ */
 function projectJsonOf(base: Snapshot, projectDir: string): string | undefined {
-  const own = base.source.kind === 'dir' && base.source.format === 'source' ? join(base.source.label, 'sfdx-project.json') : undefined;
-  for (const file of [own, join(projectDir, 'sfdx-project.json')]) if (file && existsSync(file)) return readFileSync(file, 'utf8');
-  return undefined;
+  if (base.projectText !== undefined) return base.projectText;
+  const file = join(projectDir, 'sfdx-project.json');
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
 }

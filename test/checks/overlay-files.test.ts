@@ -124,4 +124,26 @@ describe('check: findings in text the overlay files/ writes point at the file un
     const result = await runCheck({ cwd: dir, region: 'china', source: 'dir:force-app', env: {} });
     expect(byRule(result.findings, 'CN-CBDT-07', 'ApexClass:Pay')).to.include({ path: `${FILES}/classes/Pay.cls`, line: 4 });
   });
+
+  it("checks only the files/ inside a source folder (dir:pkg2): not other package directories', each at its own path", async () => {
+    const P = 'pkg2/main/default';
+    writeFiles(dir, {
+      'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'pkg2' }], sourceApiVersion: '62.0' }),
+      ...PAY,
+      [`${P}/classes/B.cls`]: CALLOUT('B'),
+      [`${P}/classes/B.cls-meta.xml`]: META,
+      'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n',
+      'overlays/china/overlay.yml': 'exclude: []\n',
+      [`${FILES}/classes/CnA.cls`]: CALLOUT('CnA'),
+      [`${FILES}/classes/CnA.cls-meta.xml`]: META,
+      [`overlays/china/files/${P}/classes/CnB.cls`]: CALLOUT('CnB'),
+      [`overlays/china/files/${P}/classes/CnB.cls-meta.xml`]: META,
+    });
+    const result = await runCheck({ cwd: dir, region: 'china', source: 'dir:pkg2', env: {} });
+    expect(result.findings.filter((finding) => finding.rule === 'CN-HOST-01').map((finding) => [finding.component, finding.path, finding.line])).to.deep.equal([
+      ['ApexClass:CnB', `overlays/china/files/${P}/classes/CnB.cls`, 5],
+      ['ApexClass:B', `${P}/classes/B.cls`, 5],
+    ]);
+    expect(result.summary.components).to.equal(2);
+  });
 });

@@ -44,4 +44,24 @@ describe('overlay apply: the tree is written at the API version the source pins'
       repo.remove();
     }
   });
+
+  it("writes a git ref with the ref's own sfdx-project.json, not the working tree's", async () => {
+    const repo = new TestRepo();
+    try {
+      const atRef = {
+        packageDirectories: [{ path: 'force-app', default: true, package: 'Core' }],
+        name: 'at the ref',
+        replacements: [{ filename: 'force-app/main/default/classes/Old.cls', stringToReplace: 'x', replaceWithEnv: 'X' }],
+        sourceApiVersion: '58.0',
+      };
+      repo.commit({ ...pinnedProject('58.0'), 'sfdx-project.json': JSON.stringify(atRef, null, 2) }, 'at the ref');
+      // The working tree has moved on: another name, no replacements, another package.
+      repo.write({ 'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true, package: 'Renamed' }], name: 'working tree', sourceApiVersion: '62.0' }) });
+      const out = join(dir, 'out');
+      await runOverlayApply({ cwd: repo.dir, region: 'china', source: 'git:HEAD', outputDir: out, env: {} });
+      expect(JSON.parse(readFileSync(join(out, 'sfdx-project.json'), 'utf8'))).to.deep.equal(atRef);
+    } finally {
+      repo.remove();
+    }
+  });
 });

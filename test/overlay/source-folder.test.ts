@@ -2,8 +2,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { runCheck } from '../../src/checks/run-check.js';
+import { runDiff } from '../../src/compare/run-diff.js';
 import { runOverlayApply } from '../../src/overlay/run.js';
 import { writeFiles } from '../compare/support.js';
+import { TestRepo } from '../git/repo-helper.js';
 
 /* `overlay apply --source dir:<a folder of the project>`: a package directory, or a folder inside one. */
 
@@ -24,15 +27,19 @@ describe('overlay apply on a folder of the project (--source dir:force-app)', fu
   afterEach(() => rmSync(work, { recursive: true, force: true }));
 
   /** force-app (default) holds A, pkg2 holds B; the China overlay is `overlay`, plus `more` files. */
-  function project(overlay: string, more: Record<string, string> = {}): void {
-    writeFiles(global, {
+  function projectFiles(overlay: string, more: Record<string, string> = {}): Record<string, string> {
+    return {
       'sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'pkg2', package: 'Two' }], sourceApiVersion: '62.0' }),
       'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n',
       'overlays/china/overlay.yml': overlay,
       ...apexClass('force-app/main/default/classes', 'A'),
       ...apexClass('pkg2/main/default/classes', 'B'),
       ...more,
-    });
+    };
+  }
+
+  function project(overlay: string, more: Record<string, string> = {}): void {
+    writeFiles(global, projectFiles(overlay, more));
   }
 
   it('builds the folder at its project-relative path, so `sf project deploy start -d build/china/force-app` finds it', async () => {
@@ -86,5 +93,75 @@ describe('overlay apply on a folder of the project (--source dir:force-app)', fu
     expect(existsSync(join(built, 'main'))).to.equal(false);
     const written = JSON.parse(readFileSync(join(built, 'sfdx-project.json'), 'utf8')) as { packageDirectories: Array<{ path: string }> };
     expect(written.packageDirectories.map((entry) => entry.path)).to.deep.equal(['pkg2']);
+  });
+
+  it('builds git:REF:PATH (PATH from the top of the repository, the project in a folder of it) as dir: builds the folder', async () => {
+    const repo = new TestRepo();
+    try {
+      const files = projectFiles('exclude:\n  - path: force-app/main/default/classes/**\n', {
+        ...apexClass('overlays/china/files/force-app/main/default/classes', 'CnA'),
+        ...apexClass('overlays/china/files/pkg2/main/default/classes', 'CnB'),
+        'overlays/china/files/pkg2/main/default/classes/CnB.cls': "public class CnB { String help = 'https://login.salesforce.com'; }\n",
+        'pkg2/main/default/classes/B.cls': "public class B { String help = 'https://login.salesforce.com'; }\n",
+      });
+      repo.commit(Object.fromEntries(Object.entries(files).map(([path, text]) => [`app/${path}`, text])));
+      // The build is deployed with the project's sfdx-project.json at the ref (and its version), not the working tree's.
+      repo.write({ 'app/sfdx-project.json': JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'pkg2', package: 'Renamed' }], sourceApiVersion: '61.0' }) });
+      const built = join(work, 'built');
+      const result = await runOverlayApply({ cwd: join(repo.dir, 'app'), region: 'china', source: 'git:HEAD:app/pkg2', outputDir: built });
+      expect(result.report.rules.map((rule) => [rule.rule, rule.status])).to.deep.equal([
+        ['exclude[0]', 'stale'],
+        ['files/force-app/main/default/classes/CnA.cls', 'skipped'],
+        ['files/force-app/main/default/classes/CnA.cls-meta.xml', 'skipped'],
+        ['files/pkg2/main/default/classes/CnB.cls', 'applied'],
+        ['files/pkg2/main/default/classes/CnB.cls-meta.xml', 'applied'],
+      ]);
+      expect(existsSync(join(built, 'pkg2/main/default/classes/B.cls'))).to.equal(true);
+      expect(existsSync(join(built, 'pkg2/main/default/classes/CnB.cls'))).to.equal(true);
+      expect(existsSync(join(built, 'main'))).to.equal(false);
+      expect(existsSync(join(built, 'force-app'))).to.equal(false);
+      expect(JSON.parse(readFileSync(join(built, 'sfdx-project.json'), 'utf8'))).to.deep.equal({
+        packageDirectories: [{ path: 'pkg2', package: 'Two', default: true }],
+        sourceApiVersion: '62.0',
+      });
+
+      // check reads it the same way: force-app's files/ are not checked with pkg2, pkg2's files are named at their paths.
+      const checked = await runCheck({ cwd: join(repo.dir, 'app'), region: 'china', source: 'git:HEAD:app/pkg2', env: {} });
+      expect(checked.summary.components).to.equal(2);
+      expect(checked.findings.filter((finding) => finding.rule === 'CN-HOST-01').map((finding) => finding.path)).to.deep.equal([
+        'overlays/china/files/pkg2/main/default/classes/CnB.cls',
+        'pkg2/main/default/classes/B.cls',
+      ]);
+    } finally {
+      repo.remove();
+    }
+  });
+
+  it(".forceignore: git:REF:force-app leaves out what the project's ignores, as dir:force-app does", async () => {
+    const repo = new TestRepo();
+    try {
+      repo.commit({ ...projectFiles('exclude: []\n', apexClass('force-app/main/default/classes', 'Local')), '.forceignore': '**/Local.cls*\n' });
+      for (const source of ['dir:force-app', 'git:HEAD:force-app']) {
+        const built = join(work, source.replace(/\W/g, '-'));
+        // eslint-disable-next-line no-await-in-loop -- one source after the other
+        await runOverlayApply({ cwd: repo.dir, region: 'china', source, outputDir: built });
+        expect([source, existsSync(join(built, 'force-app/main/default/classes/A.cls'))]).to.deep.equal([source, true]);
+        expect([source, existsSync(join(built, 'force-app/main/default/classes/Local.cls'))]).to.deep.equal([source, false]);
+      }
+    } finally {
+      repo.remove();
+    }
+  });
+
+  it("diff --region from the folder expects only the folder's files/ of the region, at their project paths", async () => {
+    project('exclude: []\n', {
+      ...apexClass('overlays/china/files/force-app/main/default/classes', 'CnA'),
+      ...apexClass('overlays/china/files/pkg2/main/default/classes', 'CnB'),
+    });
+    // The region's pkg2 lacks CnB: not promoted yet. CnA is force-app's: the region's pkg2 is not expected to hold it.
+    const result = await runDiff({ cwd: global, region: 'china', from: 'dir:pkg2', to: 'dir:pkg2', env: {} });
+    expect(result.changes.map((change) => [change.key, change.classification, change.fromPaths])).to.deep.equal([
+      ['ApexClass:CnB', 'not-promoted', ['pkg2/main/default/classes/CnB.cls-meta.xml', 'pkg2/main/default/classes/CnB.cls']],
+    ]);
   });
 });

@@ -44,7 +44,7 @@ export type GitSide = {
   readonly files: ReadonlyMap<string, TreeFile>;
   /** The same files, forceignored ones included: paths are asked of `denies` only where they matter. */
   readonly listing: ReadonlyMap<string, TreeFile>;
-  /** Whether the ref's `.forceignore` (with SDR's defaults) leaves a path out. */
+  /** Whether the ref's `.forceignore` (the nearest at or above `root`, with SDR's defaults) leaves a path out. */
   readonly denies: (path: string) => boolean;
   /** The text of that `.forceignore`; undefined when the ref has none. */
   readonly forceIgnoreText: string | undefined;
@@ -53,6 +53,8 @@ export type GitSide = {
   readonly projectApiVersion?: string;
   /** The text of the ref's sfdx-project.json, when it has one. */
   readonly projectText?: string;
+  /** `git:REF:PATH` of a source folder: the absolute folder PATH is at in the repository's work tree (Snapshot.workTreeFolder). */
+  readonly workTreeFolder?: string;
 };
 
 /** Where the project lives inside the repository: the project folder relative to the top, or the top. */
@@ -82,40 +84,12 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
   const at = `${ref} (${commit.slice(0, 12)})`;
   const readText = async (repoPath: string): Promise<string | undefined> => (await reader.read(`${commit}:${repoPath}`))?.toString('utf8');
 
-  let root: string;
-  let packageDirs: readonly string[];
-  let refProject: ProjectFile | undefined;
-  let refProjectText: string | undefined;
-  let format: SourceInfo['format'] = 'source';
-  if (path !== undefined) {
-    const kind = await pathKind(repo, commit, path);
-    if (kind === undefined) throw messages.createError('error.MissingPathAtRef', [path, at], [commit], ExitCode.BadInput);
-    if (kind === 'blob') throw metadataMessages.createError('error.NotAFolder', [`${text}`], [], ExitCode.BadInput);
-    root = path;
-    const project = await readText(join(root, 'sfdx-project.json'));
-    refProject = project !== undefined ? parseProjectJson(project, root, `${join(root, 'sfdx-project.json')} at ${at}`) : undefined;
-    refProjectText = project;
-    packageDirs = refProject?.packageDirs ?? ['.'];
-    // As for dir:PATH, a folder with a package.xml at its root (and no project) is in metadata format.
-    if (!refProject && (await pathKind(repo, commit, join(root, 'package.xml'))) === 'blob') format = 'metadata';
-  } else {
-    root = projectRootIn(repo, options.projectDir);
-    const projectPath = join(root, 'sfdx-project.json');
-    const project = await readText(projectPath);
-    if (project !== undefined) {
-      refProject = parseProjectJson(project, root, `${projectPath} at ${at}`);
-      refProjectText = project;
-      packageDirs = refProject.packageDirs;
-    } else if (options.sourceDirs?.length) {
-      packageDirs = ['.'];
-    } else {
-      throw await noProjectAtRef(repo, commit, ref, at, root);
-    }
-  }
+  const layout = path !== undefined ? await folderAtRef(repo, commit, { spec: text, path, at }, options, readText) : await projectAtRef(repo, commit, ref, at, options, readText);
+  const { root, format, ownProject, project } = layout;
+  let { packageDirs } = layout;
   if (options.sourceDirs?.length) packageDirs = await narrowSourceDirs(repo, commit, root, at, options.sourceDirs);
 
-  const forceIgnoreText = await readText(join(root, '.forceignore'));
-  const denies = forceIgnoreFilter(forceIgnoreText);
+  const { text: forceIgnoreText, denies } = await forceIgnoreAtRef(root, readText);
   const repoPaths = packageDirs.includes('.') ? (root ? [root] : []) : packageDirs.map((dir) => join(root, dir));
   const entries = await listTree(repo, commit, repoPaths);
   const listing = listingOf(entries, root, denies, (notRead) => {
@@ -126,7 +100,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
   const base = spec.mergeBaseOf;
   const shownRef = base ? messages.getMessage('label.MergeBase', [base.from, base.to]) : ref;
   const info: SourceInfo = { kind: 'git', spec: base ? `git:${base.from}` : text, label: messages.getMessage('label.Ref', [shownRef, commit.slice(0, 12)]), format, commit };
-  const registry = sideRegistry(refProject, at, options);
+  const registry = sideRegistry(ownProject, at, options);
   let files: Map<string, TreeFile> | undefined;
   return {
     repo,
@@ -139,14 +113,103 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
     denies,
     forceIgnoreText,
     registry,
-    projectApiVersion: refProject?.sourceApiVersion,
-    projectText: refProjectText,
+    projectApiVersion: project?.file.sourceApiVersion,
+    projectText: project?.text,
+    workTreeFolder: layout.sourceFolder ? resolve(repo.top, root) : undefined,
     // Asking the matcher costs tens of microseconds a path: a delta of two refs asks only the paths it reads.
     get files(): ReadonlyMap<string, TreeFile> {
       files ??= listingWithout(listing, denies);
       return files;
     },
   };
+}
+
+/**
+ * The `.forceignore` a folder of the ref is read with, as SDR finds one for a folder on disk (`dir:`): the nearest at or
+ * above it (for `git:REF:force-app`, the project's), matching paths relative to the folder that holds it.
+ */
+async function forceIgnoreAtRef(root: string, readText: ReadText): Promise<{ text: string | undefined; denies: (path: string) => boolean }> {
+  for (let dir = root; ; dir = dir.includes('/') ? posix.dirname(dir) : '') {
+    // eslint-disable-next-line no-await-in-loop -- the nearest wins: one folder at a time, upwards
+    const text = await readText(join(dir, '.forceignore'));
+    if (text !== undefined) {
+      const filter = forceIgnoreFilter(text);
+      const below = dir === root ? '' : dir === '' ? root : root.slice(dir.length + 1);
+      return { text, denies: below ? (path): boolean => filter(`${below}/${path}`) : filter };
+    }
+    if (dir === '') return { text: undefined, denies: forceIgnoreFilter(undefined) };
+  }
+}
+
+/** What a ref holds where it is read, before its files are listed. */
+type RefLayout = {
+  /** Snapshot root inside the repository ('' = the top). */
+  readonly root: string;
+  readonly packageDirs: readonly string[];
+  readonly format: SourceInfo['format'];
+  /** The sfdx-project.json at the root, when there is one. */
+  readonly ownProject?: ProjectFile;
+  /** The sfdx-project.json the source is deployed with: its own, or the project's a source folder belongs to. */
+  readonly project?: { readonly file: ProjectFile; readonly text: string };
+  /** `:PATH` is a source folder (no sfdx-project.json, no package.xml of its own). */
+  readonly sourceFolder: boolean;
+};
+
+type ReadText = (repoPath: string) => Promise<string | undefined>;
+
+/** `git:REF:PATH`: a project, a metadata-format folder, or a source folder, as `dir:PATH` tells them apart. */
+async function folderAtRef(
+  repo: GitRepo,
+  commit: string,
+  { spec, path, at }: { readonly spec: string; readonly path: string; readonly at: string },
+  options: ReadOptions,
+  readText: ReadText
+): Promise<RefLayout> {
+  const kind = await pathKind(repo, commit, path);
+  if (kind === undefined) throw messages.createError('error.MissingPathAtRef', [path, at], [commit], ExitCode.BadInput);
+  if (kind === 'blob') throw metadataMessages.createError('error.NotAFolder', [spec], [], ExitCode.BadInput);
+  const projectPath = join(path, 'sfdx-project.json');
+  const text = await readText(projectPath);
+  if (text !== undefined) {
+    const file = parseProjectJson(text, path, `${projectPath} at ${at}`);
+    return { root: path, packageDirs: file.packageDirs, format: 'source', ownProject: file, project: { file, text }, sourceFolder: false };
+  }
+  // As for dir:PATH, a folder with a package.xml at its root (and no project) is in metadata format.
+  if ((await pathKind(repo, commit, join(path, 'package.xml'))) === 'blob') return { root: path, packageDirs: ['.'], format: 'metadata', sourceFolder: false };
+  // A source folder of the project (git:REF:pkg2) is deployed with the project's sfdx-project.json at that ref.
+  const project = await enclosingProject(repo, options.projectDir, path, at, readText);
+  return { root: path, packageDirs: ['.'], format: 'source', project, sourceFolder: true };
+}
+
+/** `git:REF`: the project the command runs in, where it is in the repository, as it is at the ref. */
+async function projectAtRef(repo: GitRepo, commit: string, ref: string, at: string, options: ReadOptions, readText: ReadText): Promise<RefLayout> {
+  const root = projectRootIn(repo, options.projectDir);
+  const projectPath = join(root, 'sfdx-project.json');
+  const text = await readText(projectPath);
+  if (text !== undefined) {
+    const file = parseProjectJson(text, root, `${projectPath} at ${at}`);
+    return { root, packageDirs: file.packageDirs, format: 'source', ownProject: file, project: { file, text }, sourceFolder: false };
+  }
+  if (options.sourceDirs?.length) return { root, packageDirs: ['.'], format: 'source', sourceFolder: false };
+  throw await noProjectAtRef(repo, commit, ref, at, root);
+}
+
+/**
+ * The sfdx-project.json at the ref of the project the command runs in, when `folder` (repository-relative) lies inside
+ * that project's folder: the project a source folder of it belongs to, and is deployed with.
+ */
+async function enclosingProject(
+  repo: GitRepo,
+  projectDir: string,
+  folder: string,
+  at: string,
+  readText: ReadText
+): Promise<RefLayout['project']> {
+  const projectRoot = projectRootIn(repo, projectDir);
+  if (projectRoot && folder !== projectRoot && !folder.startsWith(`${projectRoot}/`)) return undefined;
+  const projectPath = join(projectRoot, 'sfdx-project.json');
+  const text = await readText(projectPath);
+  return text === undefined ? undefined : { file: parseProjectJson(text, projectRoot, `${projectPath} at ${at}`), text };
 }
 
 /** The error for a ref without sfdx-project.json where it is looked for, naming the nearest one the ref has elsewhere. */
@@ -378,6 +441,13 @@ export async function snapshotOf(side: GitSide, tree: GitTreeContainer, apiVersi
     resolved
   );
   tree.dropCache();
-  return { ...snapshot, registry: side.registry, forceIgnore: { text: side.forceIgnoreText, denies: side.denies }, ...(side.projectApiVersion ? { projectApiVersion: side.projectApiVersion, projectText: side.projectText } : {}) };
+  return {
+    ...snapshot,
+    registry: side.registry,
+    forceIgnore: { text: side.forceIgnoreText, denies: side.denies },
+    ...(side.projectApiVersion ? { projectApiVersion: side.projectApiVersion } : {}),
+    ...(side.projectText !== undefined ? { projectText: side.projectText } : {}),
+    ...(side.workTreeFolder !== undefined ? { workTreeFolder: side.workTreeFolder } : {}),
+  };
 }
 

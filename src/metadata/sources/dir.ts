@@ -57,8 +57,11 @@ export async function readDirSource(spec: SourceSpec, options: ReadOptions): Pro
   if (snapshot.components.size === 0) {
     throw messages.createError('error.NoMetadata', [layout.root, snapshot.unclassified.length], [], ExitCode.BadInput);
   }
-  const pinned = layout.kind === 'project' && layout.sourceApiVersion ? { projectApiVersion: layout.sourceApiVersion, projectText: readFileSync(join(layout.root, 'sfdx-project.json'), 'utf8') } : {};
-  return { ...snapshot, forceIgnore: folderForceIgnore(layout.root), ...pinned };
+  const own =
+    layout.kind === 'project'
+      ? { ...(layout.sourceApiVersion ? { projectApiVersion: layout.sourceApiVersion } : {}), projectText: readFileSync(join(layout.root, 'sfdx-project.json'), 'utf8') }
+      : {};
+  return { ...snapshot, forceIgnore: folderForceIgnore(layout.root), ...own };
 }
 
 /**
