@@ -6,9 +6,9 @@ import { elementKeysFor, type ElementKeyTable } from '../metadata/elements.js';
 import { metadataMessages as messages } from '../metadata/messages.js';
 import { registryFor } from '../metadata/registry.js';
 import { componentKey, componentPaths as pathsOf, mapLimit, relativeInside, samePackageDirs } from '../metadata/snapshot.js';
-import type { Component, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
+import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
 import { compareStrings, type CanonicalElement } from '../metadata/xml.js';
-import { isDeletedByEntries } from './manifests.js';
+import { isDeletableAlone, isDeletedByEntries } from './manifests.js';
 import type { Change, Changeset, ElementChange } from './types.js';
 import { diffRoots, type ChildDiff } from './xml-diff.js';
 import { canonicalOf, diffXmlPair, type Canonical, type XmlPairDiff } from './xml-pair.js';
@@ -55,6 +55,8 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
   const fromParents = parentsOf(from);
   const toParents = parentsOf(to);
 
+  // Parents that `from` holds only through children the Metadata API deletes with them, and `to` not at all: their paths.
+  const goneWithChildren = new Map<ComponentKey, string[]>();
   const removed = (before: Component): void => {
     if (toParents().has(before.key)) {
       // `to` still has children of it (fields without their object's own file, as projects often keep standard
@@ -66,6 +68,12 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
     // children `to` still has, above; not a Workflow or SharingRules decomposed by a preset, deleted entry by entry).
     const { parent } = before;
     if (parent && from.components.has(parent) && !to.components.has(parent) && !toParents().has(parent) && !isDeletedByEntries(from.components.get(parent)!.type)) return;
+    if (parent && !from.components.has(parent) && !to.components.has(parent) && !toParents().has(parent) && !isDeletableAlone(before)) {
+      // The last files of a parent whose own file was missing already (a permission set's objectSettings): the parent
+      // is gone from the source, and these children go only with it (the Metadata API does not know them alone).
+      goneWithChildren.set(parent, [...(goneWithChildren.get(parent) ?? []), ...pathsOf(before)]);
+      return;
+    }
     changes.push({ ...identity(before), kind: 'removed', fromPaths: pathsOf(before), elements: [] });
     // In-file children are named one by one, as those of an added container are: some containers (a Workflow,
     // CustomLabels) are deleted only through their entries.
@@ -81,6 +89,10 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
     } else {
       removed(before);
     }
+  }
+  for (const [key, paths] of goneWithChildren) {
+    const [type, fullName] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    changes.push({ key, type, fullName, kind: 'removed', fromPaths: paths.sort(compareStrings), elements: [] });
   }
   for (const [key, after] of to.components) {
     if (from.components.has(key)) continue;
