@@ -174,7 +174,9 @@ function renamed(before: Component, after: Component): Change {
  * component left, or came into, a package directory both have (one was added to sfdx-project.json and the component
  * moved there). Otherwise paths are compared inside their package directory, so that a project and a bare source
  * folder of the same metadata (or two projects laid out differently) agree. A metadata-format source (converted to a
- * temporary folder) has no meaningful paths and never yields a rename.
+ * temporary folder) has no meaningful paths and never yields a rename. A component merged from files in several package
+ * directories (CustomLabels) is moved only when none of its files is where one was: a file of it added, removed or
+ * moved beside the others brings or takes labels, which compare reports, and the org still has one CustomLabels.
  */
 function moved(before: Component, after: Component, context: Context): boolean {
   const { from, to } = context;
@@ -184,8 +186,16 @@ function moved(before: Component, after: Component, context: Context): boolean {
   const fromDir = packageDirOf(a[0], from.packageDirs);
   const toDir = packageDirOf(b[0], to.packageDirs);
   const wholePaths = samePackageDirs(from.packageDirs, to.packageDirs) || (fromDir !== undefined && to.packageDirs.includes(fromDir)) || (toDir !== undefined && from.packageDirs.includes(toDir));
-  if (wholePaths) return a.join('\n') !== b.join('\n');
-  return a.map((path) => insidePackage(path, fromDir)).join('\n') !== b.map((path) => insidePackage(path, toDir)).join('\n');
+  const places = (paths: string[], dir: string | undefined, packageDirs: readonly string[]): string[] =>
+    wholePaths ? paths : paths.map((path) => insidePackage(path, isMerged(before) || isMerged(after) ? packageDirOf(path, packageDirs) : dir));
+  const [was, is] = [places(a, fromDir, from.packageDirs), places(b, toDir, to.packageDirs)];
+  if (isMerged(before) || isMerged(after)) return !was.some((path) => is.includes(path));
+  return was.join('\n') !== is.join('\n');
+}
+
+/** Whether a component is read from several files that SDR merges on deploy (merged-file.ts). */
+function isMerged(component: Component): boolean {
+  return (component.xml?.parts?.length ?? 0) > 1;
 }
 
 /** The package directory a path lies in (`.` for a bare folder), or undefined. */
