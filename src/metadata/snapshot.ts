@@ -201,13 +201,15 @@ export function samePackageDirs(a: readonly string[], b: readonly string[]): boo
  */
 function planGiven(given: Resolved, files: readonly string[], failed: ReadonlySet<string>, fail: (path: string, reason: string) => void, onDuplicate: OnDuplicate): ComponentPlan[] {
   const plans = new Map<ComponentKey, ComponentPlan>();
-  // Each child resolved holds a parent of its own: a parent with many changed children is planned once.
+  // Each child resolved holds a parent of its own: a parent with many changed children is planned once. Components
+  // are told apart by their file too: one merged from several files (a CustomLabels file in each of three package
+  // directories) is one per file here, and addPlans merges them.
   const withParents = (components: readonly SourceComponent[]): SourceComponent[] => {
-    const unique = new Map<ComponentKey, SourceComponent>();
+    const unique = new Map<string, SourceComponent>();
     for (const component of components) {
       for (const each of component.parent ? [component.parent, component] : [component]) {
-        const key = componentKey(each.type.name, each.fullName);
-        if (!unique.has(key)) unique.set(key, each);
+        const id = `${componentKey(each.type.name, each.fullName)}\0${each.xml ?? ''}`;
+        if (!unique.has(id)) unique.set(id, each);
       }
     }
     return [...unique.values()];
