@@ -6,9 +6,9 @@ import { elementKeysFor, type ElementKeyTable } from '../metadata/elements.js';
 import { metadataMessages as messages } from '../metadata/messages.js';
 import { registryFor } from '../metadata/registry.js';
 import { componentKey, componentPaths as pathsOf, mapLimit, relativeInside, samePackageDirs } from '../metadata/snapshot.js';
-import type { Component, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
+import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
 import { compareStrings, type CanonicalElement } from '../metadata/xml.js';
-import { isDeletedByEntries } from './manifests.js';
+import { isDeletableAlone, isDeletedByEntries } from './manifests.js';
 import type { Change, Changeset, ElementChange, FileChange } from './types.js';
 import { diffRoots, type ChildDiff } from './xml-diff.js';
 import { canonicalOf, diffXmlPair, type Canonical, type XmlPairDiff } from './xml-pair.js';
@@ -55,6 +55,8 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
   const fromParents = parentsOf(from);
   const toParents = parentsOf(to);
 
+  // Parents that `from` holds only through children the Metadata API deletes with them, and `to` not at all: their paths.
+  const goneWithChildren = new Map<ComponentKey, string[]>();
   const removed = (before: Component): void => {
     if (toParents().has(before.key)) {
       // `to` still has children of it (fields without their object's own file, as projects often keep standard
@@ -66,6 +68,12 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
     // children `to` still has, above; not a Workflow or SharingRules decomposed by a preset, deleted entry by entry).
     const { parent } = before;
     if (parent && from.components.has(parent) && !to.components.has(parent) && !toParents().has(parent) && !isDeletedByEntries(from.components.get(parent)!.type)) return;
+    if (parent && !from.components.has(parent) && !to.components.has(parent) && !toParents().has(parent) && !isDeletableAlone(before)) {
+      // The last files of a parent whose own file was missing already (a permission set's objectSettings): the parent
+      // is gone from the source, and these children go only with it (the Metadata API does not know them alone).
+      goneWithChildren.set(parent, [...(goneWithChildren.get(parent) ?? []), ...pathsOf(before)]);
+      return;
+    }
     changes.push({ ...identity(before), kind: 'removed', fromPaths: pathsOf(before), elements: [] });
     // In-file children are named one by one, as those of an added container are: some containers (a Workflow,
     // CustomLabels) are deleted only through their entries.
@@ -81,6 +89,10 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
     } else {
       removed(before);
     }
+  }
+  for (const [key, paths] of goneWithChildren) {
+    const [type, fullName] = [key.slice(0, key.indexOf(':')), key.slice(key.indexOf(':') + 1)];
+    changes.push({ key, type, fullName, kind: 'removed', fromPaths: paths.sort(compareStrings), elements: [] });
   }
   for (const [key, after] of to.components) {
     if (from.components.has(key)) continue;
@@ -162,7 +174,9 @@ function renamed(before: Component, after: Component): Change {
  * component left, or came into, a package directory both have (one was added to sfdx-project.json and the component
  * moved there). Otherwise paths are compared inside their package directory, so that a project and a bare source
  * folder of the same metadata (or two projects laid out differently) agree. A metadata-format source (converted to a
- * temporary folder) has no meaningful paths and never yields a rename.
+ * temporary folder) has no meaningful paths and never yields a rename. A component merged from files in several package
+ * directories (CustomLabels) is moved only when none of its files is where one was: a file of it added, removed or
+ * moved beside the others brings or takes labels, which compare reports, and the org still has one CustomLabels.
  */
 function moved(before: Component, after: Component, context: Context): boolean {
   const { from, to } = context;
@@ -172,8 +186,16 @@ function moved(before: Component, after: Component, context: Context): boolean {
   const fromDir = packageDirOf(a[0], from.packageDirs);
   const toDir = packageDirOf(b[0], to.packageDirs);
   const wholePaths = samePackageDirs(from.packageDirs, to.packageDirs) || (fromDir !== undefined && to.packageDirs.includes(fromDir)) || (toDir !== undefined && from.packageDirs.includes(toDir));
-  if (wholePaths) return a.join('\n') !== b.join('\n');
-  return a.map((path) => insidePackage(path, fromDir)).join('\n') !== b.map((path) => insidePackage(path, toDir)).join('\n');
+  const places = (paths: string[], dir: string | undefined, packageDirs: readonly string[]): string[] =>
+    wholePaths ? paths : paths.map((path) => insidePackage(path, isMerged(before) || isMerged(after) ? packageDirOf(path, packageDirs) : dir));
+  const [was, is] = [places(a, fromDir, from.packageDirs), places(b, toDir, to.packageDirs)];
+  if (isMerged(before) || isMerged(after)) return !was.some((path) => is.includes(path));
+  return was.join('\n') !== is.join('\n');
+}
+
+/** Whether a component is read from several files that SDR merges on deploy (merged-file.ts). */
+function isMerged(component: Component): boolean {
+  return (component.xml?.parts?.length ?? 0) > 1;
 }
 
 /** The package directory a path lies in (`.` for a bare folder), or undefined. */

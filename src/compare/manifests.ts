@@ -337,10 +337,19 @@ function typeOf(registry: RegistryAccess, name: string, parentKey?: string): Met
 }
 
 /**
+ * Whether the Metadata API deletes a decomposed child by its own name (a field, a workflow rule, a decomposed label),
+ * rather than only with its parent (the objectSettings or user permissions of a decomposed permission set, a field
+ * translation), as metadataApiName tells.
+ */
+export function isDeletableAlone(child: Entry): boolean {
+  return metadataApiName(child) !== undefined;
+}
+
+/**
  * A child's name as the Metadata API addresses it, when SDR's own registry (no presets) says the API can; undefined
  * otherwise (field translations, the parts of a decomposed permission set: types the API does not know alone).
  */
-function metadataApiName(change: Change): Entry | undefined {
+function metadataApiName(change: Entry): Entry | undefined {
   const api = metadataApiRegistryAccess();
   let type: MetadataType;
   try {

@@ -6,6 +6,7 @@ import { companionFiles } from './companions.js';
 import { combineHashes } from './hash.js';
 import { mergedFile } from './merged-file.js';
 import { metadataMessages as messages } from './messages.js';
+import { MissingParentFiles } from './missing-parent-file.js';
 import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile, SourceInfo, UnclassifiedFile } from './types.js';
 
 /**
@@ -65,7 +66,8 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions, giv
 
   onProgress?.({ kind: 'phase', message: `Resolving metadata in ${options.source.label}` });
   const ignored = store.ignores ? (path: string): boolean => store.ignores!(relative(path)) : undefined;
-  // Paths already reported unclassified, with SDR's reason: not reported again as unknown to the registry.
+  // Paths SDR refused, reported unclassified with its reason or read as children of a missing parent (below): not
+  // resolved nor reported again.
   const failed = new Set<string>();
   // SDR's reasons name files by their tree path: a git side's is an internal mount, so paths are made relative.
   const roots = [...new Set([`${store.root}${sep}`, `${toPosix(store.root)}/`])];
@@ -77,18 +79,29 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions, giv
     const reason = `${left.type} ${left.fullName} is also in ${relative(kept)}: only that file is compared (a component has one file, and the Metadata API takes one)`;
     for (const path of left.paths()) fail(path, reason);
   };
+  // A decomposed parent's folder without the parent's own file: SDR refuses some of its children's files and takes
+  // another for the parent's file; both are read as the children they are (missing-parent-file.ts).
+  const missingParents = new MissingParentFiles(registry);
+  const orphans: ComponentPlan[] = [];
+  const refused = (path: string, reason: string): void => {
+    const child = missingParents.childOfRefusedFile(path);
+    if (!child) return fail(path, reason);
+    failed.add(path);
+    orphans.push(planOf(child.type, child.fullName, child.parent, path, []));
+  };
   let plans: ComponentPlan[];
   let forceIgnored: ReadonlySet<string> = new Set();
   if (given) {
-    for (const [path, message] of given.failed) fail(path, firstLine(message));
-    plans = planGiven(given, listed(), failed, fail, duplicate);
+    for (const [path, message] of given.failed) refused(path, firstLine(message));
+    plans = planGiven(given, listed(), failed, refused, duplicate);
   } else {
     const resolver = new MetadataResolver(registry, store.tree, store.useFsForceIgnore);
     const resolved: SourceComponent[] = [];
-    for (const treeDir of treeDirs) resolveSafely(resolver, store.tree, treeDir, resolved, fail);
+    for (const treeDir of treeDirs) resolveSafely(resolver, store.tree, treeDir, resolved, refused);
     plans = planComponents(resolved, duplicate);
     forceIgnored = resolver.forceIgnoredPaths;
   }
+  plans = withChildrenOfMissingParents(plans, orphans, missingParents, duplicate);
   if (ignored) plans = withoutIgnored(plans, ignored);
   const listedPaths = listed();
   // A component SDR names a file for that is not there (a page of an LWR site without its _meta.json) cannot be
@@ -188,13 +201,15 @@ export function samePackageDirs(a: readonly string[], b: readonly string[]): boo
  */
 function planGiven(given: Resolved, files: readonly string[], failed: ReadonlySet<string>, fail: (path: string, reason: string) => void, onDuplicate: OnDuplicate): ComponentPlan[] {
   const plans = new Map<ComponentKey, ComponentPlan>();
-  // Each child resolved holds a parent of its own: a parent with many changed children is planned once.
+  // Each child resolved holds a parent of its own: a parent with many changed children is planned once. Components
+  // are told apart by their file too: one merged from several files (a CustomLabels file in each of three package
+  // directories) is one per file here, and addPlans merges them.
   const withParents = (components: readonly SourceComponent[]): SourceComponent[] => {
-    const unique = new Map<ComponentKey, SourceComponent>();
+    const unique = new Map<string, SourceComponent>();
     for (const component of components) {
       for (const each of component.parent ? [component.parent, component] : [component]) {
-        const key = componentKey(each.type.name, each.fullName);
-        if (!unique.has(key)) unique.set(key, each);
+        const id = `${componentKey(each.type.name, each.fullName)}\0${each.xml ?? ''}`;
+        if (!unique.has(id)) unique.set(id, each);
       }
     }
     return [...unique.values()];
@@ -264,6 +279,32 @@ function addPlans(plans: Map<ComponentKey, ComponentPlan>, resolved: readonly So
     const content = safeWalk(component).filter((path) => path !== own && !childFiles.has(path));
     add(planOf(component.type.name, component.fullName, component.parent ? componentKey(component.parent.type.name, component.parent.fullName) : undefined, own, content));
   }
+}
+
+/**
+ * Plans with each decomposed parent SDR planned from one of its children's files (its own being missing) made that
+ * child, and the children SDR refused for want of their parent's file added. The parent then has no file, so it is not
+ * a component of the snapshot, as an object is not when only its fields are there: compare sees its file go while
+ * children stay and deletes nothing (compare.ts, parentFileMissing). Files of such a parent other than that child's,
+ * if any, are left out and reported as not metadata; a refused child whose key is planned already, as a duplicate.
+ */
+function withChildrenOfMissingParents(plans: ComponentPlan[], orphans: readonly ComponentPlan[], missingParents: MissingParentFiles, onDuplicate: OnDuplicate): ComponentPlan[] {
+  let kept = plans;
+  plans.forEach((planned, index) => {
+    const child = planned.parent === undefined && planned.xml !== undefined ? missingParents.childInPlaceOfParent(planned.type, planned.fullName, planned.xml) : undefined;
+    if (!child) return;
+    if (kept === plans) kept = [...plans];
+    kept[index] = planOf(child.type, child.fullName, child.parent, planned.xml, []);
+  });
+  if (orphans.length === 0) return kept;
+  const byKey = new Map(kept.map((planned) => [componentKey(planned.type, planned.fullName), planned] as const));
+  for (const orphan of orphans) {
+    const key = componentKey(orphan.type, orphan.fullName);
+    const known = byKey.get(key);
+    if (known) onDuplicate(orphan, known.paths()[0]);
+    else byKey.set(key, orphan);
+  }
+  return [...byKey.values()];
 }
 
 /**

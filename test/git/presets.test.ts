@@ -2,7 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
+import { compareSnapshots } from '../../src/compare/compare.js';
 import { writeDeltaSources } from '../../src/compare/delta-sources.js';
+import { readSourcePair } from '../../src/metadata/git/pair.js';
+import { registryFor } from '../../src/metadata/registry.js';
 import { DEFAULT_DIR as D, TestRepo, convertLikeDeploy, xml } from './repo-helper.js';
 import { ourDelta, wholeTreeChanges } from './sgd-compare.js';
 
@@ -108,6 +111,57 @@ describe('one component in two package directories', () => {
       rmSync(`${out}-md`, { recursive: true, force: true });
     }
   });
+  describe('a CustomLabels file in each of three package directories', () => {
+    const three = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'pkg2' }, { path: 'pkg3' }], sourceApiVersion: '62.0' });
+    const [pkg2, pkg3] = ['pkg2/main/default/labels/CustomLabels.labels-meta.xml', 'pkg3/main/default/labels/CustomLabels.labels-meta.xml'];
+    const classInPkg3 = { 'pkg3/main/default/classes/K.cls': 'public class K {}', 'pkg3/main/default/classes/K.cls-meta.xml': xml('ApexClass', '    <apiVersion>62.0</apiVersion>\n    <status>Active</status>') };
+    let repo: TestRepo;
+    const folders: string[] = [];
+    before(() => {
+      repo = new TestRepo();
+      repo.commit({ 'sfdx-project.json': three, ...classInPkg3, [main]: xml('CustomLabels', label('A', 'a')), [pkg2]: xml('CustomLabels', label('B', 'b')) });
+      repo.commit({ [pkg3]: xml('CustomLabels', `${label('C', 'c')}\n${label('D', 'd')}`) }, 'a third labels file');
+      repo.commit({ [main]: xml('CustomLabels', `${label('A', 'a')}\n${label('B', 'b')}`), [pkg2]: null }, 'B moved into the first file, its own deleted');
+      repo.commit({ [pkg3]: null, [pkg2]: xml('CustomLabels', `${label('C', 'c')}\n${label('D', 'd')}`) }, 'the third file moved to pkg2');
+    });
+    after(() => {
+      repo.remove();
+      for (const folder of folders) rmSync(folder, { recursive: true, force: true });
+    });
+
+    it('adds the labels of a file added beside the others, and reports no rename of CustomLabels (folders and refs)', async () => {
+      // Two folders, as `--from dir:<project> --to dir:<copy with a labels file in pkg3>` reads them.
+      const checkout = (commit: string): string => {
+        const folder = mkdtempSync(join(tmpdir(), 'sf-federate-labels-'));
+        folders.push(folder);
+        repo.git(`--work-tree=${folder}`, 'checkout', commit, '--', '.');
+        return folder;
+      };
+      const [before, after] = [checkout('HEAD~3'), checkout('HEAD~2')];
+      const [from, to] = await readSourcePair({ kind: 'dir', value: before, guessed: false }, { kind: 'dir', value: after, guessed: false }, { apiVersion: '62.0', projectDir: after });
+      const folderChanges = await compareSnapshots(from, to, { registry: registryFor(after) });
+      expect(keysOf(folderChanges.changes)).to.deep.equal(['added CustomLabel:C', 'added CustomLabel:D']);
+
+      const added = await ourDelta(repo.dir, 'HEAD~3', 'HEAD~2');
+      expect(keysOf(added.changeset.changes)).to.deep.equal(['added CustomLabel:C', 'added CustomLabel:D']);
+      expect(added.manifests.members.package).to.deep.equal({ CustomLabel: ['C', 'D'] });
+      const removed = await ourDelta(repo.dir, 'HEAD~2', 'HEAD~3');
+      expect(keysOf(removed.changeset.changes)).to.deep.equal(['removed CustomLabel:C', 'removed CustomLabel:D']);
+      expect(removed.manifests.members).to.deep.include({ package: {}, destructiveChangesPost: { CustomLabel: ['C', 'D'] } });
+    });
+
+    it('sees labels and files moved between package directories as no change, on the changed paths as on whole trees', async () => {
+      // The org's labels are the same: SDR deploys one CustomLabels of them all.
+      for (const [older, newer] of [['HEAD~2', 'HEAD~1'], ['HEAD~1', 'HEAD'], ['HEAD', 'HEAD~2']]) {
+        // eslint-disable-next-line no-await-in-loop -- one range after the other
+        expect(keysOf((await ourDelta(repo.dir, older, newer)).changeset.changes), `${older}..${newer}`).to.deep.equal([]);
+      }
+      const ranges = [['HEAD~3', 'HEAD~2'], ['HEAD~2', 'HEAD~3'], ['HEAD~2', 'HEAD~1'], ['HEAD~3', 'HEAD'], ['HEAD', 'HEAD~3']];
+      const compared = await Promise.all(ranges.map(([older, newer]) => Promise.all([ourDelta(repo.dir, older, newer), wholeTreeChanges(repo.dir, older, newer)])));
+      for (const [index, [fast, whole]] of compared.entries()) expect(keysOf(fast.changeset.changes), ranges[index].join('..')).to.deep.equal(keysOf(whole.changes));
+    });
+  });
+
   it('names the second file of a component that is not merged on deploy (a class in two package directories) as not compared', async () => {
     const repo = new TestRepo();
     try {

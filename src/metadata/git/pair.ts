@@ -107,7 +107,12 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
         // The path itself always stays: unresolvable, it is reported as unclassified; a child file that resolves to
         // its decomposed parent (field translations) is that parent's child.
         keep[index].add(path);
-        if (!components) continue;
+        if (!components) {
+          // Unchanged, and refused here only (a child of a parent whose own file this side lacks): what the other
+          // side has it for is resolved there too, as whole trees would both hold it.
+          if (!changed.has(path)) next[1 - index].push(path);
+          continue;
+        }
         for (const component of components) follow(component, index, next[1 - index]);
       }
     }
