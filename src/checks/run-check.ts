@@ -106,6 +106,7 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     projectText,
     configText,
     sourceProject: sourceProjectOf(base, project, projectText, pathPrefix),
+    deployedProject: deployedProjectOf(base, projectText, pathPrefix),
     hosts: hostPolicy(settings?.allowHosts),
     installedNamespaces: installed,
     org,
@@ -215,6 +216,23 @@ function sourceProjectOf(base: Snapshot, project: Project, projectText: string |
   if (base.projectApiVersion) return { path: posix.join(pathPrefix, 'sfdx-project.json'), sourceApiVersion: base.projectApiVersion, text: base.projectText };
   const own = project.project?.sourceApiVersion;
   return own ? { path: 'sfdx-project.json', sourceApiVersion: own, text: projectText } : undefined;
+}
+
+/**
+ * The sfdx-project.json the source is deployed with, whatever it sets: its own or its project's as the source has it (a
+ * git ref's), else the one of the project the command runs in. Unreadable JSON has no settings (the commands that
+ * need the file report it).
+ */
+function deployedProjectOf(base: Snapshot, projectText: string | undefined, pathPrefix: string): CheckContext['deployedProject'] {
+  const [path, text] = base.projectText !== undefined ? [posix.join(pathPrefix, 'sfdx-project.json'), base.projectText] : ['sfdx-project.json', projectText];
+  if (text === undefined) return undefined;
+  let sfdcLoginUrl: unknown;
+  try {
+    sfdcLoginUrl = (JSON.parse(text) as { sfdcLoginUrl?: unknown }).sfdcLoginUrl;
+  } catch {
+    sfdcLoginUrl = undefined;
+  }
+  return { path, text, ...(typeof sfdcLoginUrl === 'string' ? { sfdcLoginUrl } : {}) };
 }
 
 /**

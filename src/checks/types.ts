@@ -112,6 +112,11 @@ export type CheckContext = {
    * git ref's, another project folder's) when it sets one, else the project's. `path` is project-relative.
    */
   readonly sourceProject?: { readonly path: string; readonly sourceApiVersion: string; readonly text?: string };
+  /**
+   * The sfdx-project.json the checked source is deployed with (CN-CFG-01's sfdcLoginUrl): the source's own or its
+   * project's at the ref (a git ref's, another project folder's), else the project's. `path` is project-relative.
+   */
+  readonly deployedProject?: { readonly path: string; readonly text: string; readonly sfdcLoginUrl?: string };
   /** Hosts endpoints may point at without a cross-border finding. */
   readonly hosts: HostPolicy;
   /** Namespaces installed in the region's org (configured, plus the org's with --target-org), and the project's own. */

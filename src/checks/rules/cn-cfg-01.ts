@@ -14,7 +14,9 @@ const rule: Rule = {
   defaultSeverity: 'error',
   bound: ['china'],
   check(context, emit) {
-    const loginUrl = context.project?.sfdcLoginUrl;
+    // The file the checked source is deployed with (a ref's own), not the working tree's.
+    const deployed = context.deployedProject;
+    const loginUrl = deployed?.sfdcLoginUrl;
     const loginHost = loginUrl ? hostOf(loginUrl) : undefined;
     for (const stage of regionStages(context)) {
       const host = stage.instanceUrl ? hostOf(stage.instanceUrl) : undefined;
@@ -26,10 +28,10 @@ const rule: Rule = {
           fix: textFix(`Set stages.${stage.name}.instanceUrl in federate.yml to the China My Domain, e.g. https://${counterpart}.`),
         });
       } else if (!host && loginUrl && loginHost && isGlobalSalesforceHost(loginHost)) {
-        const at = lineMatching(context.projectText, /"sfdcLoginUrl"/);
+        const at = lineMatching(deployed?.text, /"sfdcLoginUrl"/);
         emit({
           message: `Stage ${stage.name} (region ${context.region}) has no instanceUrl, so logins fall back to sfdx-project.json sfdcLoginUrl ${loginUrl}, the global instance.`,
-          path: 'sfdx-project.json',
+          path: deployed?.path ?? 'sfdx-project.json',
           projectPath: true,
           line: at?.line,
           column: at?.column,
