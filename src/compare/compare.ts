@@ -80,7 +80,7 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
     if (before.xml && hasInFileChildren(context, before)) work.push(() => removedChildren(before, context));
   };
 
-  options.onProgress?.({ kind: 'phase', message: 'Comparing components' });
+  options.onProgress?.({ kind: 'phase', message: messages.getMessage('progress.Comparing', [from.components.size, to.components.size]) });
   for (const [key, before] of from.components) {
     const after = to.components.get(key);
     if (after) {

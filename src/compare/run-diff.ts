@@ -100,7 +100,6 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
   const to = apiVersion === read.apiVersion ? read : { ...read, apiVersion };
   warnings.push(...[from, to].filter((snapshot) => snapshot.unclassified.length).map(unclassifiedWarning));
 
-  request.onProgress?.({ kind: 'phase', message: messages.getMessage('info.Comparing', [from.components.size, to.components.size]) });
   // With no project around, the registry that classified `to` (a ref's own project's), so names come out the same.
   const registry = project.hasProjectFile ? registryFor(project.dir) : to.registry ?? registryFor();
   if (outputDir) {

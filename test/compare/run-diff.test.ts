@@ -42,6 +42,15 @@ describe('runDiff: the API version of the result and the manifests', function ()
     expect(bare.warnings.join('\n')).to.match(fallback);
   });
 
+  it('says once what it compares, with the number of components on each side', async () => {
+    const outside = temp.make();
+    const from = project(join(outside, 'global'), '62.0');
+    const to = project(join(outside, 'china'), '62.0', 'public class A { }');
+    const phases: string[] = [];
+    await runDiff({ from: `dir:${from}`, to: `dir:${to}`, cwd: outside, onProgress: (event) => void (event.kind === 'phase' && phases.push(event.message)) });
+    expect(phases.filter((message) => message.startsWith('Comparing'))).to.deep.equal(['Comparing 1 component(s) with 1 component(s)']);
+  });
+
   it("takes a git ref's sourceApiVersion over the project the command runs in (--repo-dir elsewhere)", async () => {
     const repo = new TestRepo();
     try {
