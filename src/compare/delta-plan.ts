@@ -5,6 +5,7 @@ import { elementKeysFor, type ElementKey } from '../metadata/elements.js';
 import type { Component, Snapshot, SnapshotFile } from '../metadata/types.js';
 import { buildXmlDocument, childElements, elementName, parseXmlDocument, rootElement, textOf, type XmlNode } from '../metadata/xml.js';
 import { cut, leafText } from './prune.js';
+import { parentDeployedForRemoval } from './through-parent.js';
 import { scanTopLevel, type TopLevelElement } from './top-level-scan.js';
 import type { Change, Changeset } from './types.js';
 
@@ -65,6 +66,14 @@ export function planDelta(changeset: Changeset, to: Snapshot, registry: Registry
       const keep = selection(parent);
       if (keep) selectChild(keep, change, parent, registry);
     }
+  }
+  // A removed child only its parent carries (a field translation): the manifests deploy the parent without it, so
+  // the parent's file goes into the tree too, or the tree would lack what package.xml lists.
+  const removedKeys = new Set(changeset.changes.filter((change) => change.kind === 'removed').map((change) => change.key));
+  for (const change of changeset.changes) {
+    const entry = parentDeployedForRemoval(change, registry, removedKeys);
+    const parent = entry ? to.components.get(`${entry.type}:${entry.fullName}`) : undefined;
+    if (parent?.xml) neededParents.push(parent);
   }
   for (const parent of neededParents) if (!plans.has(parent.xml!.path)) whole(parent.xml!);
   return plans;

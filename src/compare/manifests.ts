@@ -4,8 +4,8 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { Messages } from '@salesforce/core/messages';
 import type { MetadataType, RegistryAccess } from '@salesforce/source-deploy-retrieve';
 import { XMLBuilder } from '../metadata/fast-xml-parser.js';
-import { metadataApiRegistryAccess } from '../metadata/registry.js';
 import { removedEntriesOnly } from './delta-plan.js';
+import { metadataApiName, needsParent, parentOf, typeOf, type Entry } from './through-parent.js';
 import { compareCodePoints, type NotDeletable } from './result.js';
 import type { Change, Changeset } from './types.js';
 
@@ -94,7 +94,6 @@ export function notDeletableReason(type: string, fullName: string): string | und
   return undefined;
 }
 
-type Entry = { readonly type: string; readonly fullName: string };
 /** `apiNamed`: already named as the Metadata API names it (metadataApiName), not through the project's registry. */
 type Removal = Entry & { readonly parentKey?: string; readonly apiNamed?: boolean };
 
@@ -322,51 +321,6 @@ function sortMembers(byType: Map<string, Set<string>>): ManifestMembers {
 }
 
 /**
- * A type by name; for a child, also through its parent's type: a preset may declare a child type without listing it
- * among the registry's child types (decomposePermissionSetBeta2's ObjectSettings), and getTypeByName misses it then.
- */
-function typeOf(registry: RegistryAccess, name: string, parentKey?: string): MetadataType | undefined {
-  try {
-    return registry.getTypeByName(name);
-  } catch {
-    if (!parentKey) return undefined;
-    const parent = typeOf(registry, parentKey.slice(0, parentKey.indexOf(':')));
-    const lower = name.toLowerCase();
-    return Object.values(parent?.children?.types ?? {}).find((child) => child.name.toLowerCase() === lower);
-  }
-}
-
-/**
- * Whether the Metadata API deletes a decomposed child by its own name (a field, a workflow rule, a decomposed label),
- * rather than only with its parent (the objectSettings or user permissions of a decomposed permission set, a field
- * translation), as metadataApiName tells.
- */
-export function isDeletableAlone(child: Entry): boolean {
-  return metadataApiName(child) !== undefined;
-}
-
-/**
- * A child's name as the Metadata API addresses it, when SDR's own registry (no presets) says the API can; undefined
- * otherwise (field translations, the parts of a decomposed permission set: types the API does not know alone).
- */
-function metadataApiName(change: Entry): Entry | undefined {
-  const api = metadataApiRegistryAccess();
-  let type: MetadataType;
-  try {
-    type = api.getTypeByName(change.type);
-  } catch {
-    return undefined;
-  }
-  if (needsParent(type) || !api.getParentType(type.name)) return undefined;
-  const dot = change.fullName.indexOf('.');
-  return { type: type.name, fullName: type.ignoreParentName && dot > 0 ? change.fullName.slice(dot + 1) : change.fullName };
-}
-
-function needsParent(type: MetadataType | undefined): boolean {
-  return Boolean(type && (type.isAddressable === false || type.unaddressableWithoutParent === true));
-}
-
-/**
  * Whether a child deploys with its parent named beside it: a child of a parent decomposed at the top level (a
  * BotVersion of a Bot). In metadata format both are one file (`bots/X.bot`), which the Metadata API takes only when
  * the parent is in package.xml ("Not in package.xml" otherwise); SDR lists the parent too when it converts the pair.
@@ -375,17 +329,6 @@ function deploysWithParent(registry: RegistryAccess, type: MetadataType | undefi
   if (!type) return false;
   const parentType = registry.getParentType(type.name);
   return parentType?.strategies?.decomposition === 'topLevel';
-}
-
-function parentOf(registry: RegistryAccess, change: Change): Entry | undefined {
-  if (change.parent) {
-    const at = change.parent.indexOf(':');
-    return { type: change.parent.slice(0, at), fullName: change.parent.slice(at + 1) };
-  }
-  const parentType = registry.getParentType(change.type);
-  if (!parentType) return undefined;
-  const dot = change.fullName.indexOf('.');
-  return { type: parentType.name, fullName: dot > 0 ? change.fullName.slice(0, dot) : change.fullName };
 }
 
 /**

@@ -232,6 +232,23 @@ describe('delta sources (--copy-sources)', function () {
     expect(await convertLikeDeploy(out, registry, temp('sf-federate-delta-md-'))).to.deep.equal(['Profile:Service']);
   });
 
+  it('writes the object translation of a removed field translation, which package.xml lists (the API knows it only through it)', async () => {
+    const other = new TestRepo();
+    temps.keep(other.dir);
+    other.commit({ 'sfdx-project.json': PROJECT_JSON, ...fieldTranslation('Acc__c', 'ja', 'A__c', 'A'), ...fieldTranslation('Acc__c', 'ja', 'B__c', 'B') });
+    other.commit({ [`${D}/objectTranslations/Acc__c-ja/B__c.fieldTranslation-meta.xml`]: null });
+    const registry = registryFor(other.dir);
+    const [from, to] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), { apiVersion: '62.0', projectDir: other.dir });
+    const out = temp('sf-federate-delta-field-translation-');
+    const { changeset, manifests, written } = await compareAndWrite(from, to, { registry, apiVersion: '62.0', outputDir: out, copySources: true });
+
+    expect(changeset.changes.map((change) => `${change.kind} ${change.key}`)).to.deep.equal(['removed CustomFieldTranslation:Acc__c-ja.B__c']);
+    expect(manifests.members.package).to.deep.equal({ CustomObjectTranslation: ['Acc__c-ja'] });
+    // The tree holds what package.xml lists: the object translation's own file, not its other field translations.
+    expect(written!.files.filter((file) => file.startsWith(`${D}/`))).to.deep.equal([`${D}/objectTranslations/Acc__c-ja/Acc__c-ja.objectTranslation-meta.xml`]);
+    expect(await convertLikeDeploy(out, registry, temp('sf-federate-delta-md-'))).to.deep.equal(['CustomObjectTranslation:Acc__c-ja']);
+  });
+
   it('starts pruning from the texts compare already cut, without reading those files again, to the same bytes', async () => {
     const registry = registryFor(repo.dir);
     const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
