@@ -44,17 +44,26 @@ function sdrVariantModules(): typeof modules {
 export function effectiveRegistry(settings: RegistrySettings, where: string): MetadataRegistry | undefined {
   const sdr = sdrVariantModules();
   if (!sdr) return undefined;
-  const names = [...new Set([...presetNames(settings.registryPresets), ...presetNames(settings.sourceBehaviorOptions)])];
+  const names = [...new Set([...presetNames(settings, 'registryPresets', where), ...presetNames(settings, 'sourceBehaviorOptions', where)])];
   const presets = names.map((name) => {
-    const preset = sdr.presets.presetMap.get(name);
-    if (!preset) throw messages.createError('error.UnknownPreset', [where, name], [[...sdr.presets.presetMap.keys()].join(', ')], ExitCode.BadInput);
+    const preset = typeof name === 'string' ? sdr.presets.presetMap.get(name) : undefined;
+    if (!preset) throw messages.createError('error.UnknownPreset', [where, JSON.stringify(name)], [[...sdr.presets.presetMap.keys()].join(', ')], ExitCode.BadInput);
     return preset;
   });
   // No presets are given as none: SDR takes an empty list for "read the current folder's project".
   const input = { ...(presets.length ? { presets } : {}), registryCustomizations: settings.registryCustomizations ?? NO_CUSTOMIZATIONS };
-  return sdr.variants.getEffectiveRegistry(input);
+  try {
+    return sdr.variants.getEffectiveRegistry(input);
+  } catch (error) {
+    // SDR refuses customizations it cannot use (a directoryName that leaves the project): the project's to fix.
+    throw messages.createError('error.RegistryCustomizations', [where, error instanceof Error ? error.message : String(error)], [], ExitCode.BadInput);
+  }
 }
 
-function presetNames(value: unknown): string[] {
-  return Array.isArray(value) ? value.filter((name): name is string => typeof name === 'string') : [];
+/** The option names a setting lists; anything else is refused, as SDR refuses it (it would spread a string into letters). */
+function presetNames(settings: RegistrySettings, key: 'registryPresets' | 'sourceBehaviorOptions', where: string): unknown[] {
+  const value = settings[key];
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw messages.createError('error.PresetsNotList', [where, key, JSON.stringify(value)], [key], ExitCode.BadInput);
+  return value as unknown[];
 }

@@ -79,4 +79,26 @@ describe('registry.ts: a project’s registry', () => {
     expect(error?.exitCode).to.equal(ExitCode.BadInput);
     expect(error?.actions?.join('\n')).to.contain('decomposePermissionSetBeta2');
   });
+
+  it('refuses source behavior options that are not a list of names, as SDR does, instead of reading without them', () => {
+    const refusal = (settings: Record<string, unknown>): { message?: string; exitCode?: number } => {
+      try {
+        registryFor(project(JSON.stringify(settings), settings));
+      } catch (caught) {
+        return caught as { message?: string; exitCode?: number };
+      }
+      return {};
+    };
+    const text = refusal({ sourceBehaviorOptions: 'decomposeWorkflowBeta' });
+    expect(text.message).to.contain('sourceBehaviorOptions is "decomposeWorkflowBeta", not a list');
+    expect(text.exitCode).to.equal(ExitCode.BadInput);
+    const number = refusal({ registryPresets: ['decomposeWorkflowBeta', 7] });
+    expect(number.message).to.contain('source behavior option 7,');
+    expect(number.exitCode).to.equal(ExitCode.BadInput);
+    // SDR's own refusal (a customized folder outside the project) is bad input too, with SDR's reason.
+    const type = { id: 'mytype', name: 'MyType', suffix: 'mything', directoryName: '../outside', inFolder: false, strictDirectoryName: false };
+    const escaping = refusal({ registryCustomizations: { types: { mytype: type }, suffixes: { mything: 'mytype' }, childTypes: {}, strictDirectoryNames: {} } });
+    expect(escaping.message).to.contain("'../outside'");
+    expect(escaping.exitCode).to.equal(ExitCode.BadInput);
+  });
 });
