@@ -8,6 +8,7 @@ import { registryFor } from '../metadata/registry.js';
 import { componentKey, componentPaths as pathsOf, mapLimit, relativeInside, samePackageDirs } from '../metadata/snapshot.js';
 import type { Component, ComponentKey, ProgressListener, Snapshot, SnapshotFile, UnclassifiedFile } from '../metadata/types.js';
 import { compareStrings, type CanonicalElement } from '../metadata/xml.js';
+import { parentsWithoutFile, parentWithoutFileWarnings } from './children-without-parent-file.js';
 import { isDeletedByEntries } from './manifests.js';
 import { isDeletableAlone } from './through-parent.js';
 import type { Change, Changeset, ElementChange, FileChange } from './types.js';
@@ -116,6 +117,8 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
     return result;
   });
   for (const result of results) changes.push(...result);
+  // A changed child of a parent with no file cannot be deployed as it is: said, whatever is written (delta-writer.ts refuses it).
+  warnings.push(...parentWithoutFileWarnings(parentsWithoutFile(changes, to, registry), to));
 
   return {
     from: from.source,

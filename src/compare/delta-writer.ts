@@ -10,6 +10,7 @@ import { gitMessages as messages } from '../metadata/git/messages.js';
 import { metadataMessages } from '../metadata/messages.js';
 import type { Snapshot, SnapshotFile } from '../metadata/types.js';
 import { CopyThread } from './copy-thread.js';
+import { describe, parentsWithoutFile } from './children-without-parent-file.js';
 import { planDelta, prune, wholeCopies, type CopyPlan, type Plan } from './delta-plan.js';
 import { isMasterDetail } from './field-xml.js';
 import { withoutBom } from './top-level-scan.js';
@@ -86,6 +87,11 @@ export class DeltaSourceWriter {
   /** Writes the rest of the delta of the complete changeset, moves it into place, returns the files written. */
   public async finish(changeset: Changeset): Promise<{ files: string[] }> {
     try {
+      // A tree SDR refuses (a child of a parent with no file) is not written: CI sees exit code 2, not a deploy failing later.
+      const [orphaned] = parentsWithoutFile(changeset.changes, this.to, this.options.registry);
+      if (orphaned) {
+        throw messages.createError('error.ChildWithoutParentFile', [this.to.source.spec, describe(orphaned)], [orphaned.expectedFile ?? orphaned.parent], ExitCode.BadInput);
+      }
       const plans = planDelta(changeset, this.to, this.options.registry);
       for (const plan of plans.values()) this.start(plan);
       await this.settle();

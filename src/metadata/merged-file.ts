@@ -21,12 +21,18 @@ export function mergedFile(first: SnapshotFile, others: readonly SnapshotFile[])
   };
 }
 
-/** The first text with what the root element of each other text holds inserted before its own closing tag. */
+/**
+ * The first text with what the root element of each other text holds inserted before its own closing tag. Each entry
+ * keeps the whitespace its own file has before it, and the first file keeps its own before its closing tag: a pruned
+ * `--copy-sources` file is cut out of this text (delta-plan.ts), and must keep the bytes of what it keeps. (Each
+ * file's whitespace after its last entry is left out: joined as it was, two files met on a blank line, which a pruned
+ * file kept after its root tag when it kept the first entry of a file after the second.)
+ */
 export function mergeRootElements(texts: readonly string[], paths: readonly string[]): string {
   const first = rootOf(texts[0], paths[0]);
   const inner = texts.slice(1).map((text, index) => {
     const root = rootOf(text, paths[index + 1]);
-    return root.selfClosing ? '' : text.slice(root.openEnd, root.closeStart);
+    return root.selfClosing ? '' : text.slice(root.openEnd, root.closeStart).trimEnd();
   });
   const added = inner.join('');
   if (!added.trim()) return texts[0];
@@ -34,9 +40,11 @@ export function mergeRootElements(texts: readonly string[], paths: readonly stri
     // `<CustomLabels/>`: opened and closed around the others' entries.
     const tag = texts[0].slice(first.openStart, first.openEnd);
     const open = `${tag.slice(0, -2).trimEnd()}>`;
-    return `${texts[0].slice(0, first.openStart)}${open}${added}</${first.name}>${texts[0].slice(first.openEnd)}`;
+    return `${texts[0].slice(0, first.openStart)}${open}${added}\n</${first.name}>${texts[0].slice(first.openEnd)}`;
   }
-  return `${texts[0].slice(0, first.closeStart).trimEnd()}${added.trimEnd()}\n${texts[0].slice(first.closeStart)}`;
+  const head = texts[0].slice(0, first.closeStart);
+  const entries = head.trimEnd();
+  return `${entries}${added}${head.slice(entries.length) || '\n'}${texts[0].slice(first.closeStart)}`;
 }
 
 type Root = { name: string; openStart: number; openEnd: number; closeStart: number; selfClosing: boolean };

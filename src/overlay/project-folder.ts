@@ -19,11 +19,16 @@ export type ProjectFolderBase = {
  * folder outside the project, a whole git ref, an org) is returned as it is.
  */
 export function atProjectPaths(base: Snapshot, projectDir: string, projectPackageDirs: readonly string[]): ProjectFolderBase {
-  const { source } = base;
-  if (source.format !== 'source' || base.packageDirs.length !== 1 || base.packageDirs[0] !== '.') return { snapshot: base };
+  if (base.source.format !== 'source' || !isFolderRelative(base)) return { snapshot: base };
   const folder = projectFolderOf(base, projectDir);
   if (folder === undefined || folder === '' || folder === '..' || folder.startsWith('../') || isAbsolute(folder)) return { snapshot: base };
 
+  const packageDir = projectPackageDirs.find((dir) => folder === dir || folder.startsWith(`${dir}/`)) ?? folder;
+  return { snapshot: atFolder(base, folder, packageDir), folder };
+}
+
+/** The base's paths put under `folder` (project-relative), as package directory `packageDir` of the project. */
+function atFolder(base: Snapshot, folder: string, packageDir: string): Snapshot {
   const prefixed = (path: string): string => `${folder}/${path}`;
   const file = (each: SnapshotFile): SnapshotFile => {
     if (!each.parts) return { ...each, path: prefixed(each.path) };
@@ -34,7 +39,6 @@ export function atProjectPaths(base: Snapshot, projectDir: string, projectPackag
   for (const [key, component] of base.components) {
     components.set(key, { ...component, xml: component.xml ? file(component.xml) : undefined, content: component.content.map(file) });
   }
-  const packageDir = projectPackageDirs.find((dir) => folder === dir || folder.startsWith(`${dir}/`)) ?? folder;
   const denies = base.forceIgnore?.denies;
   const snapshot: Snapshot = {
     ...base,
@@ -45,7 +49,37 @@ export function atProjectPaths(base: Snapshot, projectDir: string, projectPackag
       ? { forceIgnore: { text: base.forceIgnore.text, denies: (path: string): boolean => path.startsWith(`${folder}/`) && denies(path.slice(folder.length + 1)) } }
       : {}),
   };
-  return { snapshot, folder };
+  return snapshot;
+}
+
+/** The region's side of `diff --region` (`--to`), with what its paths can be matched against. */
+export type RegionSide = {
+  readonly snapshot: Snapshot;
+  /** Whether its paths are project-relative, so that federate.yml `owns` path globs can judge them. */
+  readonly projectPaths: boolean;
+};
+
+/**
+ * The region's side (`--to`) at project paths, as atProjectPaths puts `--from`: a folder of the project at its place.
+ * A bare source folder outside the project (`--to dir:../cn/pkg2`) has no place of its own: compared with a folder of
+ * the project (`--from dir:pkg2`), it is the region's copy of that folder and takes its place (`pkg2/main/…`);
+ * compared with anything else, nothing says which package directory it mirrors, so its paths are not project paths
+ * and `owns` path globs do not judge them (a glob naming force-app must not match pkg2's copy because the folder-relative
+ * paths `main/default/…` are the same).
+ */
+export function regionSideAtProjectPaths(to: Snapshot, projectDir: string, projectPackageDirs: readonly string[], from: ProjectFolderBase): RegionSide {
+  const own = atProjectPaths(to, projectDir, projectPackageDirs);
+  if (own.folder !== undefined || !isFolderRelative(to)) return { snapshot: own.snapshot, projectPaths: true };
+  if (from.folder !== undefined) return { snapshot: atFolder(to, from.folder, from.snapshot.packageDirs[0]), projectPaths: true };
+  return { snapshot: to, projectPaths: false };
+}
+
+/**
+ * Whether a snapshot's paths are relative to the folder read, not to a project: a source folder without sfdx-project.json
+ * or a metadata-format folder (package directory `.`) left where atProjectPaths found no place for it.
+ */
+export function isFolderRelative(snapshot: Snapshot): boolean {
+  return snapshot.packageDirs.length === 1 && snapshot.packageDirs[0] === '.';
 }
 
 /**

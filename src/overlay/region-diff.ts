@@ -11,7 +11,7 @@ import { applyOverlay, type ApplyResult, type UnevaluatedPatch } from './apply.j
 import { overlaySecrets, redacted } from './secrets.js';
 import { unevaluatedPatchOf, withUnevaluatedShown } from './unevaluated.js';
 import { loadOverlay } from './load.js';
-import { atProjectPaths } from './project-folder.js';
+import { atProjectPaths, isFolderRelative, regionSideAtProjectPaths } from './project-folder.js';
 import type { Overlay, OverlayReport } from './types.js';
 
 export type RegionDiffOptions = {
@@ -82,16 +82,20 @@ export async function regionDiff(from: Snapshot, to: Snapshot, region: RegionCon
   options.onProgress?.({ kind: 'phase', message: `Applying the ${region.name} overlay to ${from.source.spec}` });
   // A folder of the project (--from dir:pkg2) is compared at its place in the project, with only its part of files/,
   // as overlay apply builds it: the files/ of other package directories are not the region's version of this folder.
-  const { snapshot: global, folder } = atProjectPaths(from, options.projectDir, projectFile?.packageDirs ?? []);
+  const fromBase = atProjectPaths(from, options.projectDir, projectFile?.packageDirs ?? []);
+  const { snapshot: global, folder } = fromBase;
+  // The region's side is seen at project paths too, so that `owns` path globs meet both sides at the same paths.
+  const side = regionSideAtProjectPaths(to, options.projectDir, projectFile?.packageDirs ?? [], fromBase);
   const applyOptions = { stage: options.stage, env: options.env, registry, lenientEnv: true, within: folder };
   const underneath = await applyInTurn(global, options.underlying ?? [], applyOptions);
   const applied = await applyOverlay(underneath.snapshot, overlay, applyOptions);
   const unevaluated = [...underneath.results.flatMap((result) => result.unevaluated), ...applied.unevaluated];
   const [all, residual] = await Promise.all([
-    compareSnapshots(global, to, { strict: options.strict, registry }),
-    compareSnapshots(applied.snapshot, to, { strict: options.strict, registry }),
+    compareSnapshots(global, side.snapshot, { strict: options.strict, registry }),
+    compareSnapshots(applied.snapshot, side.snapshot, { strict: options.strict, registry }),
   ]);
-  const classified = classifyChanges(all, residual, { owns: region.owns, overlay, report: applied.report, regionOwnedKeys: overlayFileKeys(applied.report), unevaluated });
+  const projectPaths = { from: !isFolderRelative(global), to: side.projectPaths };
+  const classified = classifyChanges(all, residual, { owns: region.owns, overlay, report: applied.report, regionOwnedKeys: overlayFileKeys(applied.report), unevaluated, projectPaths });
   // The applied text holds what the overlay read from the environment, and the region may hold the same secrets:
   // shown as the overlay writes them.
   const secrets = new Map([...(options.underlying ?? []), overlay].flatMap((each) => [...overlaySecrets(each, options.env ?? process.env)]));
@@ -106,6 +110,8 @@ export type ClassifyContext = {
   readonly regionOwnedKeys?: ReadonlySet<string>;
   /** Patches skipped for want of a secret: what they set is not drift (see unevaluated.ts). */
   readonly unevaluated?: readonly UnevaluatedPatch[];
+  /** Which sides have project-relative paths `owns` path globs can judge (default: both). */
+  readonly projectPaths?: OwnsSides;
 };
 
 /**
@@ -114,7 +120,7 @@ export type ClassifyContext = {
  */
 export function classifyChanges(all: Changeset, residual: Changeset, context: ClassifyContext): Changeset {
   const left = new Map(residual.changes.map((change) => [change.key, change]));
-  const owned = ownsMatcher(context.owns, context.overlay.packageDirs);
+  const owned = ownsMatcher(context.owns, context.projectPaths);
   const fileKeys = context.regionOwnedKeys ?? new Set<string>();
   const changes: Change[] = [];
   const patchAt = unevaluatedPatchOf(context.unevaluated ?? []);
@@ -162,16 +168,22 @@ function overlayFileKeys(report: OverlayReport): Set<string> {
   return keys;
 }
 
-/** `owns` entries: path globs (project-relative; a bare folder's paths also match under each package dir) or `Type:NameGlob`. */
-export function ownsMatcher(owns: readonly string[], packageDirs: readonly string[]): (change: Change) => boolean {
+/** Which sides of a change have project-relative paths. */
+export type OwnsSides = { readonly from: boolean; readonly to: boolean };
+
+/**
+ * `owns` entries: path globs (project-relative) or `Type:NameGlob`. Path globs judge the paths of the sides that have
+ * project paths only: a folder read on its own (`main/default/…`) cannot say which package directory it is, and
+ * matching it under every one would make `force-app/**` own pkg2's copy (regionSideAtProjectPaths places it when it can).
+ */
+export function ownsMatcher(owns: readonly string[], sides: OwnsSides = { from: true, to: true }): (change: Change) => boolean {
   if (!owns.length) return () => false;
   const keyGlobs = owns.filter((entry) => /^[A-Z][A-Za-z0-9]*:/.test(entry)).map((entry) => picomatch(entry, { dot: true }));
   const pathGlobs = owns.filter((entry) => !/^[A-Z][A-Za-z0-9]*:/.test(entry)).map((entry) => picomatch(entry, { dot: true }));
-  const aliases = (path: string): string[] => [path, ...packageDirs.map((dir) => `${dir}/${path}`)];
   return (change) => {
     // A component the region owns owns its children too (the fields of a CustomObject:CN_* it owns), as exclude does.
     if (keyGlobs.some((glob) => glob(change.key) || (change.parent !== undefined && glob(change.parent)))) return true;
-    const paths = [...(change.fromPaths ?? []), ...(change.toPaths ?? [])];
-    return paths.length > 0 && paths.every((path) => aliases(path).some((alias) => pathGlobs.some((glob) => glob(alias))));
+    const paths = [...(sides.from ? change.fromPaths ?? [] : []), ...(sides.to ? change.toPaths ?? [] : [])];
+    return paths.length > 0 && paths.every((path) => pathGlobs.some((glob) => glob(path)));
   };
 }

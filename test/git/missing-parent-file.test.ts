@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { runSgd } from '../../bench/sgd/run-sgd.js';
 import { compareSnapshots } from '../../src/compare/compare.js';
+import { runDiff } from '../../src/compare/run-diff.js';
 import type { Changeset } from '../../src/compare/types.js';
 import { readSourcePair } from '../../src/metadata/git/pair.js';
 import { registryFor } from '../../src/metadata/registry.js';
@@ -117,6 +118,26 @@ describe('a decomposed permission set whose own file is deleted while its childr
           expect(keysOf(changeset), from).to.deep.equal(['removed PermissionSet:Ops']);
           expect(membersOf(manifests.members.destructiveChangesPost), from).to.deep.equal(['PermissionSet:Ops']);
           expect(membersOf(manifests.members.package), from).to.deep.equal([]);
+        }
+      });
+
+      it('a changed child of it with its file missing at both refs: a warning, and --copy-sources refuses (exit 2) and writes nothing', async () => {
+        const { changeset, manifests } = await ourDelta(repo.dir, OWN_FILE_GONE, CHILD_CHANGED);
+        expect(membersOf(manifests.members.package)).to.deep.equal(['PermissionSet:Ops']);
+        expect(changeset.warnings).to.have.length(1);
+        expect(changeset.warnings[0]).to.include('PermissionSet Ops (').and.to.include('cannot be deployed as it is').and.to.include(OWN_FILE);
+        const output = join(mkdtempSync(join(tmpdir(), 'sf-federate-orphan-')), 'out');
+        try {
+          const failure = await runDiff({ cwd: repo.dir, from: `git:${OWN_FILE_GONE}`, to: `git:${CHILD_CHANGED}`, outputDir: output, copySources: true }).then(
+            () => undefined,
+            (error: unknown) => error as { name: string; exitCode: number; actions?: string[] }
+          );
+          expect(failure?.name).to.equal('ChildWithoutParentFileError');
+          expect(failure?.exitCode).to.equal(2);
+          expect(failure?.actions?.[0]).to.include(OWN_FILE);
+          expect(existsSync(join(output, 'package.xml'))).to.equal(false);
+        } finally {
+          rmSync(join(output, '..'), { recursive: true, force: true });
         }
       });
 

@@ -1,6 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { expect } from 'chai';
+import { cut } from '../../src/compare/prune.js';
+import { scanTopLevel } from '../../src/compare/top-level-scan.js';
 import { mergeRootElements, mergedFile } from '../../src/metadata/merged-file.js';
 import { readDirSource } from '../../src/metadata/sources/dir.js';
 import type { SnapshotFile } from '../../src/metadata/types.js';
@@ -19,6 +21,15 @@ describe('merged files (one CustomLabels in several package directories)', () =>
     expect(merged.startsWith(first.slice(0, first.indexOf('</CustomLabels>')).trimEnd())).to.equal(true);
     expect([...merged.matchAll(/<fullName>(\w)<\/fullName>/g)].map((match) => match[1])).to.deep.equal(['A', 'B', 'C']);
     expect(() => parseXmlDocument(merged, 'merged')).to.not.throw();
+  });
+
+  it('keeps before each entry the whitespace of its own file: no blank line where two files meet (a pruned file keeps those bytes)', () => {
+    const merged = mergeRootElements([labels(label('A')), labels(label('B')), labels(label('C') + label('D'))], ['a', 'b', 'c']);
+    expect(merged).to.equal(labels(label('A') + label('B') + label('C') + label('D')));
+    // What --copy-sources writes when pkg3's first label changed: cut out of the merged text (delta-plan.ts's prune).
+    const scan = scanTopLevel(merged)!;
+    const kept = cut(merged, scan.children, new Set(scan.children.filter((child) => !merged.slice(child.start, child.end).includes('<fullName>C<'))));
+    expect(kept).to.equal(labels(label('C')));
   });
 
   it('opens an empty first file, and leaves out empty others', () => {

@@ -55,7 +55,7 @@ describe('a region based on another region (federate.yml base:)', function () {
 describe('owns: components a region owns', () => {
   it('owns the children of a component it owns by key (the fields of CustomObject:CN_*), and nothing else', async () => {
     const { ownsMatcher } = await import('../../src/overlay/region-diff.js');
-    const owned = ownsMatcher(['CustomObject:CN_*'], ['force-app']);
+    const owned = ownsMatcher(['CustomObject:CN_*']);
     const change = (key: string, parent?: string): Parameters<typeof owned>[0] => ({ key, type: key.split(':')[0], fullName: key.split(':')[1], kind: 'added', elements: [], ...(parent ? { parent } : {}) });
     expect(owned(change('CustomObject:CN_Order__c'))).to.equal(true);
     expect(owned(change('CustomField:CN_Order__c.Amount__c', 'CustomObject:CN_Order__c'))).to.equal(true);

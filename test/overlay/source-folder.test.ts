@@ -164,4 +164,24 @@ describe('overlay apply on a folder of the project (--source dir:force-app)', fu
       ['ApexClass:CnB', 'not-promoted', ['pkg2/main/default/classes/CnB.cls-meta.xml', 'pkg2/main/default/classes/CnB.cls']],
     ]);
   });
+
+  it('diff --region owns: a bare folder outside the project as --to takes the place of the --from folder, else owns no path', async () => {
+    project('exclude: []\n');
+    writeFiles(global, { 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china, owns: [force-app/main/default/classes/**] }\n' });
+    writeFiles(join(work, 'cn2'), { ...apexClass('main/default/classes', 'B'), ...apexClass('main/default/classes', 'C') });
+    const cn2 = `dir:${join(work, 'cn2')}`;
+    // cn2 is the region's pkg2: C is pkg2's, which the region does not own (force-app/main/default/classes/** is not pkg2).
+    const pkg2 = await runDiff({ cwd: global, region: 'china', from: 'dir:pkg2', to: cn2, env: {} });
+    expect(pkg2.changes.map((change) => [change.key, change.classification, change.toPaths])).to.deep.equal([
+      ['ApexClass:C', 'drift', ['pkg2/main/default/classes/C.cls-meta.xml', 'pkg2/main/default/classes/C.cls']],
+    ]);
+    // The same folder as the region's force-app: C is in what the region owns.
+    const forceApp = await runDiff({ cwd: global, region: 'china', from: 'dir:force-app', to: cn2, env: {} });
+    expect(forceApp.changes.filter((change) => change.key === 'ApexClass:C').map((change) => [change.classification, change.toPaths])).to.deep.equal([
+      ['region-owned', ['force-app/main/default/classes/C.cls-meta.xml', 'force-app/main/default/classes/C.cls']],
+    ]);
+    // Against the whole project, nothing says which package directory cn2 is: its paths are not the project's.
+    const whole = await runDiff({ cwd: global, region: 'china', from: 'dir:.', to: cn2, env: {} });
+    expect(whole.changes.filter((change) => change.key === 'ApexClass:C').map((change) => change.classification)).to.deep.equal(['drift']);
+  });
 });
