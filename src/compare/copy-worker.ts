@@ -2,6 +2,7 @@
 import '../compile-cache.js';
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { dirname } from 'node:path';
 import { parentPort } from 'node:worker_threads';
 import { CatFileOutput } from '../metadata/git/cat-file-output.js';
@@ -55,6 +56,21 @@ class RepositoryReader {
   private fail(message: string): void {
     this.forget();
     for (const request of this.queue.splice(0)) reply({ id: request.id, failure: { kind: 'git', message } });
+  }
+}
+
+/**
+ * The nice value of this thread on Linux, where each thread has its own (and the git processes it starts inherit it):
+ * the copies then take the cores when the main thread, whose compare decides when the delta is done, does not need
+ * them. On two cores a 12,000-file delta took about 0.12 s less (mean of 12 alternating runs). Elsewhere the call
+ * would lower the whole process, so it is not made.
+ */
+const COPY_THREAD_NICE = 10;
+if (process.platform === 'linux') {
+  try {
+    setPriority(COPY_THREAD_NICE);
+  } catch {
+    // Not permitted here: the copies run at the usual priority.
   }
 }
 

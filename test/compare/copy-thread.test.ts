@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
@@ -39,6 +40,31 @@ describe('CopyThread (git blobs copied by a worker thread)', () => {
     );
     expect(results.map((result) => result.failure)).to.deep.equal([undefined, undefined, undefined, undefined]);
     for (const path of Object.keys(files).filter((each) => each !== 'broken.xml')) expect(readFileSync(join(out, path), 'utf8'), path).to.equal(files[path]);
+  });
+
+  it('runs its copies (and the git it starts) at a lower priority on Linux, where the main thread compares', async function () {
+    // A thread's own nice value exists on Linux only; elsewhere the worker leaves the priority alone.
+    if (process.platform !== 'linux') this.skip();
+    const out = temps.make('sf-federate-copy-out-');
+    const result = await thread.copy({ repo: repo.dir, blob: blob('classes/A.cls'), destination: join(out, 'A.cls'), checkXml: false, masterDetail: false });
+    expect(result.failure).to.equal(undefined);
+    // The worker's `git cat-file --batch` stays up for the next copies: a child of this process, niced as its thread.
+    const niceOfGitChildren = readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .map((pid) => {
+        try {
+          const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+          const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+          // After the name: state, ppid… nice is the 19th field of the line, the 17th after the name.
+          return { name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')), ppid: Number(fields[1]), nice: Number(fields[16]) };
+        } catch {
+          return undefined;
+        }
+      })
+      .filter((proc) => proc?.ppid === process.pid && proc.name === 'git')
+      .map((proc) => proc!.nice);
+    expect(niceOfGitChildren).to.include(10);
+    expect(os.getPriority()).to.equal(0); // this thread, the main one, keeps its priority
   });
 
   it('says whether a field is master-detail, when asked', async () => {
