@@ -82,8 +82,9 @@ function changesTable(changes: readonly Change[], maxRows: number, classified: b
     const kind = `${KIND_ICON[change.kind]} ${messages.getMessage(`kind.${change.kind}`).toLowerCase()}${classified && change.classification ? ` (${messages.getMessage(`classification.${change.classification}`)})` : ''}`;
     const name = cell(change.fullName);
     const details: Array<[string, string, string]> = [
-      ...change.elements.map((element): [string, string, string] => [cell(element.path), valueCell(element, 'before'), valueCell(element, 'after')]),
-      // A file has no before/after value to show: its kind is its icon, as a change's is in the first column.
+      // Each element and file carries its kind's icon, as a change does in the first column: an added or removed element
+      // would otherwise be told only by an empty cell.
+      ...change.elements.map((element): [string, string, string] => [`${KIND_ICON[element.kind]} ${cell(element.path)}`, valueCell(element, 'before'), valueCell(element, 'after')]),
       ...fileChangesOf(change).map((file): [string, string, string] => [`${KIND_ICON[file.kind]} ${cell(file.path)}`, '', '']),
     ];
     if (change.kind === 'renamed' && change.fromPaths?.length && change.toPaths?.length) details.unshift(['', cell(change.fromPaths[0]), cell(change.toPaths[0])]);

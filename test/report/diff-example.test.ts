@@ -75,6 +75,6 @@ describe('federate diff of the embedded example (global → China)', () => {
     expect(human).to.include('~ value: https://brightleaf.my.site.com/support → https://brightleaf.sites.sfcrmapps.cn/support');
     const markdown = renderMarkdown(result);
     expect(markdown).to.include('| **All types** | **8** | **6** | **9** | **0** | **23** |');
-    expect(markdown).to.include('| `endpoint` | `https://payments.example.com` | `https://payments.example.cn` |');
+    expect(markdown).to.include('| 🟡 `endpoint` | `https://payments.example.com` | `https://payments.example.cn` |');
   });
 });

@@ -42,10 +42,10 @@ describe('renderMarkdown', () => {
     expect(apex).to.include('<summary><b>ApexClass</b>: 1 added, 1 removed</summary>');
     const field = section(markdown, 'CustomField').split('\n').filter((line) => line.startsWith('| '));
     expect(cells(field[0])).to.deep.equal(['Change', 'Component', 'Element', 'Before', 'After']);
-    expect(cells(field[2])).to.deep.equal(['🟡 changed', '`Account.Region__c`', '`label`', '`Region`', '`Sales \\| Region`']);
-    expect(cells(field[3])).to.deep.equal(['', '', '`inlineHelpText`', '', '``Use `CN` for China``']);
+    expect(cells(field[2])).to.deep.equal(['🟡 changed', '`Account.Region__c`', '🟡 `label`', '`Region`', '`Sales \\| Region`']);
+    expect(cells(field[3])).to.deep.equal(['', '', '🟢 `inlineHelpText`', '', '``Use `CN` for China``']);
     const profile = section(markdown, 'Profile').split('\n').filter((line) => line.startsWith('| '));
-    expect(cells(profile[2])).to.deep.equal(['🟡 changed', '`Admin`', '`fieldPermissions[field=Account.Region__c]/editable`', '`true`', '`false`']);
+    expect(cells(profile[2])).to.deep.equal(['🟡 changed', '`Admin`', '🟡 `fieldPermissions[field=Account.Region__c]/editable`', '`true`', '`false`']);
     expect(markdown).to.include('- `StandardValueSet:LeadSource`: Standard value sets cannot be deleted.');
     expect(markdown).to.include('- `force-app/main/default/notes.txt`: not a metadata file the registry knows');
   });
