@@ -47,6 +47,11 @@ export type ScenarioContext = {
   readonly repoRoot: string;
   /** bench/out: scratch space for scenarios (git-ignored). */
   readonly outDir: string;
+  /**
+   * Where timed tools write their outputs: a fresh folder of this run (`--scratch`, by default on a tmpfs; see
+   * scratchFolder in run.ts), removed when the run ends.
+   */
+  readonly scratchDir: string;
   readonly cacheDir: string;
   /** --seed (default 1). */
   readonly seed: number;

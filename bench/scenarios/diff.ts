@@ -26,7 +26,7 @@ export const scenario: Scenario = {
       const git = await context.measure(['git', 'diff', '--no-index', '--name-status', from, to], { allowFailure: true });
       rows.push({ case: label, tool: 'git diff --no-index --name-status', wallMs: git.wallMs, cpuMs: git.cpuMs, peakRssMb: git.peakRssMb, baseline: true, ok: git.exitCode <= 1, note: 'files only, no metadata' });
 
-      const output = join(context.outDir, 'diff-output');
+      const output = join(context.scratchDir, 'diff-output');
       const cli = join(context.repoRoot, 'lib', 'commands', 'federate', 'diff.js');
       // The built command is what users run; without lib/ the service it calls stands in for it.
       const modes = existsSync(cli) ? (['core'] as const) : (['core', 'service'] as const);

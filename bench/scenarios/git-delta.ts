@@ -41,7 +41,7 @@ export const scenario: Scenario = {
   description: 'delta between two commits (a quarter of the files changed): sf-federate vs sfdx-git-delta, manifests and delta sources',
   async run(context: ScenarioContext): Promise<Row[]> {
     const rows: Row[] = [];
-    const outputs = join(context.outDir, 'git-delta-output');
+    const outputs = join(context.scratchDir, 'git-delta-output');
     const libraryEnv = { SF_DISABLE_LOG_FILE: 'true', NODE_COMPILE_CACHE: join(context.outDir, 'compile-cache') };
     rmSync(outputs, { recursive: true, force: true });
     const built = existsSync(join(context.repoRoot, 'lib', 'compare', 'compare.js'));
@@ -60,10 +60,10 @@ export const scenario: Scenario = {
         const runs = new Map<string, Measurement[]>();
         let tools: Tool[] = [];
         for (let round = 1; round <= context.repeat; round++) {
-          // Every run writes into a folder of its own, and outputs are removed only when the scenario ends. Removing
-          // thousands of files just before a run makes the next run's file creation slow (ext4 skips recently
-          // deleted inodes when it allocates new ones, reading inode tables to find them), which penalized
-          // whichever tool ran after another had written its delta.
+          // Every run writes into a folder of its own in the run's scratch folder (a tmpfs by default: run.ts's
+          // scratchFolder says why), and outputs are removed only when the scenario ends: on a disk, removing thousands
+          // of files just before a run made the next run's file creation slow, which penalized whichever tool ran
+          // after another had written its delta.
           tools = toolsFor(context, libraryEnv, { repo, from, to, out: join(outputs, `${files}-${copy ? 'copy' : 'manifests'}-${round}`), copy, built });
           for (const tool of tools) {
             context.log(`${label}: ${tool.name}${context.repeat > 1 ? ` (run ${round}/${context.repeat})` : ''}`);

@@ -21,7 +21,7 @@ export const scenario: Scenario = {
     for (const files of context.sizes([50_000])) {
       context.log(`generating (or reusing) ${files} files`);
       const tree = await context.org({ files });
-      const output = join(context.outDir, 'overlay-output');
+      const output = join(context.scratchDir, 'overlay-output');
       rmSync(output, { recursive: true, force: true });
       context.log('federate overlay apply (service, child process)');
       const measured = await context.measure(tsNode(SELF, 'child', tree.root, output), { cwd: tree.root, allowFailure: true });

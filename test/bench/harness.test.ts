@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
-import { formatTable, loadScenarios, makeContext, measure } from '../../bench/run.js';
+import { formatTable, loadScenarios, makeContext, measure, scratchFolder, TMPFS_MAGIC } from '../../bench/run.js';
 
 describe('bench harness', function () {
   this.timeout(60_000);
@@ -60,6 +60,26 @@ describe('bench harness', function () {
     const mutated = await context.mutated({ files: 300, fraction: 0.02 });
     expect(mutated.base.root).to.equal(first.root);
     expect(mutated.report.modified.length + mutated.report.added.length + mutated.report.deleted.length).to.be.at.least(mutated.report.target);
+  });
+
+  it('scratchFolder: a fresh folder of its own under --scratch, told apart from a tmpfs', () => {
+    const first = scratchFolder(join(work, 'scratch'));
+    const second = scratchFolder(join(work, 'scratch'));
+    expect(first.dir.startsWith(join(work, 'scratch', 'sf-federate-bench-'))).to.equal(true);
+    expect(second.dir).to.not.equal(first.dir);
+    expect(existsSync(first.dir)).to.equal(true);
+    expect(first.tmpfs).to.equal(statfsSync(work).type === TMPFS_MAGIC);
+  });
+
+  it('scratchFolder: by default on /dev/shm where that is a tmpfs, else in the OS temp folder (outputs off the disk)', () => {
+    const shmIsTmpfs = existsSync('/dev/shm') && statfsSync('/dev/shm').type === TMPFS_MAGIC;
+    const scratch = scratchFolder();
+    try {
+      expect(scratch.dir.startsWith(join(shmIsTmpfs ? '/dev/shm' : tmpdir(), 'sf-federate-bench-'))).to.equal(true);
+      expect(scratch.tmpfs).to.equal(shmIsTmpfs || statfsSync(tmpdir()).type === TMPFS_MAGIC);
+    } finally {
+      rmSync(scratch.dir, { recursive: true, force: true });
+    }
   });
 
   it('finds the scenarios in bench/scenarios, the diff scenario among them', async () => {
