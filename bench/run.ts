@@ -207,6 +207,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const outDir = join(BENCH_DIR, 'out');
   mkdirSync(outDir, { recursive: true });
   const scratch = scratchFolder(values.scratch);
+  // A tmpfs holds its files in memory until they are removed: an interrupted run must not leave its outputs there.
+  process.once('SIGINT', () => {
+    rmSync(scratch.dir, { recursive: true, force: true });
+    process.exit(130);
+  });
   const context = makeContext({ seed, files, outDir, scratchDir: scratch.dir, repeat });
   const startedAt = new Date().toISOString();
   const loadAtStart = loadavg()[0];
