@@ -582,6 +582,12 @@ describe('readiness rules (the China catalog)', () => {
       ]);
       expect(result.findings[3].message).to.equal('CustomSite:E_Bikes siteAdmin is conor@qatar.dev, a user of another org.');
       expect(snippetOf(result.findings[0]).patches[0]).to.deep.equal({ component: 'Bot:Customer_Service_Agent', path: 'botUser', set: 'REPLACE-WITH-CHINA-USERNAME' });
+      // A sender address is not a user (redwoods-insurance's TrailInsurance network sends from example@gmail.com).
+      expect(result.findings[1].message).to.equal(
+        'Network:E-Bikes emailSenderAddress is some.sender@company.com, a sender address set up in another org (the China org verifies its own).'
+      );
+      expect(result.findings[1].fix!.text).to.equal('Set the sender address verified in the China org in the china overlay:');
+      expect(snippetOf(result.findings[1]).patches[0]).to.deep.equal({ component: 'Network:E-Bikes', path: 'emailSenderAddress', set: 'REPLACE-WITH-CHINA-SENDER-ADDRESS' });
     });
   });
 

@@ -35,6 +35,12 @@ const ELEMENTS = new Set([
   'botUser',
 ]);
 
+/**
+ * Elements that hold an e-mail address mail is sent from, not a username: an address verified in one org (an
+ * org-wide address, a site's sender) is not a user, and the China org verifies its own.
+ */
+const SENDERS = new Set(['senderAddress', 'senderEmail', 'replyToEmail', 'authorizedSenders', 'emailSenderAddress']);
+
 /** CN-USER-01: usernames and e-mail senders that differ per org. */
 const rule: Rule = {
   id: 'CN-USER-01',
@@ -50,11 +56,17 @@ const rule: Rule = {
       for (const element of descendants(xml.root)) {
         if (!ELEMENTS.has(element.name) || element.children.length || !element.text.includes('@')) continue;
         if (element.name === 'name' && element.parent?.name !== 'approver' && element.parent?.name !== 'users') continue;
+        // Calling a sender address "a user" misleads: the fix is an address verified in the China org, not a username.
+        const sender = SENDERS.has(element.name);
         emit({
-          message: `${component.key} ${element.name} is ${element.text}, a user of another org.`,
+          message: sender
+            ? `${component.key} ${element.name} is ${element.text}, a sender address set up in another org (the China org verifies its own).`
+            : `${component.key} ${element.name} is ${element.text}, a user of another org.`,
           component: component.key,
           ...located(xml, element),
-          fix: patchFix(context, `Set the China org's user in the ${context.region} overlay:`, component.key, addressOf(element), 'REPLACE-WITH-CHINA-USERNAME'),
+          fix: sender
+            ? patchFix(context, `Set the sender address verified in the China org in the ${context.region} overlay:`, component.key, addressOf(element), 'REPLACE-WITH-CHINA-SENDER-ADDRESS')
+            : patchFix(context, `Set the China org's user in the ${context.region} overlay:`, component.key, addressOf(element), 'REPLACE-WITH-CHINA-USERNAME'),
         });
       }
     });
