@@ -1,4 +1,5 @@
 import type { Finding, Severity } from '../checks/types.js';
+import { inRepository } from './repository-path.js';
 
 const COMMAND: Readonly<Record<Severity, string>> = { error: 'error', warn: 'warning', info: 'notice' };
 
@@ -12,11 +13,14 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** One GitHub workflow command per finding: `::error file=…,line=…,col=…,title=CN-HOST-01::message`. */
-export function toAnnotations(findings: readonly Finding[]): string[] {
+/**
+ * One GitHub workflow command per finding: `::error file=…,line=…,col=…,title=CN-HOST-01::message`. GitHub resolves
+ * `file` from the repository's top: `projectPath` is the project folder's place there (projectPathInRepository).
+ */
+export function toAnnotations(findings: readonly Finding[], projectPath = ''): string[] {
   return findings.map((finding) => {
     const properties = [
-      ...(finding.path ? [`file=${escapeProperty(finding.path)}`] : []),
+      ...(finding.path ? [`file=${escapeProperty(inRepository(projectPath, finding.path))}`] : []),
       ...(finding.path && finding.line ? [`line=${finding.line}`] : []),
       ...(finding.path && finding.column ? [`col=${finding.column}`] : []),
       `title=${escapeProperty(finding.rule)}`,

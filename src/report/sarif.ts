@@ -1,6 +1,7 @@
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { CheckResult } from '../checks/result.js';
 import type { Finding, Severity } from '../checks/types.js';
+import { inRepository } from './repository-path.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 
@@ -10,6 +11,11 @@ export type SarifOptions = {
   readonly informationUri?: string;
   /** Location given to findings that have no file (environment findings): a project-relative path. */
   readonly fallbackPath?: string;
+  /**
+   * The project folder's path in its repository (projectPathInRepository): code scanning resolves a location from the
+   * repository's top, findings name it from the project's.
+   */
+  readonly projectPath?: string;
 };
 
 const LEVEL: Readonly<Record<Severity, Result.level>> = { error: 'error', warn: 'warning', info: 'note' };
@@ -31,7 +37,7 @@ export function toSarif(result: CheckResult, options: SarifOptions): Log {
   }));
   const index = new Map(rules.map((rule, at) => [rule.id, at]));
   const toResult = (finding: Finding, suppression?: string): Result => {
-    const uri = finding.path ?? options.fallbackPath ?? 'federate.yml';
+    const uri = inRepository(options.projectPath ?? '', finding.path ?? options.fallbackPath ?? 'federate.yml');
     const fix = finding.fix ? `\nFix: ${finding.fix.text}${finding.fix.snippet ? `\n${finding.fix.snippetFile ? `${finding.fix.snippetFile}:\n` : ''}${finding.fix.snippet}` : ''}` : '';
     return {
       ruleId: finding.rule,

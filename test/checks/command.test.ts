@@ -1,5 +1,6 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { expect } from 'chai';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import FederateCheck from '../../src/commands/federate/check.js';
@@ -79,6 +80,28 @@ describe('sf federate check (the command, in-process)', () => {
     const log = JSON.parse(readFileSync(file, 'utf8')) as { version: string; runs: Array<{ results: Array<{ ruleId: string }> }> };
     expect(log.version).to.equal('2.1.0');
     expect(log.runs[0].results.map((result) => result.ruleId)).to.deep.equal(['CN-HOST-01', 'CN-CBDT-01']);
+  });
+
+  it('names files from the top of the repository in SARIF and annotations when the project is in a subfolder of it', async () => {
+    // As GitHub resolves them: a project kept in `Salesforce Org/` of the repository (redwoods-insurance does).
+    const project = makeProject(FEDERATE(''));
+    const repo = join(dirname(project), `${project.split(/[\\/]/).pop()!}-repo`);
+    mkdirSync(repo);
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    renameSync(project, join(repo, 'Salesforce Org'));
+    try {
+      const file = join(repo, 'china.sarif');
+      const run = await runCommand(join(repo, 'Salesforce Org'), ['--region', 'china', '--format', 'sarif', '--output-file', file], { GITHUB_ACTIONS: 'true' });
+      expect(run.exitCode, run.error?.stack).to.equal(1);
+      const log = JSON.parse(readFileSync(file, 'utf8')) as { runs: Array<{ results: Array<{ locations: Array<{ physicalLocation: { artifactLocation: { uri: string } } }> }> }> };
+      expect(log.runs[0].results.map((result) => result.locations[0].physicalLocation.artifactLocation.uri)).to.deep.equal([
+        'Salesforce%20Org/force-app/main/default/classes/Links.cls',
+        'Salesforce%20Org/force-app/main/default/remoteSiteSettings/Stripe_API.remoteSite-meta.xml',
+      ]);
+      expect(run.stdout).to.contain('::error file=Salesforce Org/force-app/main/default/classes/Links.cls,line=2,col=48,title=CN-HOST-01::');
+    } finally {
+      rmSync(repo, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 naming an unknown rule id in federate.yml', async () => {

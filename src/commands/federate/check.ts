@@ -7,8 +7,10 @@ import { renderCheck } from '../../checks/render.js';
 import type { CheckResult } from '../../checks/result.js';
 import { runCheck } from '../../checks/run-check.js';
 import { ExitCode, withParseErrorsAsBadInput } from '../../exit-codes.js';
+import { resolveProject } from '../../metadata/project-context.js';
 import { toAnnotations } from '../../report/annotations.js';
 import { progressReporter } from '../../report/progress.js';
+import { projectPathInRepository } from '../../report/repository-path.js';
 import { toSarif } from '../../report/sarif.js';
 
 Messages.importMessagesDirectoryFromMetaUrl(import.meta.url);
@@ -58,15 +60,17 @@ export default class FederateCheck extends SfCommand<FederateCheckResult> {
       progress.stop();
     }
     for (const warning of result.warnings) this.warn(warning);
+    // Findings name files from the project folder; GitHub reads SARIF and annotations from the repository's top.
+    const projectPath = projectPathInRepository(resolveProject(process.cwd(), flags['api-version']).dir);
     const report =
       flags.format === 'sarif'
-        ? JSON.stringify(toSarif(result, { toolVersion: FederateCheck.plugin?.version ?? this.config.pjson.version ?? '0.0.0' }), null, 2)
+        ? JSON.stringify(toSarif(result, { toolVersion: FederateCheck.plugin?.version ?? this.config.pjson.version ?? '0.0.0', projectPath }), null, 2)
         : renderCheck(result, { color: !flags['output-file'] && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR });
     if (flags['output-file']) writeFileSync(flags['output-file'], `${report}\n`);
     else if (!this.jsonEnabled()) this.log(report);
     const annotate = flags.annotations ?? process.env.GITHUB_ACTIONS === 'true';
     if (annotate && !this.jsonEnabled() && (flags.format !== 'sarif' || flags['output-file'])) {
-      for (const line of toAnnotations(result.findings)) this.log(line);
+      for (const line of toAnnotations(result.findings, projectPath)) this.log(line);
     }
     if (result.exitCode === 1) process.exitCode = ExitCode.Found;
     return result;
