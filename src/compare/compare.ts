@@ -356,9 +356,9 @@ async function diffContent(before: Component, after: Component, context: Context
       lineEndingsOnly = true;
     } else {
       files.push({ path: file.path, kind: 'changed' });
-      // Delta sources copy these bytes instead of reading the file again (an XML file there is also checked, and
-      // these were not parsed).
-      if (!file.path.endsWith('.xml')) read?.set(file.path, bytes);
+      // Delta sources copy these bytes instead of reading the file again (content is copied as it is, never checked
+      // as XML).
+      read?.set(file.path, bytes);
     }
   }
   return { files, lineEndingsOnly };

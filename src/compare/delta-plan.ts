@@ -22,7 +22,11 @@ import type { Change, Changeset } from './types.js';
  */
 const PRUNED_TYPES = new Set(['Profile', 'Translations', 'CustomObjectTranslation', 'GlobalValueSetTranslation', 'StandardValueSetTranslation']);
 
-export type CopyPlan = { readonly kind: 'copy'; readonly file: SnapshotFile; readonly parentIfMasterDetail?: SnapshotFile };
+/**
+ * `content`: a content file (static resource, document, Apex body…), copied as bytes: what it holds is the user's, never
+ * metadata XML, so a `.xml` one is not checked (a malformed one deploys, zipped or stored as it is).
+ */
+export type CopyPlan = { readonly kind: 'copy'; readonly file: SnapshotFile; readonly parentIfMasterDetail?: SnapshotFile; readonly content?: true };
 export type PrunePlan = { readonly kind: 'prune'; readonly file: SnapshotFile; readonly component: Component; readonly keep: Selection };
 export type Plan = CopyPlan | PrunePlan;
 
@@ -32,8 +36,8 @@ export type Selection = { entries: Map<string, Set<string>>; unkeyedChanged: boo
 /** Which file of `to` goes into the delta, and how (copied whole, or pruned), by path relative to the root. */
 export function planDelta(changeset: Changeset, to: Snapshot, registry: RegistryAccess): Map<string, Plan> {
   const plans = new Map<string, Plan>();
-  const whole = (file: SnapshotFile): void => {
-    plans.set(file.path, { kind: 'copy', file });
+  const whole = (file: SnapshotFile, content?: true): void => {
+    plans.set(file.path, { kind: 'copy', file, ...(content ? { content } : {}) });
   };
   const selection = (component: Component): Selection | undefined => {
     if (!component.xml) return undefined;
@@ -58,7 +62,7 @@ export function planDelta(changeset: Changeset, to: Snapshot, registry: Registry
     if (component && change.kind === 'changed' && isPruned(component, registry)) {
       const keep = selection(component);
       if (keep) for (const element of change.elements) selectByPath(keep, element.path, elementKeysFor(registry, component.type));
-      for (const file of component.content) whole(file);
+      for (const file of component.content) whole(file, true);
     } else if (!component && change.parent) {
       // An in-file child (a label, a workflow alert, a sharing rule): its entry in the parent's file.
       const parent = to.components.get(change.parent);
@@ -97,7 +101,7 @@ export function wholeCopies(change: Change, to: Snapshot, registry: RegistryAcce
   }
   const copies: CopyPlan[] = [];
   if (component.xml) copies.push({ kind: 'copy', file: component.xml, ...(masterDetailParent ? { parentIfMasterDetail: masterDetailParent } : {}) });
-  for (const file of component.content) copies.push({ kind: 'copy', file });
+  for (const file of component.content) copies.push({ kind: 'copy', file, content: true });
   return { copies, ...(neededParent ? { neededParent } : {}) };
 }
 

@@ -148,7 +148,7 @@ export class DeltaSourceWriter {
       repo,
       blob: file.hash,
       destination,
-      checkXml: parsed === undefined && file.path.endsWith('.xml'),
+      checkXml: parsed === undefined && !plan.content && file.path.endsWith('.xml'),
       masterDetail: parent !== undefined,
       ...(parsed ? { bytes: parsed } : {}),
     });
@@ -192,7 +192,7 @@ export class DeltaSourceWriter {
       await pipeline(createReadStream(join(this.folderRoot, ...path.split('/'))), createWriteStream(destination));
     } else {
       const [bytes] = await Promise.all([parsed ?? readOrFail(plan.file, this.to), folder]);
-      if (!parsed && path.endsWith('.xml')) assertXml(bytes, this.to, path);
+      if (!parsed && !plan.content && path.endsWith('.xml')) assertXml(bytes, this.to, path);
       await writeFile(destination, bytes);
       const parent = plan.parentIfMasterDetail;
       if (parent && isMasterDetail(bytes)) this.masterDetailParents.set(parent.path, parent);

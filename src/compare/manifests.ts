@@ -115,8 +115,8 @@ type Removal = Entry & { readonly parentKey?: string; readonly apiNamed?: boolea
  */
 export function buildManifests(changeset: Changeset, options: ManifestOptions): Manifests {
   const { apiVersion } = options;
-  const { deploy, removals, removedKeys, entriesOnly } = collect(changeset, options.registry);
-  const { pre, post, notDeletable } = sortRemovals(removals, removedKeys, deploy, options.registry, entriesOnly);
+  const { deploy, added, removals, removedKeys, entriesOnly } = collect(changeset, options.registry);
+  const { pre, post, notDeletable } = sortRemovals(removals, removedKeys, deploy, added, options.registry, entriesOnly);
   const members = { package: sortMembers(deploy), destructiveChangesPre: sortMembers(pre), destructiveChangesPost: sortMembers(post) };
   return {
     apiVersion,
@@ -137,12 +137,16 @@ function addMember(map: MemberMap, entry: Entry): void {
   map.set(entry.type, members);
 }
 
-/** What to deploy (by manifest type name) and what was removed (by component type), from the changes. */
+/**
+ * What to deploy (by manifest type name), which of it is new to the org (`added`: a component created, not a changed
+ * or moved one), and what was removed (by component type), from the changes.
+ */
 function collect(
   changeset: Changeset,
   registry: RegistryAccess
-): { deploy: MemberMap; removals: Removal[]; removedKeys: Set<string>; entriesOnly: NotDeletable[] } {
+): { deploy: MemberMap; added: MemberMap; removals: Removal[]; removedKeys: Set<string>; entriesOnly: NotDeletable[] } {
   const deploy: MemberMap = new Map();
+  const added: MemberMap = new Map();
   const removals: Removal[] = [];
   const entriesOnly: NotDeletable[] = [];
   const addDeploy = (entry: Entry): void => {
@@ -178,13 +182,15 @@ function collect(
       removals.push({ type: typeName, fullName: change.fullName, parentKey: change.parent });
     } else {
       addDeploy({ type: typeName, fullName: change.fullName });
+      const named = change.kind === 'added' ? manifestEntry(registry, { type: typeName, fullName: change.fullName }) : undefined;
+      if (named) addMember(added, named);
       if (deploysWithParent(registry, type)) {
         const parent = parentOf(registry, change);
         if (parent) addDeploy(parent);
       }
     }
   }
-  return { deploy, removals, removedKeys, entriesOnly };
+  return { deploy, added, removals, removedKeys, entriesOnly };
 }
 
 /** Removals into pre, post or not deletable (see buildManifests). */
@@ -192,13 +198,15 @@ function sortRemovals(
   removals: readonly Removal[],
   removedKeys: ReadonlySet<string>,
   deploy: MemberMap,
+  added: MemberMap,
   registry: RegistryAccess,
   entriesOnly: readonly NotDeletable[]
 ): { pre: MemberMap; post: MemberMap; notDeletable: NotDeletable[] } {
-  const deployedNames = new Map<string, Entry[]>();
-  for (const [type, members] of deploy) {
-    for (const fullName of members) deployedNames.set(fullName.toLowerCase(), [...(deployedNames.get(fullName.toLowerCase()) ?? []), { type, fullName }]);
-  }
+  const deployedNames = byLowerName(deploy);
+  // Only a component the deploy creates can need the name first; one that is changed or moved already coexists with
+  // the removed one in the org (a tab `Hello` re-pointed from FlexiPage `Hello` to `Hello_World`: deleting the page
+  // first fails, as the tab still uses it).
+  const addedNames = byLowerName(added);
   const pre: MemberMap = new Map();
   const post: MemberMap = new Map();
   const notDeletable: NotDeletable[] = [...entriesOnly];
@@ -209,17 +217,27 @@ function sortRemovals(
     const reason = notDeletableReason(removal.type, removal.fullName);
     const reused = deployedNames.get(named.fullName.toLowerCase()) ?? [];
     const sameType = reused.find((entry) => entry.type === named.type);
+    const created = addedNames.get(named.fullName.toLowerCase()) ?? [];
     if (reason) {
       notDeletable.push({ type: removal.type, fullName: removal.fullName, reason });
     } else if (sameType) {
       const caseOnly = messages.getMessage('notDeletable.CaseOnlyRename', [removal.fullName, sameType.fullName]);
       notDeletable.push({ type: removal.type, fullName: removal.fullName, reason: caseOnly });
     } else {
-      addMember(reused.length ? pre : post, named);
+      addMember(created.length ? pre : post, named);
     }
   }
   notDeletable.sort((a, b) => compareCodePoints(a.type, b.type) || compareCodePoints(a.fullName, b.fullName));
   return { pre, post, notDeletable };
+}
+
+/** Members by their lower-cased full name (API names are case-insensitive). */
+function byLowerName(map: MemberMap): Map<string, Entry[]> {
+  const names = new Map<string, Entry[]>();
+  for (const [type, members] of map) {
+    for (const fullName of members) names.set(fullName.toLowerCase(), [...(names.get(fullName.toLowerCase()) ?? []), { type, fullName }]);
+  }
+  return names;
 }
 
 /** The files writeManifests writes for these manifests, relative to the output folder, sorted. */

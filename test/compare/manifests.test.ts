@@ -251,6 +251,21 @@ describe('buildManifests + writeManifests', () => {
     expect(back.package).to.deep.equal({ LightningComponentBundle: ['banner'] });
   });
 
+  it('deletes after the deploy (post) a component whose name a changed component of another type has', () => {
+    // lwc-recipes: each tab shares its name with its FlexiPage. Page `Hello` renamed to `Hello_World`, tab `Hello`
+    // re-pointed: deleting the page before the deploy fails, as the org's tab still uses it.
+    const manifests = build(
+      changeset(
+        { key: 'FlexiPage:Hello', kind: 'removed' },
+        { key: 'FlexiPage:Hello_World', kind: 'added' },
+        { key: 'CustomTab:Hello', kind: 'changed' },
+      ),
+    );
+    expect(manifests.destructiveChangesPre).to.equal(undefined);
+    expect(manifests.members.destructiveChangesPost).to.deep.equal({ FlexiPage: ['Hello'] });
+    expect(manifests.members.package).to.deep.equal({ CustomTab: ['Hello'], FlexiPage: ['Hello_World'] });
+  });
+
   it('does not delete the old spelling of a case-only rename, and says why', () => {
     const manifests = build(changeset({ key: 'ApexClass:myService', kind: 'removed' }, { key: 'ApexClass:MyService', kind: 'added' }));
     expect(manifests.destructiveChangesPost).to.equal(undefined);

@@ -442,6 +442,30 @@ describe('delta sources (--copy-sources)', function () {
     await expectFailedCopy(watched(missing(to), [], (path) => path === parent, true), `${parent}: cannot read`);
   });
 
+  it('copies the content of a static resource as it is, a .xml file that is not well-formed included', async () => {
+    // What a static resource holds is the user's bytes, zipped at deploy and never read as metadata: only the
+    // component's own XML (its -meta.xml) has to be valid.
+    const other = new TestRepo();
+    temps.keep(other.dir);
+    const resource = `${D}/staticresources/cfg`;
+    const meta = xml('StaticResource', '    <cacheControl>Private</cacheControl>\n    <contentType>application/zip</contentType>');
+    other.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('A') });
+    other.commit({ [`${resource}.resource-meta.xml`]: meta, [`${resource}/settings.xml`]: '<config><unclosed>\n', [`${resource}/page.xml`]: '<a/><b/>\n' });
+    other.commit({ [`${resource}/settings.xml`]: '<config><still-unclosed>\n' });
+    const registry = registryFor(other.dir);
+    for (const [before, after, settings] of [['HEAD~2', 'HEAD~1', '<config><unclosed>\n'], ['HEAD~1', 'HEAD', '<config><still-unclosed>\n']]) {
+      // eslint-disable-next-line no-await-in-loop -- two ranges, one after the other
+      const [from, to] = await readSourcePair(spec(before), spec(after), { apiVersion: '62.0', projectDir: other.dir });
+      const out = temp('sf-federate-delta-content-xml-');
+      // eslint-disable-next-line no-await-in-loop
+      const { manifests } = await compareAndWrite(from, to, { registry, apiVersion: '62.0', outputDir: out, copySources: true });
+      expect(manifests.members.package).to.deep.equal({ StaticResource: ['cfg'] });
+      expect(readFileSync(join(out, resource, 'settings.xml'), 'utf8')).to.equal(settings);
+      // eslint-disable-next-line no-await-in-loop
+      expect(await convertLikeDeploy(join(out, 'force-app'), registry, temp('sf-federate-delta-content-mdapi-'))).to.deep.equal(['StaticResource:cfg']);
+    }
+  });
+
   it('writes nothing when a file of the delta is not valid XML', async () => {
     const other = new TestRepo();
     temps.keep(other.dir);
