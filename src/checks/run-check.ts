@@ -5,7 +5,7 @@ import { ExitCode } from '../exit-codes.js';
 import { atOwnApiVersion, resolveProject } from '../metadata/project-context.js';
 import { registryFor } from '../metadata/registry.js';
 import { parseSourceSpec, readSource } from '../metadata/sources/index.js';
-import type { ProgressListener, Snapshot } from '../metadata/types.js';
+import type { ComponentKey, ProgressListener, Snapshot } from '../metadata/types.js';
 import { connect, identifyOrg } from '../metadata/org/connection.js';
 import { applyOverlay, type ApplyResult } from '../overlay/apply.js';
 import { FILES_DIR, loadOverlay } from '../overlay/load.js';
@@ -22,6 +22,7 @@ import { checkMessages as messages } from './messages.js';
 import { readOrgFacts } from './org-facts.js';
 import type { CheckResult, RuleSummary } from './result.js';
 import { settleFindings, validateRuleIds } from './settings.js';
+import { checkXml, XmlScanError } from './xml-scan.js';
 import type { Bound, CheckContext, OrgFacts, Rule } from './types.js';
 
 export type CheckRequest = {
@@ -81,8 +82,8 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
     warnings.push(messages.getMessage('warning.Unclassified', [base.unclassified.length, base.unclassified.slice(0, 3).map((file) => file.path).join(', ')]));
   }
 
-  const { checked, overlayFile, overlayFiles, secrets } =
-    !request.raw && config ? await applyRegionOverlays(base, config, request, project, folder) : { checked: base, overlayFile: undefined, overlayFiles: undefined, secrets: new Map<string, string>() };
+  const { checked, overlayFile, overlayFiles, secrets, unpatched } = await checkedSnapshot(base, config, request, project, folder);
+  if (unpatched.length) warnings.push(messages.getMessage('warning.OverlayNotAppliedToMalformed', [unpatched.length, unpatched.join(', ')]));
   const ownOverlay = regionConfig?.overlay ? `${regionConfig.overlay.replace(/\/+$/, '')}/overlay.yml` : `overlays/${request.region}/overlay.yml`;
 
   const org = request.orgFacts ?? (request.targetOrg ? await askOrg(request.targetOrg, apiVersion, request.onProgress) : undefined);
@@ -159,17 +160,30 @@ type Project = ReturnType<typeof resolveProject>;
  * The overlays of the region's chain, in order, over the base; the project-relative overlay file of the region itself;
  * and the overlays' files/ files by the snapshot path each wrote (a later overlay's over an earlier one's).
  */
+/** What the rules check: the base with the region's overlays applied, or the base itself with --raw or no federate.yml. */
+async function checkedSnapshot(
+  base: Snapshot,
+  config: FederateConfig | undefined,
+  request: CheckRequest,
+  project: Project,
+  within: string | undefined
+): Promise<{ checked: Snapshot; overlayFile?: string; overlayFiles?: Map<string, RepositoryFile>; secrets: Map<string, string>; unpatched: ComponentKey[] }> {
+  if (request.raw === true || !config) return { checked: base, secrets: new Map<string, string>(), unpatched: [] };
+  return applyRegionOverlays(base, config, request, project, within);
+}
+
 async function applyRegionOverlays(
   base: Snapshot,
   config: FederateConfig,
   request: CheckRequest,
   project: Project,
   within: string | undefined
-): Promise<{ checked: Snapshot; overlayFile: string | undefined; overlayFiles: Map<string, RepositoryFile>; secrets: Map<string, string> }> {
+): Promise<{ checked: Snapshot; overlayFile: string | undefined; overlayFiles: Map<string, RepositoryFile>; secrets: Map<string, string>; unpatched: ComponentKey[] }> {
   let checked = base;
   let overlayFile: string | undefined;
   const overlayFiles = new Map<string, RepositoryFile>();
   const secrets = new Map<string, string>();
+  const unpatched: ComponentKey[] = [];
   for (const name of regionChain(config, request.region)) {
     const overlayDir = config.regions[name]?.overlay;
     if (!overlayDir) continue;
@@ -177,14 +191,52 @@ async function applyRegionOverlays(
     // eslint-disable-next-line no-await-in-loop -- each overlay applies over the result of the previous one
     const overlay = await loadOverlay(join(project.dir, overlayDir), { packageDirs: project.project?.packageDirs });
     checkOverlayStages(config, overlay);
+    const options = { stage: request.stage, env: request.env, registry: registryFor(project.hasProjectFile ? project.dir : undefined), within };
     // eslint-disable-next-line no-await-in-loop -- each overlay applies over the result of the previous one
-    const applied = await applyOverlay(checked, overlay, { stage: request.stage, env: request.env, registry: registryFor(project.hasProjectFile ? project.dir : undefined), within });
+    const applied = await applyAroundMalformed(checked, (snapshot) => applyOverlay(snapshot, overlay, options), unpatched);
     checked = applied.snapshot;
     for (const [path, file] of repositoryFilesOf(applied, join(project.dir, overlayDir), project.dir, name === request.region)) overlayFiles.set(path, file);
     for (const [secret, shownAs] of overlaySecrets(overlay, request.env ?? process.env)) secrets.set(secret, shownAs);
     if (name === request.region) overlayFile = relative(project.dir, overlay.file).split('\\').join('/');
   }
-  return { checked, overlayFile, overlayFiles, secrets };
+  return { checked, overlayFile, overlayFiles, secrets, unpatched };
+}
+
+/**
+ * Applies an overlay; should that fail while the base holds metadata XML that is not well-formed (a rule that patches
+ * such a file cannot), applies it again without those components and puts them back as they are, their keys added
+ * to `unpatched`. The check then reports each file as CN-XML-01 at its line and column, with every other finding,
+ * rather than stopping at the overlay. Nothing is scanned unless the overlay fails.
+ */
+async function applyAroundMalformed(base: Snapshot, apply: (snapshot: Snapshot) => Promise<ApplyResult>, unpatched: ComponentKey[]): Promise<ApplyResult> {
+  try {
+    return await apply(base);
+  } catch (error) {
+    const malformed = await malformedComponents(base);
+    if (!malformed.length) throw error;
+    const without = new Map(base.components);
+    for (const key of malformed) without.delete(key);
+    const applied = await apply({ ...base, components: without });
+    const components = new Map(applied.snapshot.components);
+    for (const key of malformed) if (!components.has(key)) components.set(key, base.components.get(key)!);
+    unpatched.push(...malformed.filter((key) => !unpatched.includes(key)));
+    return { ...applied, snapshot: { ...applied.snapshot, components } };
+  }
+}
+
+/** The components whose own XML file is not well-formed. */
+async function malformedComponents(snapshot: Snapshot): Promise<ComponentKey[]> {
+  const keys: ComponentKey[] = [];
+  for (const [key, component] of snapshot.components) {
+    if (!component.xml) continue;
+    try {
+      // eslint-disable-next-line no-await-in-loop -- only after an overlay failed: one file at a time keeps memory flat
+      checkXml((await component.xml.read()).toString('utf8'), component.xml.path);
+    } catch (error) {
+      if (error instanceof XmlScanError) keys.push(key);
+    }
+  }
+  return keys;
 }
 
 /** The files/ files an overlay wrote, as the repository holds them (overlays/china/files/force-app/…), by snapshot path. */

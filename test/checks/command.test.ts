@@ -124,4 +124,25 @@ describe('sf federate check (the command, in-process)', () => {
       rmSync(broken);
     }
   });
+
+  it('reports a malformed file an overlay patch touches as CN-XML-01, with the other findings, instead of stopping at the overlay', async () => {
+    writeFederate(dir, FEDERATE(''));
+    const broken = join(dir, 'force-app/main/default/remoteSiteSettings/Stripe_API.remoteSite-meta.xml');
+    const before = readFileSync(broken, 'utf8');
+    const overlay = join(dir, 'overlays/china/overlay.yml');
+    writeFileSync(broken, before.replace('</url>', ''));
+    writeFileSync(overlay, 'patches:\n  - component: RemoteSiteSetting:Stripe_API\n    path: isActive\n    set: "false"\n');
+    try {
+      const run = await runCommand(dir, ['--region', 'china', '--json']);
+      expect(run.error, run.error?.message).to.equal(undefined);
+      expect(run.exitCode).to.equal(1);
+      const rules = run.result!.findings.map((finding) => finding.rule);
+      expect(rules).to.include('CN-XML-01').and.include('CN-HOST-01');
+      expect(run.result!.findings.find((finding) => finding.rule === 'CN-XML-01')).to.include({ path: 'force-app/main/default/remoteSiteSettings/Stripe_API.remoteSite-meta.xml' });
+      expect(run.result!.warnings.join('\n')).to.match(/overlay was not applied to 1 component\(s\).*RemoteSiteSetting:Stripe_API/);
+    } finally {
+      writeFileSync(broken, before);
+      writeFileSync(overlay, '');
+    }
+  });
 });
