@@ -14,6 +14,7 @@ import { loadFederateConfig } from '../pipeline/config.js';
 import { ancestorOverlays, regionDiff } from '../overlay/region-diff.js';
 import type { Overlay } from '../overlay/types.js';
 import { compareAndWrite } from './compare-and-write.js';
+import { flowDeletionWarnings } from './flow-deletions.js';
 import { assertOutputDirUsable } from './output-dir.js';
 import { toDiffResult, type DiffResult } from './result.js';
 
@@ -115,7 +116,7 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
     onProgress: request.onProgress,
     ...(region ? { compare: () => regionDiff(from, to, region, { projectDir: project.dir, stage: request.stage, strict: request.strict, env: request.env, underlying: region.underlying }) } : {}),
   });
-  return toDiffResult(changeset, { warnings: [...warnings, ...changeset.warnings], notDeletable: manifests.notDeletable, manifests: written });
+  return toDiffResult(changeset, { warnings: [...warnings, ...changeset.warnings, ...flowDeletionWarnings(manifests)], notDeletable: manifests.notDeletable, manifests: written });
 }
 
 function unclassifiedWarning(snapshot: Snapshot): string {

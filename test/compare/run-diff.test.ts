@@ -42,6 +42,23 @@ describe('runDiff: the API version of the result and the manifests', function ()
     expect(bare.warnings.join('\n')).to.match(fallback);
   });
 
+  it('warns that flows deleted through destructiveChanges must be deactivated first, and only then', async () => {
+    const outside = temp.make();
+    const from = project(join(outside, 'global'), '62.0');
+    const to = project(join(outside, 'china'), '62.0');
+    const flow = (label: string): string =>
+      `<?xml version="1.0" encoding="UTF-8"?>\n<Flow xmlns="http://soap.sforce.com/2006/04/metadata">\n    <label>${label}</label>\n    <processType>AutoLaunchedFlow</processType>\n    <status>Active</status>\n</Flow>\n`;
+    write(from, { 'force-app/main/default/flows/Welcome_Mail.flow-meta.xml': flow('Welcome'), 'force-app/main/default/flows/Kept.flow-meta.xml': flow('Kept') });
+    write(to, { 'force-app/main/default/flows/Kept.flow-meta.xml': flow('Kept, relabelled') });
+    const deleted = await runDiff({ from: `dir:${from}`, to: `dir:${to}`, cwd: outside });
+    expect(deleted.warnings.filter((warning) => /deactivate/i.test(warning))).to.deep.equal([
+      '1 flow(s) deleted through destructiveChanges (Welcome_Mail): the Metadata API does not delete a flow while a version of it is active. Deactivate each in the target org before deploying this delta.',
+    ]);
+    // A changed flow, and no deleted one: nothing to say.
+    const changed = await runDiff({ from: `dir:${to}`, to: `dir:${from}`, cwd: outside });
+    expect(changed.warnings.join('\n')).to.not.match(/deactivate/i);
+  });
+
   it('says once what it compares, with the number of components on each side', async () => {
     const outside = temp.make();
     const from = project(join(outside, 'global'), '62.0');
