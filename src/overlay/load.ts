@@ -81,6 +81,13 @@ export function overlayFromYaml(yaml: YamlFile, options: LoadOverlayOptions & { 
         semantic.push({ line: lineOf(yaml, ['replace', index, 'regexToReplace']), message: `replace[${index}].regexToReplace: ${(error as Error).message}` });
       }
     }
+    // Project-relative by definition: one that climbs out or is absolute could only match nothing, silently (stale).
+    for (const key of ['filename', 'glob'] as const) {
+      const value = rule[key];
+      if (typeof value === 'string' && leavesProject(value)) {
+        semantic.push({ line: lineOf(yaml, ['replace', index, key]), message: `replace[${index}].${key}: "${value}" leaves the project: write it relative to the project folder (force-app/…)` });
+      }
+    }
     if (rule.replaceWithFile !== undefined && options.dir) {
       const read = readInside(options.dir, rule.replaceWithFile);
       if (typeof read === 'string') replacementFiles.set(rule.replaceWithFile, read);
@@ -157,4 +164,16 @@ export function isInside(path: string, root: string): boolean {
 
 function invalid(file: string, problems: readonly YamlProblem[]): Error {
   return messages.createError('error.InvalidOverlay', [file, formatProblems(file, problems)], [], ExitCode.BadInput);
+}
+
+/** A path or glob that is absolute or climbs above where it starts (`../x`, `force-app/../../x`). */
+function leavesProject(path: string): boolean {
+  if (/^(?:[/\\]|[a-zA-Z]:)/.test(path)) return true;
+  let depth = 0;
+  for (const segment of path.split(/[/\\]/)) {
+    if (segment === '..') depth--;
+    else if (segment !== '.' && segment !== '') depth++;
+    if (depth < 0) return true;
+  }
+  return false;
 }

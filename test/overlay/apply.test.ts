@@ -282,6 +282,17 @@ describe('applyOverlay', () => {
       const message = await failure(loadOverlay(dir));
       expect(message).to.match(/overlay\.yml:4: replace\[0\]\.replaceWithFile: "\.\.\/\.\.\/etc\/passwd" leads outside/);
     });
+    it('refuses a replace filename or glob that leaves the project (absolute, or climbing out with ..), naming its line', async () => {
+      writeFileSync(
+        join(dir, 'overlay.yml'),
+        'replace:\n  - glob: "../other-project/**/*.cls"\n    stringToReplace: a\n    replaceWith: b\n  - filename: force-app/../../x.cls\n    stringToReplace: a\n    replaceWith: b\n  - filename: /etc/hosts\n    stringToReplace: a\n    replaceWith: b\n  - glob: "force-app/**/../*.cls"\n    stringToReplace: a\n    replaceWith: b\n'
+      );
+      const message = await failure(loadOverlay(dir));
+      expect(message).to.match(/overlay\.yml:2: replace\[0\]\.glob: "\.\.\/other-project\/\*\*\/\*\.cls" leaves the project/);
+      expect(message).to.match(/overlay\.yml:5: replace\[1\]\.filename: "force-app\/\.\.\/\.\.\/x\.cls" leaves the project/);
+      expect(message).to.match(/overlay\.yml:8: replace\[2\]\.filename: "\/etc\/hosts" leaves the project/);
+      expect(message).to.not.contain('replace[3]');
+    });
   });
 
   it('is pure: the base snapshot is unchanged', async () => {
