@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { Component, ComponentKey, ProgressListener, SnapshotFile } from '../metadata/types.js';
 import type { RuleSeverity } from '../pipeline/config.js';
 import { fileIndex, locateFindings, type RepositoryFile } from './locate.js';
+import { checkMessages } from './messages.js';
 import { scanXml, type ScannedXml } from './xml-scan.js';
 import type { CheckContext, FileKind, Finding, RawFinding, Rule, Severity, TextFile } from './types.js';
 
@@ -109,7 +110,7 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
     if (raw.path !== undefined && !raw.projectPath) snapshotPathOf.set(finding, raw.path);
   };
 
-  input.onProgress?.({ kind: 'phase', message: `Checking ${snapshot.components.size} components against ${active.length} rules` });
+  input.onProgress?.({ kind: 'phase', message: checkMessages.getMessage('progress.Checking', [snapshot.components.size, active.length]) });
   for (const rule of active) {
     // eslint-disable-next-line no-await-in-loop
     if (rule.check) await rule.check(context, emitFor(rule));
@@ -136,7 +137,7 @@ export async function runRules(input: EngineInput): Promise<EngineResult> {
     const text = (await fileOf.get(file.path)!.read()).toString('utf8');
     for (const rule of rules) rule.text!.scan(text, file, context, emitFor(rule));
     done++;
-    if (done % 5000 === 0) input.onProgress?.({ kind: 'count', message: 'Scanning files', done, total: toScan.length });
+    if (done % 5000 === 0) input.onProgress?.({ kind: 'count', message: checkMessages.getMessage('progress.Scanning'), done, total: toScan.length });
   });
 
   const located = input.base ? await locateFindings(findings, { checked: snapshot, repositoryFileOf: repositoryFiles(input, projectPath), snapshotPathOf, overlayFile: input.overlayFile }) : findings;

@@ -113,7 +113,7 @@ export async function compareSnapshots(from: Snapshot, to: Snapshot, options: Co
     const result = await job(read);
     options.onChanges?.(result, read);
     done++;
-    if (done % 500 === 0 || done === work.length) options.onProgress?.({ kind: 'count', message: 'Comparing changed components', done, total: work.length });
+    if (done % 500 === 0 || done === work.length) options.onProgress?.({ kind: 'count', message: messages.getMessage('progress.ComparingChanged'), done, total: work.length });
     return result;
   });
   for (const result of results) changes.push(...result);

@@ -60,7 +60,7 @@ export async function runDiff(request: DiffRequest): Promise<DiffResult> {
 
 async function diffInProject(request: DiffRequest, project: ProjectContext): Promise<DiffResult> {
   const warnings: string[] = [];
-  request.onProgress?.({ kind: 'phase', message: 'Reading sources' });
+  request.onProgress?.({ kind: 'phase', message: messages.getMessage('progress.Reading') });
   if (request.copySources && !request.outputDir) throw messages.createError('error.CopySourcesNeedsOutput', [], [], ExitCode.BadInput);
   const outputDir = request.outputDir ? resolve(request.cwd, request.outputDir) : undefined;
 

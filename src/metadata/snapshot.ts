@@ -64,7 +64,7 @@ export async function buildSnapshot(store: FileStore, options: BuildOptions, giv
   const treeDirs = packageDirs.map((dir) => (dir === '.' ? store.root : posix.join(toPosix(store.root), dir)));
   const listed = (): string[] => treeDirs.flatMap((treeDir) => store.list(treeDir));
 
-  onProgress?.({ kind: 'phase', message: `Resolving metadata in ${options.source.label}` });
+  onProgress?.({ kind: 'phase', message: messages.getMessage('progress.Resolving', [options.source.label]) });
   const ignored = store.ignores ? (path: string): boolean => store.ignores!(relative(path)) : undefined;
   // Paths SDR refused, reported unclassified with its reason or read as children of a missing parent (below): not
   // resolved nor reported again.
@@ -155,14 +155,14 @@ async function hashFiles(store: FileStore, paths: readonly string[], onProgress?
   const total = paths.length;
   if (store.fileSync) {
     const known = new Map(paths.map((path) => [path, store.fileSync!(path)] as const));
-    if (total) onProgress?.({ kind: 'count', message: 'Hashing files', done: total, total });
+    if (total) onProgress?.({ kind: 'count', message: messages.getMessage('progress.Hashing'), done: total, total });
     return known;
   }
   let done = 0;
   const files = await mapLimit(paths, HASH_CONCURRENCY, async (path) => {
     const file = await store.file(path);
     done++;
-    if (done % 2000 === 0 || done === total) onProgress?.({ kind: 'count', message: 'Hashing files', done, total });
+    if (done % 2000 === 0 || done === total) onProgress?.({ kind: 'count', message: messages.getMessage('progress.Hashing'), done, total });
     return [path, file] as const;
   });
   return new Map(files);

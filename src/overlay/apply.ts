@@ -131,7 +131,7 @@ class Work {
 
   public async run(): Promise<void> {
     const progress = this.options.onProgress;
-    progress?.({ kind: 'phase', message: `Applying overlay ${this.overlay.file}` });
+    progress?.({ kind: 'phase', message: messages.getMessage('progress.Applying', [this.overlay.file]) });
     const inFileExcludes: ExcludeRule[] = [];
     for (const rule of this.overlay.exclude) {
       if (this.skipped(rule, describeExclude(rule))) continue;

@@ -74,7 +74,7 @@ export async function captureOverlay(from: Snapshot, to: Snapshot, options: Capt
   const existingFiles = existsSync(options.overlayDir) ? readOverlayFiles(options.overlayDir) : [];
   const current: Overlay = { ...overlayFromYaml(parsed.yaml, { packageDirs: options.packageDirs, dir: existsSync(options.overlayDir) ? options.overlayDir : undefined }), files: existingFiles };
 
-  options.onProgress?.({ kind: 'phase', message: 'Applying the current overlay and comparing' });
+  options.onProgress?.({ kind: 'phase', message: messages.getMessage('progress.Capturing') });
   const applyOptions = { stage: options.stage, env: options.env, registry, lenientEnv: true };
   const applied = await applyOverlay(from, current, applyOptions);
   const [residual, between] = await Promise.all([compareSnapshots(applied.snapshot, to, { registry }), compareSnapshots(from, to, { registry })]);

@@ -13,6 +13,7 @@ import { unevaluatedPatchOf, withUnevaluatedShown } from './unevaluated.js';
 import { loadOverlay } from './load.js';
 import { atProjectPaths, isFolderRelative, regionSideAtProjectPaths } from './project-folder.js';
 import type { Overlay, OverlayReport } from './types.js';
+import { overlayMessages } from './messages.js';
 
 export type RegionDiffOptions = {
   /** The project (federate.yml, sfdx-project.json, the overlay folder). */
@@ -79,7 +80,7 @@ export async function regionDiff(from: Snapshot, to: Snapshot, region: RegionCon
   const projectFile = readProjectFile(options.projectDir);
   const registry = options.registry ?? registryFor(projectFile ? options.projectDir : undefined);
   const overlay = options.overlay ?? (await loadRegionOverlay(options.projectDir, region));
-  options.onProgress?.({ kind: 'phase', message: `Applying the ${region.name} overlay to ${from.source.spec}` });
+  options.onProgress?.({ kind: 'phase', message: overlayMessages.getMessage('progress.ApplyingTo', [region.name, from.source.spec]) });
   // A folder of the project (--from dir:pkg2) is compared at its place in the project, with only its part of files/,
   // as overlay apply builds it: the files/ of other package directories are not the region's version of this folder.
   const fromBase = atProjectPaths(from, options.projectDir, projectFile?.packageDirs ?? []);

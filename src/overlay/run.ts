@@ -76,7 +76,7 @@ export async function runOverlayApply(request: OverlayApplyRequest): Promise<Ove
   const underneath = await applyInTurn(base, ancestors, applyOptions);
   const { snapshot, report: own } = await applyOverlay(underneath.snapshot, overlay, applyOptions);
   const report = { ...own, warnings: [...underneath.results.flatMap((result) => result.report.warnings), ...own.warnings] };
-  request.onProgress?.({ kind: 'phase', message: `Writing ${outputDir}` });
+  request.onProgress?.({ kind: 'phase', message: messages.getMessage('progress.Writing', [outputDir]) });
   const written = await writeSnapshot(snapshot, outputDir, { registry, projectJson: projectJsonOf(read, project.dir) });
   return {
     region: region.name,

@@ -55,7 +55,7 @@ async function readChangedOnly(left: GitSide, right: GitSide, options: ReadOptio
   const listings = same ? [left.listing, right.listing] : [listingWithout(left.listing, (path) => left.denies(path) || right.denies(path)), right.files];
   const changed = changedPaths(listings[0], listings[1]);
   for (const path of changed) if (denied(path)) changed.delete(path);
-  options.onProgress?.({ kind: 'phase', message: `${changed.size} path(s) differ between ${left.info.label} and ${right.info.label}` });
+  options.onProgress?.({ kind: 'phase', message: messages.getMessage('progress.PathsDiffer', [changed.size, left.info.label, right.info.label]) });
   const sides = [left, right] as const;
   const cache = new Map<string, Buffer>();
   const trees = sides.map((side, index) => mountSide(side, listings[index], cache));

@@ -404,7 +404,7 @@ export async function prefetchForResolution(side: GitSide, tree: GitTreeContaine
 
 /** Reads a whole git source into a snapshot. */
 export async function readGitSource(spec: SourceSpec, options: ReadOptions): Promise<Snapshot> {
-  options.onProgress?.({ kind: 'phase', message: `Listing git:${spec.value}` });
+  options.onProgress?.({ kind: 'phase', message: messages.getMessage('progress.Listing', [spec.value]) });
   const side = await openGitSide(spec, options);
   if (side.info.format === 'metadata') return readMetadataFormat(side, options);
   return snapshotOf(side, mountSide(side), options.apiVersion, options.onProgress);

@@ -124,7 +124,7 @@ export function temporaryFolder(prefix: string): string {
 
 /** Converts a metadata-format folder into source format in a temporary folder removed when the process ends. */
 async function convertToSource(root: string, registry: RegistryAccess, options: ReadOptions): Promise<string> {
-  options.onProgress?.({ kind: 'phase', message: `Converting metadata format to source format: ${root}` });
+  options.onProgress?.({ kind: 'phase', message: messages.getMessage('progress.ConvertingMetadataFormat', [root]) });
   // SDR's index (converters, ComponentSet) is loaded only for a conversion: reading source format does not need it.
   const { ComponentSet, MetadataConverter } = await import('@salesforce/source-deploy-retrieve');
   const set = ComponentSet.fromSource({ fsPaths: [root], registry });
