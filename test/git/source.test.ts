@@ -327,6 +327,35 @@ describe('git sources', () => {
     }
   });
 
+  it('reads a static resource or a document without its -meta.xml as a folder does: not a component (found on ecars, OrgCheck)', async () => {
+    const other = new TestRepo();
+    const resource = `${D}/staticresources/styles.css`;
+    const document = `${D}/documents/Public/Logo.png`;
+    try {
+      other.commit({
+        'sfdx-project.json': PROJECT_JSON,
+        ...apexClass('A'),
+        [resource]: 'body { color: blue; }\n',
+        [`${D}/staticresources/styles.resource-meta.xml`]: xml('StaticResource', '<cacheControl>Public</cacheControl><contentType>text/css</contentType>'),
+      });
+      other.commit({ [`${D}/staticresources/styles.resource-meta.xml`]: null, [resource]: 'body { color: red; }\n', [document]: 'PNG' }, 'meta deleted, body changed; a document without one');
+      const dir: SourceSpec = { kind: 'dir', value: '.', guessed: false };
+      for (const to of [spec('HEAD'), dir]) {
+        // eslint-disable-next-line no-await-in-loop -- one target after the other
+        const { changes, warnings } = await pairDelta(other.dir, spec('HEAD~1'), to);
+        expect(changes, to.value).to.deep.equal([]);
+        expect(warnings.join('\n'), to.value).to.include('StaticResource:styles').and.to.include('not deleted');
+      }
+      const [, head] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), { ...options, projectDir: other.dir });
+      expect(head.unclassified).to.deep.equal([
+        { path: document, reason: `${D}/documents/Public/Logo.document-meta.xml is missing: Document Logo cannot be deployed without it` },
+        { path: resource, reason: `${D}/staticresources/styles.resource-meta.xml is missing: StaticResource styles cannot be deployed without it` },
+      ]);
+    } finally {
+      other.remove();
+    }
+  });
+
   it('does not delete an object whose own file is gone while its fields stay; an empty object file adds nothing', async () => {
     const other = new TestRepo();
     const objectFile = `${D}/objects/Thing__c/Thing__c.object-meta.xml`;

@@ -168,6 +168,14 @@ function resolveFile(resolve: FileResolver, tree: GitTreeContainer, path: string
       failed.set(fsPath, `${relativeInside(tree.root, missing.xml!)} is missing: ${missing.type.name} ${missing.fullName} cannot be deployed without it`);
       return undefined;
     }
+    // For a static resource's, a document's or an Experience site's content without its -meta.xml, the step makes
+    // up a component with no XML at all (named after the file, outside its folder), which a walk never does.
+    const unread = found.find((component) => !component.xml && component.content && component.type.strategies?.adapter === 'mixedContent');
+    if (unread) {
+      const xml = `${posix.dirname(unread.content!)}/${unread.name}.${unread.type.suffix!}-meta.xml`;
+      failed.set(fsPath, `${relativeInside(tree.root, xml)} is missing: ${unread.type.name} ${unread.name} cannot be deployed without it`);
+      return undefined;
+    }
     return found.length ? found : undefined;
   } catch (error) {
     failed.set(fsPath, (error as Error).message);
