@@ -12,6 +12,7 @@ import type { ProgressListener, Snapshot } from '../metadata/types.js';
 import { resolveProject, sourcesApiVersion, type ProjectContext } from '../metadata/project-context.js';
 import { loadFederateConfig } from '../pipeline/config.js';
 import { ancestorOverlays, regionDiff } from '../overlay/region-diff.js';
+import { checkStage } from '../overlay/stages.js';
 import type { Overlay } from '../overlay/types.js';
 import { compareAndWrite } from './compare-and-write.js';
 import { flowDeletionWarnings } from './flow-deletions.js';
@@ -88,7 +89,7 @@ async function diffInProject(request: DiffRequest, project: ProjectContext): Pro
     fromSpec = await mergeBaseSpec(fromSpec, toSpec, options.repoDir ?? project.dir);
   }
 
-  const region = request.region ? await loadRegion(project.dir, request.region) : undefined;
+  const region = request.region ? await loadRegion(project.dir, request.region, request.stage) : undefined;
   // A work tree in the middle of a merge holds conflict markers: refuse it rather than diff half-merged files.
   const folders = [fromSpec, toSpec].filter((spec) => spec.kind === 'dir').map((spec) => resolve(project.dir, spec.value));
   await Promise.all(folders.filter((folder) => existsSync(folder)).map((folder) => assertNoMergeInProgress(folder)));
@@ -135,13 +136,19 @@ async function readBoth(from: SourceSpec, to: SourceSpec, options: ReadOptions, 
   return [scopeToTarget(a, b, options.onProgress), b];
 }
 
-async function loadRegion(projectDir: string, name: string): Promise<Parameters<typeof regionDiff>[2] & { readonly underlying: readonly Overlay[] }> {
+async function loadRegion(
+  projectDir: string,
+  name: string,
+  stage: string | undefined
+): Promise<Parameters<typeof regionDiff>[2] & { readonly underlying: readonly Overlay[] }> {
   const config = await loadFederateConfig(projectDir);
   if (!config) throw messages.createError('error.NoConfig', [projectDir], [], ExitCode.BadInput);
   const region = config.regions[name];
   if (!region) {
     throw messages.createError('error.UnknownRegion', [name, `${projectDir}/federate.yml`], [Object.keys(config.regions).join(', ')], ExitCode.BadInput);
   }
+  // As overlay apply and check do: a misspelt stage would give every per-stage value its default, unnoticed.
+  checkStage(config, name, stage);
   return { ...region, name, underlying: await ancestorOverlays(projectDir, config, name) };
 }
 

@@ -5,13 +5,13 @@ import { atOwnApiVersion, resolveProject } from '../metadata/project-context.js'
 import { registryFor } from '../metadata/registry.js';
 import { parseSourceSpec, readSource } from '../metadata/sources/index.js';
 import type { ProgressListener, Snapshot } from '../metadata/types.js';
-import { requireFederateConfig, requireRegion, type FederateConfig } from '../pipeline/config.js';
+import { requireFederateConfig, requireRegion } from '../pipeline/config.js';
 import { applyOverlay } from './apply.js';
 import { captureOverlay, type CapturedRule } from './capture.js';
 import { overlayMessages as messages } from './messages.js';
 import { atProjectPaths } from './project-folder.js';
 import { ancestorOverlays, applyInTurn, loadRegionOverlay } from './region-diff.js';
-import { checkOverlayStages } from './stages.js';
+import { checkOverlayStages, checkStage } from './stages.js';
 import type { OverlayReport } from './types.js';
 import { assertOutputUsable, writeSnapshot } from './write.js';
 
@@ -150,16 +150,6 @@ export async function runOverlayCapture(request: OverlayCaptureRequest): Promise
     unexplained: result.unexplained,
     notPromoted: result.notPromoted,
   };
-}
-
-function checkStage(config: FederateConfig, region: string, stage: string | undefined): void {
-  if (stage === undefined) return;
-  const known = config.stages[stage];
-  if (!known) throw messages.createError('error.UnknownStage', [stage, config.file], [Object.keys(config.stages).join(', ') || '(none)'], ExitCode.BadInput);
-  if (known.region !== region) {
-    const ofRegion = Object.entries(config.stages).filter(([, entry]) => entry.region === region).map(([name]) => name);
-    throw messages.createError('error.StageOfOtherRegion', [stage, known.region, region], [region, ofRegion.join(', ') || '(none)'], ExitCode.BadInput);
-  }
 }
 
 /** The output must not be inside a package directory of a folder source: the next read would include it. */

@@ -19,3 +19,17 @@ export function checkOverlayStages(config: FederateConfig, overlay: Overlay): vo
     throw messages.createError('error.UnknownOverlayStage', [unknown.stage, where, config.file], [known.join(', ') || '(none)'], ExitCode.BadInput);
   }
 }
+
+/**
+ * The stage a command was given (`--stage`) is a stage of federate.yml, of the region asked: a typo would quietly give
+ * every per-stage value its default.
+ */
+export function checkStage(config: FederateConfig, region: string, stage: string | undefined): void {
+  if (stage === undefined) return;
+  const known = config.stages[stage];
+  if (!known) throw messages.createError('error.UnknownStage', [stage, config.file], [Object.keys(config.stages).join(', ') || '(none)'], ExitCode.BadInput);
+  if (known.region !== region) {
+    const ofRegion = Object.entries(config.stages).filter(([, entry]) => entry.region === region).map(([name]) => name);
+    throw messages.createError('error.StageOfOtherRegion', [stage, known.region, region], [region, ofRegion.join(', ') || '(none)'], ExitCode.BadInput);
+  }
+}

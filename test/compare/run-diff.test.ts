@@ -119,3 +119,28 @@ describe('runDiff: the API version of the result and the manifests', function ()
     expect(result.warnings.join('\n')).to.not.match(/outside the package directories/);
   });
 });
+
+describe('runDiff --region --stage: the stage is one of federate.yml, of that region', function () {
+  this.timeout(60_000);
+  const global = join(process.cwd(), 'examples', 'global');
+  const diff = (stage: string): ReturnType<typeof runDiff> => runDiff({ from: 'dir:.', to: 'dir:../china', cwd: global, region: 'china', stage });
+
+  it('refuses a misspelt stage (exit 2), as overlay apply and check do, instead of applying the default values', async () => {
+    const error = (await diff('cn-prd').then(
+      () => undefined,
+      (thrown: unknown) => thrown
+    )) as { name?: string; exitCode?: number; actions?: string[] } | undefined;
+    expect(error?.name).to.equal('UnknownStageError');
+    expect(error?.exitCode).to.equal(2);
+    expect(error?.actions?.join('\n')).to.include('cn-prod');
+    const other = (await diff('prod').then(
+      () => undefined,
+      (thrown: unknown) => thrown
+    )) as { name?: string; exitCode?: number } | undefined;
+    expect(other?.name).to.equal('StageOfOtherRegionError');
+    expect(other?.exitCode).to.equal(2);
+    // cn-uat's PAY_HOST (payments-uat.example.cn) is not what the China folder holds: one drift more than cn-prod.
+    expect((await diff('cn-prod')).summary.drift).to.equal(2);
+    expect((await diff('cn-uat')).summary.drift).to.equal(3);
+  });
+});

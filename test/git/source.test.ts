@@ -8,7 +8,7 @@ import { compareSnapshots } from '../../src/compare/compare.js';
 import { gitBlobId } from '../../src/metadata/hash.js';
 import { gitFileStore, mountSide, openGitSide, readGitSource } from '../../src/metadata/git/read.js';
 import { registryFor } from '../../src/metadata/registry.js';
-import { readSource, settleSourceSpec } from '../../src/metadata/sources/index.js';
+import { parseSourceSpec, readSource, settleSourceSpec } from '../../src/metadata/sources/index.js';
 import { readSourcePair } from '../../src/metadata/git/pair.js';
 import { assertNoMergeInProgress, gitSourceKind, mergeBaseSpec } from '../../src/metadata/sources/git.js';
 import type { SourceSpec } from '../../src/metadata/sources/source.js';
@@ -533,6 +533,19 @@ describe('git sources: bad input', () => {
     expect(error.message).to.contain('"no-such-ref"').and.to.contain(repo.dir);
     expect(error.exitCode).to.equal(2);
     await expectError(readGitSource(spec('HEAD~40'), options()), 'UnknownRefError');
+  });
+
+  it('says a source kind that does not exist is one, instead of suggesting dir:svn:trunk', async () => {
+    for (const value of ['svn:trunk', 'Dir:force-app']) {
+      // eslint-disable-next-line no-await-in-loop
+      const error = await expectError(settleSourceSpec(parseSourceSpec(value), options()), 'UnknownSourceKindError');
+      expect(error.exitCode).to.equal(2);
+      expect(error.message).to.contain(`"${value}"`).and.to.contain(`"${value.split(':')[0]}:" is not a kind of source`);
+      expect(error.actions!.join('\n')).to.contain('dir:').and.to.contain('git:REF:PATH').and.to.not.contain(`dir:${value}`);
+    }
+    // A value without a kind keeps the advice to prefix it.
+    const plain = await expectError(settleSourceSpec(parseSourceSpec('no-such-thing'), options()), 'SourceNotFoundError');
+    expect(plain.actions!.join('\n')).to.contain('dir:no-such-thing');
   });
 
   it('refuses a directory that is not a repository', async () => {

@@ -47,6 +47,10 @@ export async function settleSourceSpec(spec: SourceSpec, options: ReadOptions): 
     }
   }
   const v = spec.value;
+  // `svn:trunk`, `Dir:.`, `branch:main`: a kind that does not exist; prefixing it again (dir:svn:trunk) is no help.
+  // Two letters at least, so that a Windows path (C:\work) is not taken for one.
+  const kind = /^([A-Za-z][\w.+-]+):/.exec(v)?.[1];
+  if (kind) throw messages.createError('error.UnknownSourceKind', [v, options.projectDir, kind], [], ExitCode.BadInput);
   throw messages.createError('error.SourceNotFound', [v, options.projectDir], [v, v, v, v], ExitCode.BadInput);
 }
 
