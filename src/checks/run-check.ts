@@ -156,10 +156,6 @@ export async function runCheck(request: CheckRequest): Promise<CheckResult> {
 
 type Project = ReturnType<typeof resolveProject>;
 
-/**
- * The overlays of the region's chain, in order, over the base; the project-relative overlay file of the region itself;
- * and the overlays' files/ files by the snapshot path each wrote (a later overlay's over an earlier one's).
- */
 /** What the rules check: the base with the region's overlays applied, or the base itself with --raw or no federate.yml. */
 async function checkedSnapshot(
   base: Snapshot,
@@ -172,6 +168,11 @@ async function checkedSnapshot(
   return applyRegionOverlays(base, config, request, project, within);
 }
 
+/**
+ * The overlays of the region's chain, in order, over the base; the project-relative overlay file of the region itself;
+ * the overlays' files/ files by the snapshot path each wrote (a later overlay's over an earlier one's); and the
+ * components whose malformed XML no overlay could be applied to (applyAroundMalformed).
+ */
 async function applyRegionOverlays(
   base: Snapshot,
   config: FederateConfig,
