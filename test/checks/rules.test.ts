@@ -533,6 +533,20 @@ describe('readiness rules (the China catalog)', () => {
     });
   });
 
+  describe('CN-CBDT-07 on a literal Prettier moved to the next line', () => {
+    it('points at the literal, not past the end of the setEndpoint( line (apex-recipes CalloutRecipes shape)', async () => {
+      const files = apex(
+        'CalloutRecipes',
+        "public class CalloutRecipes {\n    public static String rawCallout() {\n        HttpRequest request = new HttpRequest();\n        request.setEndpoint(\n            'https://mockbin.org/bin/24d66572/view'\n        );\n        request.setEndpoint('https://api.stripe.com/v1');\n    }\n}"
+      );
+      const result = await runOn(files, { only: 'CN-CBDT-07' });
+      expect(result.findings.map((finding) => [finding.line, finding.column, finding.message.split(' through')[0]])).to.deep.equal([
+        [5, 13, 'ApexClass:CalloutRecipes calls mockbin.org'],
+        [7, 29, 'ApexClass:CalloutRecipes calls api.stripe.com'],
+      ]);
+    });
+  });
+
   describe('CN-PKG-01 on components of your own that extend a package', () => {
     it("flags a field added to a package's object, by the object's namespace (OutboundFundsModule shape)", async () => {
       const field = (object: string, name: string): Record<string, string> => ({

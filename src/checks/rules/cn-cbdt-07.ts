@@ -20,11 +20,14 @@ const rule: Rule = {
       matchAllInCode(text, file, SET_ENDPOINT, (match, position) => {
         const host = hostOf(match[1]);
         if (!host || context.hosts.isMainland(host)) return;
-        const at = textLocation(file, position);
+        // The literal's opening quote, often on the line after `setEndpoint(` (Prettier breaks long calls there).
+        const before = match[0].slice(0, match[0].indexOf("'"));
+        const lineBreaks = before.split('\n').length - 1;
         emit({
           message: `${file.component.key} calls ${host} through a hard-coded endpoint (outside the mainland, not overridable per org).`,
-          ...at,
-          column: (at.column ?? 1) + match[0].indexOf("'"),
+          ...textLocation(file, position),
+          line: position.line + lineBreaks,
+          column: lineBreaks ? before.length - before.lastIndexOf('\n') : position.column + before.length,
           fix: textFix(`Create a Named Credential for ${host}, call setEndpoint('callout:<Name>/…'), and set the China endpoint of that credential in the ${context.region} overlay.`),
         });
       });
