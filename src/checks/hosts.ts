@@ -23,12 +23,17 @@ const WILDCARD = String.raw`(?<![a-z0-9_.*-])\*\.`;
 /** A label that names an org, a site or a sandbox (`acme`, `acme--uat`), or a wildcard for all of them. */
 const NAME = String.raw`(?:${WILDCARD}|\b[a-z0-9][a-z0-9-]*(?:--[a-z0-9-]+)?\.)`;
 
+/**
+ * The end of a host name in text: not followed by another label (`acme.my.salesforce.com.example.org` is a host of
+ * example.org) nor by a hyphenated rest of one. A dot ending a sentence still ends the host.
+ */
+const HOST_END = String.raw`\b(?![.-][a-z0-9])`;
 /** Global Salesforce hosts, in text (`g` flag: use with matchAll or lastIndex reset). */
-export const GLOBAL_HOST_SOURCE = String.raw`(?:\b(?:login|test)\.salesforce\.com|${NAME}(?:sandbox\.)?my\.salesforce\.com|${NAME}(?:sandbox\.)?lightning\.force\.com|${NAME}my\.site\.com)\b`;
+export const GLOBAL_HOST_SOURCE = String.raw`(?:\b(?:login|test)\.salesforce\.com|${NAME}(?:sandbox\.)?my\.salesforce\.com|${NAME}(?:sandbox\.)?lightning\.force\.com|${NAME}my\.site\.com)${HOST_END}`;
 /** China Salesforce hosts in text. */
-export const CHINA_HOST_SOURCE = String.raw`(?:${WILDCARD}|\b)(?:[a-z0-9][a-z0-9-]*\.)*(?:sfcrmproducts|sfcrmapps)\.cn\b`;
+export const CHINA_HOST_SOURCE = String.raw`(?:${WILDCARD}|\b)(?:[a-z0-9][a-z0-9-]*\.)*(?:sfcrmproducts|sfcrmapps)\.cn${HOST_END}`;
 /** Hosts of China-only integrations (WeChat, WeCom, DingTalk, Alipay): China-only components in global metadata. */
-export const CHINA_ONLY_SOURCE = String.raw`(?:${WILDCARD}|\b)(?:[a-z0-9-]+\.)*(?:weixin\.qq\.com|work\.weixin\.qq\.com|dingtalk\.com|alipay\.com)\b`;
+export const CHINA_ONLY_SOURCE = String.raw`(?:${WILDCARD}|\b)(?:[a-z0-9-]+\.)*(?:weixin\.qq\.com|work\.weixin\.qq\.com|dingtalk\.com|alipay\.com)${HOST_END}`;
 
 const GLOBAL_HOST = new RegExp(`^${GLOBAL_HOST_SOURCE}$`, 'i');
 const CHINA_HOST = new RegExp(`^${CHINA_HOST_SOURCE}$`, 'i');

@@ -49,6 +49,14 @@ describe('hosts', () => {
     expect(found(URL_SOURCE, text)).to.deep.equal(['https://*.my.site.com/s', 'https://*.weixin.qq.com', 'https://acme.my.site.com']);
   });
 
+  it('does not take the start of a longer host for a Salesforce or China-only host, and ends a host at a full stop', () => {
+    const text =
+      'a = https://acme.my.salesforce.com.example.org/x, b = login.salesforce.com-proxy.example.net, c = acme.sites.sfcrmapps.cn.evil.io, d = api.weixin.qq.com.mirror.example.com, e = see login.salesforce.com. f = https://acme.my.sfcrmproducts.cn/, g = open.work.weixin.qq.com';
+    expect(found(GLOBAL_HOST_SOURCE, text)).to.deep.equal(['login.salesforce.com']);
+    expect(found(CHINA_HOST_SOURCE, text)).to.deep.equal(['acme.my.sfcrmproducts.cn']);
+    expect(found(CHINA_ONLY_SOURCE, text)).to.deep.equal(['open.work.weixin.qq.com']);
+  });
+
   // One case per rule of the Alibaba Cloud seed (src/checks/hosts.ts, isMainlandAlibabaCloud).
   const ALIBABA: Array<[string, boolean]> = [
     ['ebikes-cn.oss-cn-shanghai.aliyuncs.com', true], // OSS bucket, mainland region
