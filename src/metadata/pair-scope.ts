@@ -61,7 +61,7 @@ function leaveOutDroppedPackageDirs(from: Snapshot, to: Snapshot, onProgress?: P
 }
 
 /** The snapshot without the components `leaves` says yes to; `tell` hears how many and up to five of their keys. */
-function without(from: Snapshot, leaves: (component: Component) => boolean, tell: (count: number, shown: string) => void): Snapshot {
+export function without(from: Snapshot, leaves: (component: Component) => boolean, tell: (count: number, shown: string) => void): Snapshot {
   const leftOut = new Set<ComponentKey>();
   for (const component of from.components.values()) if (leaves(component)) leftOut.add(component.key);
   if (leftOut.size === 0) return from;

@@ -8,6 +8,7 @@ import type { ReadOptions, SourceSpec } from '../sources/source.js';
 import { relativeInside } from '../snapshot.js';
 import type { Snapshot } from '../types.js';
 import { gitMessages as messages } from './messages.js';
+import { addedOutsidePackageDirs, leaveOutMovedOutside } from './moved-outside.js';
 import { listingWithout, mountSide, narrowSide, openGitSide, prefetchForResolution, snapshotOf, type GitSide } from './read.js';
 import type { GitTreeContainer, TreeFile } from './tree.js';
 
@@ -27,8 +28,10 @@ export async function readSourcePair(from: SourceSpec, to: SourceSpec, options: 
     // A metadata-format folder is converted whole (readSource): its files are not the snapshot's.
     const sourceFormat = left.info.format === 'source' && right.info.format === 'source';
     if (left.repo.gitDir === right.repo.gitDir && sourceFormat) {
+      const added = addedOutsidePackageDirs(left, right);
       const [changedFrom, changedTo] = await readChangedOnly(left, right, options);
-      return [scopeToTarget(changedFrom, changedTo, options.onProgress), changedTo];
+      const scoped = scopeToTarget(changedFrom, changedTo, options.onProgress);
+      return [await leaveOutMovedOutside(scoped, changedTo, right, added, options.onProgress), changedTo];
     }
   }
   const [left, right] = await Promise.all([readSource(a, options), readSource(b, options)]);
