@@ -132,7 +132,7 @@ function unclassifiedWarning(snapshot: Snapshot): string {
  */
 async function readBoth(from: SourceSpec, to: SourceSpec, options: ReadOptions, whole: boolean): Promise<[Snapshot, Snapshot]> {
   if (!whole) return readSourcePair(from, to, options);
-  const [a, b] = await Promise.all([readSource(from, options), readSource(to, options)]);
+  const [a, b] = await Promise.all([readSource(from, { ...options, sourceDirsMayBeMissing: true }), readSource(to, options)]);
   return [scopeToTarget(a, b, options.onProgress), b];
 }
 

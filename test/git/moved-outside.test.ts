@@ -33,3 +33,28 @@ describe('git delta: metadata moved outside the package directories is not delet
     }
   });
 });
+
+describe('git delta: --source-dir naming a package directory the range adds', function () {
+  this.timeout(60_000);
+
+  it('reads it as empty at `from` (all of it added), and still refuses one that `to` lacks', async () => {
+    const repo = new TestRepo();
+    try {
+      const twoDirs = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'core' }], sourceApiVersion: '62.0' });
+      const inCore = Object.fromEntries(Object.entries(apexClass('Billing')).map(([path, text]) => [path.replace(`${D}/`, 'core/main/default/'), text]));
+      const from = repo.commit({ 'sfdx-project.json': PROJECT_JSON, ...apexClass('Keep') }, 'one');
+      const to = repo.commit({ 'sfdx-project.json': twoDirs, ...inCore }, 'adds the core package directory');
+      const result = await runDiff({ from: `git:${from}`, to: `git:${to}`, cwd: repo.dir, sourceDirs: ['core'] });
+      expect(result.changes.map((change) => `${change.kind} ${change.key}`)).to.deep.equal(['added ApexClass:Billing']);
+      let refused: (Error & { name?: string }) | undefined;
+      try {
+        await runDiff({ from: `git:${to}`, to: `git:${from}`, cwd: repo.dir, sourceDirs: ['core'] });
+      } catch (error) {
+        refused = error as Error;
+      }
+      expect(refused?.name).to.equal('MissingPathAtRefError');
+    } finally {
+      repo.remove();
+    }
+  });
+});

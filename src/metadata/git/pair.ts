@@ -23,8 +23,10 @@ import type { GitTreeContainer, TreeFile } from './tree.js';
  */
 export async function readSourcePair(from: SourceSpec, to: SourceSpec, options: ReadOptions): Promise<[Snapshot, Snapshot]> {
   const [a, b] = await Promise.all([settleSourceSpec(from, options), settleSourceSpec(to, options)]);
+  // A --source-dir folder only `to` has is a package directory the range adds: all of it is added, nothing fails.
+  const fromOptions: ReadOptions = { ...options, sourceDirsMayBeMissing: true };
   if (a.kind === 'git' && b.kind === 'git') {
-    const [left, right] = await Promise.all([openGitSide(a, options), openGitSide(b, options)]);
+    const [left, right] = await Promise.all([openGitSide(a, fromOptions), openGitSide(b, options)]);
     // A metadata-format folder is converted whole (readSource): its files are not the snapshot's.
     const sourceFormat = left.info.format === 'source' && right.info.format === 'source';
     if (left.repo.gitDir === right.repo.gitDir && sourceFormat) {
@@ -34,7 +36,7 @@ export async function readSourcePair(from: SourceSpec, to: SourceSpec, options: 
       return [await leaveOutMovedOutside(scoped, changedTo, right, added, options.onProgress), changedTo];
     }
   }
-  const [left, right] = await Promise.all([readSource(a, options), readSource(b, options)]);
+  const [left, right] = await Promise.all([readSource(a, fromOptions), readSource(b, options)]);
   return [scopeToTarget(left, right, options.onProgress), right];
 }
 

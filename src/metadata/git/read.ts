@@ -87,7 +87,7 @@ export async function openGitSide(spec: SourceSpec, options: ReadOptions): Promi
   const layout = path !== undefined ? await folderAtRef(repo, commit, { spec: text, path, at }, options, readText) : await projectAtRef(repo, commit, ref, at, options, readText);
   const { root, format, ownProject, project } = layout;
   let { packageDirs } = layout;
-  if (options.sourceDirs?.length) packageDirs = await narrowSourceDirs(repo, commit, root, at, options.sourceDirs);
+  if (options.sourceDirs?.length) packageDirs = await narrowSourceDirs(repo, commit, root, at, options.sourceDirs, options.sourceDirsMayBeMissing === true);
 
   const { text: forceIgnoreText, denies } = await forceIgnoreAtRef(root, readText);
   const repoPaths = packageDirs.includes('.') ? (root ? [root] : []) : packageDirs.map((dir) => join(root, dir));
@@ -319,8 +319,10 @@ export function narrowSide(side: GitSide, tree: GitTreeContainer, files: Iterabl
 }
 
 /** --source-dir folders, normalised (`./a/` → `a`); each must be a folder of the tree at the commit. */
-async function narrowSourceDirs(repo: GitRepo, commit: string, root: string, at: string, sourceDirs: readonly string[]): Promise<string[]> {
+async function narrowSourceDirs(repo: GitRepo, commit: string, root: string, at: string, sourceDirs: readonly string[], mayBeMissing: boolean): Promise<string[]> {
   const narrowed = sourceDirs.map((dir) => dir.replace(/\\/g, '/').replace(/^\.\/+/, '').replace(/\/+$/, '') || '.');
+  // A folder the `from` ref lacks lists nothing: all of it is added at `to`.
+  if (mayBeMissing) return narrowed;
   for (const dir of narrowed) {
     // eslint-disable-next-line no-await-in-loop -- checked one at a time: the first missing folder is the error
     if ((await pathKind(repo, commit, join(root, dir))) !== 'tree') {

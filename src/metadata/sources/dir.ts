@@ -40,7 +40,7 @@ export async function readDirSource(spec: SourceSpec, options: ReadOptions): Pro
   const info = (format: SourceInfo['format']): SourceInfo => ({ kind: 'dir', spec: `dir:${spec.value}`, label: layout.root, format });
 
   if (layout.kind === 'metadata') return readMetadataFolder(layout.root, info('metadata'), registry, options);
-  const packageDirs = narrow(layout.kind === 'project' ? layout.packageDirs : ['.'], options.sourceDirs, layout.root);
+  const packageDirs = narrow(layout.kind === 'project' ? layout.packageDirs : ['.'], options.sourceDirs, layout.root, options.sourceDirsMayBeMissing === true);
   // As sf project deploy, a project whose package directory is missing is refused, with the directory named (SDR
   // would fail on it as on an unreadable file).
   const missing = packageDirs.find((dir) => !existsSync(join(layout.root, dir)));
@@ -100,10 +100,10 @@ function folderForceIgnore(root: string): SnapshotForceIgnore {
   return { text, denies: (path): boolean => forceIgnore.denies(join(root, path)) };
 }
 
-function narrow(packageDirs: readonly string[], sourceDirs: readonly string[] | undefined, root: string): readonly string[] {
+function narrow(packageDirs: readonly string[], sourceDirs: readonly string[] | undefined, root: string, mayBeMissing: boolean): readonly string[] {
   if (!sourceDirs?.length) return packageDirs;
   for (const dir of sourceDirs) {
-    if (!existsSync(join(root, dir))) throw messages.createError('error.MissingPath', [join(root, dir)], [], ExitCode.BadInput);
+    if (!mayBeMissing && !existsSync(join(root, dir))) throw messages.createError('error.MissingPath', [join(root, dir)], [], ExitCode.BadInput);
   }
   return sourceDirs.map((dir) => dir.replace(/\\/g, '/').replace(/\/+$/, ''));
 }

@@ -7,6 +7,11 @@ export type ReadOptions = {
   readonly projectDir: string;
   /** Narrow a source to these package directories or folders (relative to its root). */
   readonly sourceDirs?: readonly string[];
+  /**
+   * The `from` side of a comparison: a `sourceDirs` folder it lacks is read as empty (a package directory the range
+   * adds or renames: everything in it is added), where the `to` side lacking one is an error (it would delete it all).
+   */
+  readonly sourceDirsMayBeMissing?: boolean;
   readonly onProgress?: ProgressListener;
   /** git sources: the repository (default: projectDir). */
   readonly repoDir?: string;
