@@ -596,6 +596,25 @@ describe('git sources: bad input', () => {
     }
   });
 
+  it('names the metadata-format folder (an Ant src/ with its package.xml) of a ref without sfdx-project.json, and that name reads', async () => {
+    const other = new TestRepo();
+    try {
+      const packageXml = '<?xml version="1.0" encoding="UTF-8"?>\n<Package xmlns="http://soap.sforce.com/2006/04/metadata">\n    <types>\n        <members>A</members>\n        <name>ApexClass</name>\n    </types>\n    <version>62.0</version>\n</Package>\n';
+      other.commit({ 'build.xml': '<project/>\n', 'src/package.xml': packageXml, 'src/classes/A.cls': 'public class A {}\n', 'src/classes/A.cls-meta.xml': apexClass('A')[`${D}/classes/A.cls-meta.xml`] });
+      const outside = mkdtempSync(join(tmpdir(), 'sf-federate-outside-'));
+      try {
+        const error = await expectError(readGitSource(spec('HEAD'), { apiVersion: '62.0', projectDir: outside, repoDir: other.dir }), 'NoProjectAtRefError');
+        expect(error.actions!.join('\n')).to.contain('git:HEAD:src, or --source-dir src');
+        const snapshot = await readGitSource(spec('HEAD:src'), { apiVersion: '62.0', projectDir: outside, repoDir: other.dir });
+        expect([...snapshot.components.keys()]).to.deep.equal(['ApexClass:A']);
+      } finally {
+        rmSync(outside, { recursive: true, force: true });
+      }
+    } finally {
+      other.remove();
+    }
+  });
+
   it('refuses a :PATH the ref does not have', async () => {
     const error = await expectError(readGitSource(spec('HEAD:nope'), options()), 'MissingPathAtRefError');
     expect(error.message).to.contain('nope');

@@ -215,12 +215,19 @@ async function enclosingProject(
 /** The error for a ref without sfdx-project.json where it is looked for, naming the nearest one the ref has elsewhere. */
 async function noProjectAtRef(repo: GitRepo, commit: string, ref: string, at: string, root: string): Promise<Error> {
   const where = root ? `${root}/` : 'the top of the repository';
-  const nested = (await listTree(repo, commit, root ? [root] : []))
-    .map((entry) => entry.path)
-    .filter((path) => posix.basename(path) === 'sfdx-project.json' && !path.split('/').includes('node_modules'))
-    .map((path) => posix.dirname(path))
-    .sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
-  if (!nested.length) return messages.createError('error.NoProjectAtRef', [at, where], [ref, ref], ExitCode.BadInput);
+  const paths = (await listTree(repo, commit, root ? [root] : [])).map((entry) => entry.path).filter((path) => !path.split('/').includes('node_modules'));
+  const foldersOf = (name: string): string[] =>
+    paths
+      .filter((path) => posix.basename(path) === name)
+      .map((path) => posix.dirname(path))
+      .sort((a, b) => a.split('/').length - b.split('/').length || (a < b ? -1 : 1));
+  const nested = foldersOf('sfdx-project.json');
+  if (!nested.length) {
+    // A metadata-format project (an Ant `src/` with its package.xml) is read by naming its folder.
+    const metadataFolder = foldersOf('package.xml').find((folder) => folder !== '.');
+    const folder = metadataFolder ?? 'force-app';
+    return messages.createError('error.NoProjectAtRef', [at, where], [ref, folder, folder, ref], ExitCode.BadInput);
+  }
   const shown = nested.slice(0, 3).join(', ') + (nested.length > 3 ? `, … (${nested.length} in all)` : '');
   return messages.createError('error.NoProjectAtRefNested', [at, where, shown], [ref, nested[0]], ExitCode.BadInput);
 }
