@@ -348,6 +348,9 @@ class Plan {
     const parent = component.parent ? this.from.components.get(component.parent) : undefined;
     const toParent = component.parent ? this.to.components.get(component.parent) : undefined;
     if (parent && toParent) return posix.join(baseDir(parent), posix.relative(baseDir(toParent), file.path));
+    // In a package directory both sides have (the region's copy of the project), the region's path is where it goes:
+    // another package directory's folder of the type would put it elsewhere, and the build would differ by its place.
+    if (this.sharedPackageDirOf(file.path)) return file.path;
     let directory: string | undefined;
     try {
       directory = this.registry.getTypeByName(component.type).directoryName;
@@ -369,6 +372,11 @@ class Plan {
       }
     }
     return file.path;
+  }
+
+  /** The package directory (not a bare folder's `.`) that both sides declare and that holds `path`, if any. */
+  private sharedPackageDirOf(path: string): string | undefined {
+    return this.from.packageDirs.find((dir) => dir !== '.' && this.to.packageDirs.includes(dir) && path.startsWith(`${dir}/`));
   }
 
   private projectPath(snapshotPath: string): string {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
+import { compareSnapshots } from '../../src/compare/compare.js';
 import { regionDiff } from '../../src/overlay/region-diff.js';
 import { runOverlayApply, runOverlayCapture } from '../../src/overlay/run.js';
 import { parseSourceSpec, readSource } from '../../src/metadata/sources/index.js';
@@ -124,5 +125,27 @@ describe('overlay capture on what real projects hold', function () {
     const out = join(work, 'moved-on-out');
     const applied = await runOverlayApply({ cwd: global, region: 'china', outputDir: out });
     expect(applied.report.counts).to.include({ applied: 1, review: 0 });
+  });
+
+  it('writes a class only the region has into files/ of the package directory the region keeps it in, so that the build is the region', async () => {
+    const global = join(work, 'packages');
+    const china = join(work, 'packages-china');
+    const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'cc-base-app' }], sourceApiVersion: '62.0' });
+    const apex = (dir: string, name: string): Record<string, string> => ({ [`${dir}/classes/${name}.cls`]: `public class ${name} {}\n`, [`${dir}/classes/${name}.cls-meta.xml`]: classMeta });
+    const shared = { 'sfdx-project.json': project, ...apex(D, 'PagedResult'), ...apex('cc-base-app/main/default', 'WeatherService') };
+    writeFiles(global, { ...shared, 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n', 'overlays/china/overlay.yml': '' });
+    // The China-only class sits next to WeatherService, in the second package directory, not in force-app's classes.
+    writeFiles(china, { ...shared, ...apex('cc-base-app/main/default', 'WeChatService') });
+
+    const result = await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${china}` });
+    expect(result.files).to.have.members(['cc-base-app/main/default/classes/WeChatService.cls', 'cc-base-app/main/default/classes/WeChatService.cls-meta.xml']);
+    expect(result.unexplained).to.deep.equal([]);
+    const out = join(work, 'packages-out');
+    await runOverlayApply({ cwd: global, region: 'china', outputDir: out });
+    const options = { apiVersion: '62.0', projectDir: global };
+    const [built, region] = await Promise.all([readSource(parseSourceSpec(`dir:${out}`), options), readSource(parseSourceSpec(`dir:${china}`), options)]);
+    expect((await compareSnapshots(built, region)).changes.map((change) => `${change.kind} ${change.key}`)).to.deep.equal([]);
+    // Captured again: nothing left to capture.
+    expect((await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${china}` })).files).to.deep.equal([]);
   });
 });
