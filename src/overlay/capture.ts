@@ -4,6 +4,7 @@ import { dirname, join, posix } from 'node:path';
 import { isMap, isSeq, YAMLSeq, type Document } from 'yaml';
 import { RegistryAccess } from '../metadata/sdr.js';
 import { compareSnapshots } from '../compare/compare.js';
+import { elementKeysFor } from '../metadata/elements.js';
 import type { Change, ElementChange } from '../compare/types.js';
 import { ExitCode } from '../exit-codes.js';
 import { parseAddress, selectElements, formatSegment } from '../metadata/address.js';
@@ -171,10 +172,13 @@ function splitByBetween(change: Change, between: Change | undefined): { drift: C
   // Drift is judged against the base: a patch's `expect` is the base's value, not what the overlay made of it.
   const base = new Map(between.elements.map((element) => [element.path, element]));
   const paths = new Set(base.keys());
+  // A list the region reordered is reported as the list (`…/value`, its keys in order), while between the sources the
+  // region's changes to it are its members (`…/value[fullName=X]`): the region's order is drift too, not a rule.
+  const ownList = (path: string): boolean => paths.has(path) || [...paths].some((each) => each.startsWith(`${path}[`));
   const drift = change.elements
-    .filter((element) => paths.has(element.path))
+    .filter((element) => ownList(element.path))
     .map((element) => (element.before !== undefined && base.get(element.path)?.before !== undefined ? { ...element, before: base.get(element.path)!.before } : element));
-  const pending = change.elements.filter((element) => !paths.has(element.path));
+  const pending = change.elements.filter((element) => !ownList(element.path));
   return {
     drift: drift.length ? [{ ...change, elements: drift }] : [],
     notPromoted: pending.length ? [{ ...change, elements: pending }] : [],
@@ -242,6 +246,11 @@ class Plan {
   /** Files other than the component's XML are copied whole; the XML's element changes become patches. */
   private async captureChanged(change: Change, inFileChild: ChildTypeInfo | undefined): Promise<void> {
     if (change.formattingOnly) return;
+    // No patch sets the order of a list (picklist values the region reordered): the region's file goes whole.
+    if (!inFileChild && change.elements.some((element) => this.isReordering(change.type, element))) {
+      await this.copyComponent(change.key);
+      return;
+    }
     if (change.files?.some((path) => !this.isXmlOf(change.key, path))) {
       await this.copyComponent(change.key, change.files);
       if (!change.elements.length) return;
@@ -309,6 +318,15 @@ class Plan {
     return { component: change.key, prefix: '' };
   }
 
+  /** An order change of an ordered keyed list: the list's address without a key, for the list as a whole. */
+  private isReordering(type: string, element: ElementChange): boolean {
+    if (element.kind !== 'changed') return false;
+    const segments = parseAddress(element.path);
+    const last = segments[segments.length - 1];
+    if (last.keys.length || last.index !== undefined || last.name.startsWith('@')) return false;
+    return elementKeysFor(this.registry, type).get(segments.map((segment) => segment.name).join('/'))?.ordered === true;
+  }
+
   private isXmlOf(key: string, path: string): boolean {
     return this.to.components.get(key)?.xml?.path === path || this.from.components.get(key)?.xml?.path === path;
   }
@@ -348,6 +366,9 @@ class Plan {
     const parent = component.parent ? this.from.components.get(component.parent) : undefined;
     const toParent = component.parent ? this.to.components.get(component.parent) : undefined;
     if (parent && toParent) return posix.join(baseDir(parent), posix.relative(baseDir(toParent), file.path));
+    // In a package directory both sides have (the region's copy of the project), the region's path is where it goes:
+    // another package directory's folder of the type would put it elsewhere, and the build would differ by its place.
+    if (this.sharedPackageDirOf(file.path)) return file.path;
     let directory: string | undefined;
     try {
       directory = this.registry.getTypeByName(component.type).directoryName;
@@ -369,6 +390,11 @@ class Plan {
       }
     }
     return file.path;
+  }
+
+  /** The package directory (not a bare folder's `.`) that both sides declare and that holds `path`, if any. */
+  private sharedPackageDirOf(path: string): string | undefined {
+    return this.from.packageDirs.find((dir) => dir !== '.' && this.to.packageDirs.includes(dir) && path.startsWith(`${dir}/`));
   }
 
   private projectPath(snapshotPath: string): string {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parse } from 'yaml';
+import { compareSnapshots } from '../../src/compare/compare.js';
 import { regionDiff } from '../../src/overlay/region-diff.js';
 import { runOverlayApply, runOverlayCapture } from '../../src/overlay/run.js';
 import { parseSourceSpec, readSource } from '../../src/metadata/sources/index.js';
@@ -124,5 +125,53 @@ describe('overlay capture on what real projects hold', function () {
     const out = join(work, 'moved-on-out');
     const applied = await runOverlayApply({ cwd: global, region: 'china', outputDir: out });
     expect(applied.report.counts).to.include({ applied: 1, review: 0 });
+  });
+
+  it('writes a class only the region has into files/ of the package directory the region keeps it in, so that the build is the region', async () => {
+    const global = join(work, 'packages');
+    const china = join(work, 'packages-china');
+    const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }, { path: 'cc-base-app' }], sourceApiVersion: '62.0' });
+    const apex = (dir: string, name: string): Record<string, string> => ({ [`${dir}/classes/${name}.cls`]: `public class ${name} {}\n`, [`${dir}/classes/${name}.cls-meta.xml`]: classMeta });
+    const shared = { 'sfdx-project.json': project, ...apex(D, 'PagedResult'), ...apex('cc-base-app/main/default', 'WeatherService') };
+    writeFiles(global, { ...shared, 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n', 'overlays/china/overlay.yml': '' });
+    // The China-only class sits next to WeatherService, in the second package directory, not in force-app's classes.
+    writeFiles(china, { ...shared, ...apex('cc-base-app/main/default', 'WeChatService') });
+
+    const result = await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${china}` });
+    expect(result.files).to.have.members(['cc-base-app/main/default/classes/WeChatService.cls', 'cc-base-app/main/default/classes/WeChatService.cls-meta.xml']);
+    expect(result.unexplained).to.deep.equal([]);
+    const out = join(work, 'packages-out');
+    await runOverlayApply({ cwd: global, region: 'china', outputDir: out });
+    const options = { apiVersion: '62.0', projectDir: global };
+    const [built, region] = await Promise.all([readSource(parseSourceSpec(`dir:${out}`), options), readSource(parseSourceSpec(`dir:${china}`), options)]);
+    expect((await compareSnapshots(built, region)).changes.map((change) => `${change.kind} ${change.key}`)).to.deep.equal([]);
+    // Captured again: nothing left to capture.
+    expect((await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${china}` })).files).to.deep.equal([]);
+  });
+
+  it('takes picklist values the region reordered, or added between others, as the region has them: no patch sets an order', async () => {
+    const project = JSON.stringify({ packageDirectories: [{ path: 'force-app', default: true }], sourceApiVersion: '62.0' });
+    const value = (name: string): string => `            <value>\n                <fullName>${name}</fullName>\n                <default>false</default>\n                <label>${name}</label>\n            </value>\n`;
+    const picklist = (...names: string[]): Record<string, string> => ({
+      [`${D}/objects/Product__c/fields/Category__c.field-meta.xml`]: `<?xml version="1.0" encoding="UTF-8"?>\n<CustomField xmlns="http://soap.sforce.com/2006/04/metadata">\n    <fullName>Category__c</fullName>\n    <label>Category</label>\n    <type>Picklist</type>\n    <valueSet>\n        <restricted>true</restricted>\n        <valueSetDefinition>\n            <sorted>false</sorted>\n${names.map(value).join('')}        </valueSetDefinition>\n    </valueSet>\n</CustomField>\n`,
+    });
+    for (const [name, region] of [['reordered', picklist('Commuter', 'Mountain')], ['inserted', picklist('Mountain', 'Cargo', 'Commuter')]] as const) {
+      const global = join(work, name);
+      const china = join(work, `${name}-china`);
+      writeFiles(global, { 'sfdx-project.json': project, 'federate.yml': 'regions:\n  global: {}\n  china: { base: global, overlay: overlays/china }\n', 'overlays/china/overlay.yml': '', ...picklist('Mountain', 'Commuter') });
+      writeFiles(china, { 'sfdx-project.json': project, ...region });
+      // eslint-disable-next-line no-await-in-loop
+      const result = await runOverlayCapture({ cwd: global, region: 'china', from: 'dir:.', to: `dir:${china}` });
+      expect(result.unexplained, name).to.deep.equal([]);
+      expect(result.notPromoted, name).to.deep.equal([]);
+      const out = join(work, `${name}-out`);
+      // eslint-disable-next-line no-await-in-loop
+      await runOverlayApply({ cwd: global, region: 'china', outputDir: out });
+      const options = { apiVersion: '62.0', projectDir: global };
+      // eslint-disable-next-line no-await-in-loop
+      const [built, side] = await Promise.all([readSource(parseSourceSpec(`dir:${out}`), options), readSource(parseSourceSpec(`dir:${china}`), options)]);
+      // eslint-disable-next-line no-await-in-loop
+      expect((await compareSnapshots(built, side)).changes.map((change) => `${change.kind} ${change.key}`), name).to.deep.equal([]);
+    }
   });
 });
