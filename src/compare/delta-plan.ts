@@ -7,7 +7,7 @@ import { buildXmlDocument, childElements, elementName, parseXmlDocument, rootEle
 import { cut, leafText } from './prune.js';
 import { parentDeployedForRemoval } from './through-parent.js';
 import { scanTopLevel, type TopLevelElement } from './top-level-scan.js';
-import type { Change, Changeset } from './types.js';
+import type { Change, Changeset, ElementChange } from './types.js';
 
 /*
  * What goes into a delta source tree (`--copy-sources`), file by file, and in what form: copied whole, or pruned to
@@ -30,8 +30,11 @@ export type CopyPlan = { readonly kind: 'copy'; readonly file: SnapshotFile; rea
 export type PrunePlan = { readonly kind: 'prune'; readonly file: SnapshotFile; readonly component: Component; readonly keep: Selection };
 export type Plan = CopyPlan | PrunePlan;
 
-/** What to keep in a pruned file: keyed entries by element name and key values; whether unkeyed elements changed. */
-export type Selection = { entries: Map<string, Set<string>>; unkeyedChanged: boolean };
+/**
+ * What to keep in a pruned file: keyed entries by element name and key values, or by position (1-based, among the
+ * top-level elements of that name in `to`) where compare matched them by position; whether unkeyed elements changed.
+ */
+export type Selection = { entries: Map<string, Set<string>>; positions: Map<string, Set<number>>; unkeyedChanged: boolean };
 
 /** Which file of `to` goes into the delta, and how (copied whole, or pruned), by path relative to the root. */
 export function planDelta(changeset: Changeset, to: Snapshot, registry: RegistryAccess): Map<string, Plan> {
@@ -44,7 +47,7 @@ export function planDelta(changeset: Changeset, to: Snapshot, registry: Registry
     const existing = plans.get(component.xml.path);
     if (existing?.kind === 'copy') return undefined; // already whole
     if (existing?.kind === 'prune') return existing.keep;
-    const keep: Selection = { entries: new Map(), unkeyedChanged: false };
+    const keep: Selection = { entries: new Map(), positions: new Map(), unkeyedChanged: false };
     plans.set(component.xml.path, { kind: 'prune', file: component.xml, component, keep });
     return keep;
   };
@@ -61,7 +64,7 @@ export function planDelta(changeset: Changeset, to: Snapshot, registry: Registry
     const component = to.components.get(change.key);
     if (component && change.kind === 'changed' && isPruned(component, registry)) {
       const keep = selection(component);
-      if (keep) for (const element of change.elements) selectByPath(keep, element.path, elementKeysFor(registry, component.type));
+      if (keep) for (const element of change.elements) selectByPath(keep, element, elementKeysFor(registry, component.type));
       for (const file of component.content) whole(file, true);
     } else if (!component && change.parent) {
       // An in-file child (a label, a workflow alert, a sharing rule): its entry in the parent's file.
@@ -167,20 +170,31 @@ function topLevelKeys(registry: RegistryAccess, type: string): Map<string, Eleme
 }
 
 /** Marks the entry an element path names (its first segment) as kept; a path into an unkeyed element marks those. */
-function selectByPath(keep: Selection, path: string, table: ReadonlyMap<string, ElementKey>): void {
-  let first;
+function selectByPath(keep: Selection, element: ElementChange, table: ReadonlyMap<string, ElementKey>): void {
+  let address;
   try {
-    first = parseAddress(path)[0];
+    address = parseAddress(element.path);
   } catch {
     // eslint-disable-next-line no-param-reassign -- keep is the selection being built by planDelta
     keep.unkeyedChanged = true;
     return;
   }
+  const [first] = address;
   if (!first) return;
   const spec = [...table.values()].find((entry) => entry.element === first.name);
-  if (!spec || first.keys.length === 0) {
+  if (!spec) {
     // eslint-disable-next-line no-param-reassign -- keep is the selection being built by planDelta
     keep.unkeyedChanged = true;
+    return;
+  }
+  if (first.keys.length === 0) {
+    // A keyed group whose keys repeat (NPSP's Hebrew translation has two quickActions named NewNote) is compared by
+    // position: `quickActions[13]/label` is the 13th of `to`, as xml-diff.ts numbers them (a lone one has no number).
+    // An entry removed whole is numbered in `from`, and has nothing to keep.
+    if (element.kind === 'removed' && address.length === 1) return;
+    const positions = keep.positions.get(first.name) ?? new Set<number>();
+    positions.add(first.index ?? 1);
+    keep.positions.set(first.name, positions);
     return;
   }
   const values = spec.key.map((key) => first.keys.find(([name]) => name === key)?.[1] ?? '');
@@ -221,15 +235,23 @@ export function prune(text: string, file: SnapshotFile, component: Component, ke
   if (!scan) return pruneParsed(text, file, component, keep, registry, snapshot);
   const top = topFor(scan.rootName);
   const drop = new Set<TopLevelElement>();
+  const seen = new Map<string, number>();
   let keptEntries = 0;
   for (const child of scan.children) {
     if (!top.has(child.name)) continue;
+    const position = (seen.get(child.name) ?? 0) + 1;
+    seen.set(child.name, position);
     const values = (child.keys ?? []).map((raw) => (raw === undefined ? '' : leafText(raw)));
-    if (keep.entries.get(child.name)?.has(values.join('\0'))) keptEntries++;
+    if (isSelected(keep, child.name, values, position)) keptEntries++;
     else drop.add(child);
   }
   if (keptEntries === 0 && !keep.unkeyedChanged) return undefined;
   return cut(text, scan.children, drop);
+}
+
+/** Whether the top-level entry `name` with these key values, the `position`th of its name in the file, is kept. */
+function isSelected(keep: Selection, name: string, values: readonly string[], position: number): boolean {
+  return keep.entries.get(name)?.has(values.join('\0')) === true || keep.positions.get(name)?.has(position) === true;
 }
 
 /** `prune` through the parser, for texts the scanner does not read. */
@@ -239,16 +261,17 @@ function pruneParsed(text: string, file: SnapshotFile, component: Component, kee
   const root = rootElement(doc);
   const rootName = elementName(root)!;
   const top = topLevelKeys(registry, rootName === component.type ? component.type : rootName);
+  const seen = new Map<string, number>();
   let keptEntries = 0;
   const children = (root[rootName] as XmlNode[]).filter((node) => {
     const name = elementName(node);
     if (name === undefined) return false;
     const spec = top.get(name);
     if (!spec) return true;
-    const wanted = keep.entries.get(name);
-    if (!wanted) return false;
+    const position = (seen.get(name) ?? 0) + 1;
+    seen.set(name, position);
     const values = spec.key.map((key) => textOf(childElements(node, key)[0] ?? { [key]: [] }) ?? '');
-    if (!wanted.has(values.join('\0'))) return false;
+    if (!isSelected(keep, name, values, position)) return false;
     keptEntries++;
     return true;
   });

@@ -55,8 +55,13 @@ export function valueOf(element: CanonicalElement): string {
  * Differences between two root elements. Top-level groups whose key table entry names an in-file child type are
  * returned as `children` (each with paths relative to the child element); everything else as `elements`.
  */
-export function diffRoots(from: CanonicalElement, to: CanonicalElement, table: ElementKeyTable): XmlDiff {
+export function diffRoots(fromRoot: CanonicalElement, toRoot: CanonicalElement, table: ElementKeyTable): XmlDiff {
   const result: XmlDiff = { elements: [], children: [] };
+  // An empty root (`<SharingRules xmlns="…"/>`, a container with no rules yet or any more: dreamhouse-lwc has one) is
+  // a text leaf for the parser. Against a root with children it is a root without any, so that the rules added or
+  // removed are in-file children, added or deleted one by one, and not a change of the whole file at its root.
+  const from = emptyRootAsContainer(fromRoot, toRoot);
+  const to = emptyRootAsContainer(toRoot, fromRoot);
   diffAttributes(from, to, '', result.elements);
   if (from.text !== undefined || to.text !== undefined) {
     diffElement(from, to, '', '', table, result.elements);
@@ -72,6 +77,12 @@ export function diffRoots(from: CanonicalElement, to: CanonicalElement, table: E
     diffGroup(name, as, bs, '', name, table, result.elements);
   }
   return result;
+}
+
+/** `root` without children when it holds only whitespace and `other` has child elements; otherwise `root`. */
+function emptyRootAsContainer(root: CanonicalElement, other: CanonicalElement): CanonicalElement {
+  if (root.text === undefined || root.text.trim() !== '' || other.text !== undefined) return root;
+  return { name: root.name, attributes: root.attributes, children: [] };
 }
 
 function diffChildren(spec: ElementKey, as: CanonicalElement[], bs: CanonicalElement[], table: ElementKeyTable, out: ChildDiff[]): boolean {

@@ -249,6 +249,71 @@ describe('delta sources (--copy-sources)', function () {
     expect(await convertLikeDeploy(out, registry, temp('sf-federate-delta-md-'))).to.deep.equal(['CustomObjectTranslation:Acc__c-ja']);
   });
 
+  it('keeps the changed entries of a group whose keys repeat, which compare matches by position', async () => {
+    // As NPSP's iw.translation-meta.xml has them: two quickActions named NewNote, so the group is compared by position.
+    const other = new TestRepo();
+    temps.keep(other.dir);
+    const action = (label: string, name: string): string => `    <quickActions>\n        <label>${label}</label>\n        <name>${name}</name>\n    </quickActions>`;
+    const text = (secondNote: string, campaign: string): string =>
+      xml(
+        'Translations',
+        [
+          '    <customLabels>\n        <label>Shalom</label>\n        <name>Hello</name>\n    </customLabels>',
+          action('<!-- New Note -->', 'NewNote'),
+          action(secondNote, 'NewNote'),
+          action('<!-- New Task -->', 'NewTask'),
+          action(campaign, 'New_Campaign'),
+          action('Donation', 'New_Recurring_Donation'),
+        ].join('\n')
+      );
+    other.commit({ 'sfdx-project.json': PROJECT_JSON, [`${D}/translations/iw.translation-meta.xml`]: text('<!-- NewNote -->', 'Campaign') });
+    other.commit({ [`${D}/translations/iw.translation-meta.xml`]: text('Note', 'New campaign') });
+    const registry = registryFor(other.dir);
+    const [from, to] = await readSourcePair(spec('HEAD~1'), spec('HEAD'), { apiVersion: '62.0', projectDir: other.dir });
+    const out = temp('sf-federate-delta-repeated-keys-');
+    const { changeset, manifests } = await compareAndWrite(from, to, { registry, apiVersion: '62.0', outputDir: out, copySources: true });
+
+    expect(changeset.changes.flatMap((change) => change.elements.map((element) => element.path))).to.deep.equal(['quickActions[2]/label', 'quickActions[4]/label']);
+    expect(manifests.members.package).to.deep.equal({ Translations: ['iw'] });
+    // Both changed entries, found by their place in the file; not the unchanged ones around them.
+    expect(readFileSync(join(out, D, 'translations/iw.translation-meta.xml'), 'utf8')).to.equal(
+      xml('Translations', [action('Note', 'NewNote'), action('New campaign', 'New_Campaign')].join('\n'))
+    );
+    expect(await convertLikeDeploy(out, registry, temp('sf-federate-delta-md-'))).to.deep.equal(['Translations:iw']);
+  });
+
+  it('adds and deletes the rules of an empty container file (<SharingRules/>) one by one', async () => {
+    // dreamhouse-lwc's PartyConsent.sharingRules-meta.xml is such a file: its root is empty, which the parser reads as text.
+    const other = new TestRepo();
+    temps.keep(other.dir);
+    const path = `${D}/sharingRules/PartyConsent.sharingRules-meta.xml`;
+    const empty = '<?xml version="1.0" encoding="UTF-8"?>\n<SharingRules xmlns="http://soap.sforce.com/2006/04/metadata"/>\n';
+    other.commit({ 'sfdx-project.json': PROJECT_JSON, [path]: empty });
+    other.commit({ [path]: sharingRules('PartyConsent', { ShareA: 'A', ShareB: 'B' })[path] });
+    other.commit({ [path]: empty });
+    const registry = registryFor(other.dir);
+    const run = async (fromRef: string, toRef: string): Promise<Awaited<ReturnType<typeof compareAndWrite>> & { out: string }> => {
+      const [from, to] = await readSourcePair(spec(fromRef), spec(toRef), { apiVersion: '62.0', projectDir: other.dir });
+      const out = temp('sf-federate-delta-empty-root-');
+      return { ...(await compareAndWrite(from, to, { registry, apiVersion: '62.0', outputDir: out, copySources: true })), out };
+    };
+
+    const added = await run('HEAD~2', 'HEAD~1');
+    expect(added.manifests.members.package).to.deep.equal({ SharingCriteriaRule: ['PartyConsent.ShareA', 'PartyConsent.ShareB'] });
+    // The tree holds the rules package.xml lists, not an empty file.
+    expect(readFileSync(join(added.out, path), 'utf8')).to.equal(sharingRules('PartyConsent', { ShareA: 'A', ShareB: 'B' })[path]);
+    expect(await convertLikeDeploy(added.out, registry, temp('sf-federate-delta-md-'))).to.deep.equal([
+      'SharingCriteriaRule:PartyConsent.ShareA',
+      'SharingCriteriaRule:PartyConsent.ShareB',
+      'SharingRules:PartyConsent',
+    ]);
+
+    const removed = await run('HEAD~1', 'HEAD');
+    expect(removed.manifests.members.package).to.deep.equal({});
+    expect(removed.manifests.members.destructiveChangesPost).to.deep.equal({ SharingCriteriaRule: ['PartyConsent.ShareA', 'PartyConsent.ShareB'] });
+    expect(existsSync(join(removed.out, path))).to.equal(false);
+  });
+
   it('starts pruning from the texts compare already cut, without reading those files again, to the same bytes', async () => {
     const registry = registryFor(repo.dir);
     const [from, to] = await readSourcePair(spec('from'), spec('to'), { apiVersion: '62.0', projectDir: repo.dir });
