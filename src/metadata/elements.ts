@@ -139,6 +139,12 @@ export const HAND_TABLE: Readonly<Record<string, readonly HandEntry[]>> = {
   // A custom metadata record's values, one per field.
   CustomMetadata: [['values', 'field']],
   BrandingSet: [['brandingSetProperty', 'propertyName']],
+  // A Lightning page's regions and facets, by name (components point at facets by name; the template places regions),
+  // and a component's properties, one per name. The components inside a region keep their order.
+  FlexiPage: [
+    ['flexiPageRegions', 'name'],
+    ['flexiPageRegions/itemInstances/componentInstance/componentInstanceProperties', 'name'],
+  ],
   // An object's own file: one override per action, form factor, and (API 60+) profile and record type.
   CustomObject: [['actionOverrides', ['actionName', 'formFactor', 'profile', 'recordType']]],
 };

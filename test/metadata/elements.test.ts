@@ -39,6 +39,17 @@ describe('element key table', () => {
     }
   }
 
+  it('names a FlexiPage region and a component property by name, not by position', () => {
+    const page = (title: string, extra: string): string =>
+      `<FlexiPage><flexiPageRegions><itemInstances><componentInstance><identifier>forceDetail</identifier></componentInstance></itemInstances><name>detailTabContent</name><type>Facet</type></flexiPageRegions>${extra}<flexiPageRegions><itemInstances><componentInstance><componentInstanceProperties><name>active</name><value>true</value></componentInstanceProperties><componentInstanceProperties><name>title</name><value>${title}</value></componentInstanceProperties><identifier>flexiTab2</identifier></componentInstance></itemInstances><name>maintabs</name><type>Facet</type></flexiPageRegions><masterLabel>Product Record Page</masterLabel></FlexiPage>`;
+    const facet = '<flexiPageRegions><name>relatedTabContent</name><type>Facet</type></flexiPageRegions>';
+    const { elements } = diffRoots(canon(page('Standard.Tab.detail', facet), 'FlexiPage'), canon(page('Standard.Tab.details', ''), 'FlexiPage'), elementKeysFor(registry, 'FlexiPage'));
+    expect(elements).to.deep.equal([
+      { path: 'flexiPageRegions[name=maintabs]/itemInstances/componentInstance/componentInstanceProperties[name=title]/value', kind: 'changed', before: 'Standard.Tab.detail', after: 'Standard.Tab.details' },
+      { path: 'flexiPageRegions[name=relatedTabContent]', kind: 'removed', before: facet },
+    ]);
+  });
+
   it('takes in-file child types and their keys from SDR’s registry', () => {
     const table = elementKeysFor(registry, 'Workflow');
     expect(table.get('alerts')).to.include({ childType: 'WorkflowAlert', origin: 'registry' });
