@@ -1,6 +1,6 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join, relative, resolve, sep } from 'node:path';
+import { join, posix, relative, resolve, sep } from 'node:path';
 import { ExitCode } from '../exit-codes.js';
 import { formatProblems, lineOf, parseYamlText, validateYaml, type YamlFile, type YamlProblem } from '../pipeline/yaml-file.js';
 import { overlayMessages as messages } from './messages.js';
@@ -168,12 +168,6 @@ function invalid(file: string, problems: readonly YamlProblem[]): Error {
 
 /** A path or glob that is absolute or climbs above where it starts (`../x`, `force-app/../../x`). */
 function leavesProject(path: string): boolean {
-  if (/^(?:[/\\]|[a-zA-Z]:)/.test(path)) return true;
-  let depth = 0;
-  for (const segment of path.split(/[/\\]/)) {
-    if (segment === '..') depth--;
-    else if (segment !== '.' && segment !== '') depth++;
-    if (depth < 0) return true;
-  }
-  return false;
+  const normal = posix.normalize(path.replace(/\\/g, '/'));
+  return posix.isAbsolute(normal) || /^[a-zA-Z]:/.test(normal) || normal === '..' || normal.startsWith('../');
 }

@@ -7,7 +7,7 @@ import { renderCheck } from '../../checks/render.js';
 import type { CheckResult } from '../../checks/result.js';
 import { runCheck } from '../../checks/run-check.js';
 import { ExitCode, withParseErrorsAsBadInput } from '../../exit-codes.js';
-import { resolveProject } from '../../metadata/project-context.js';
+import { findProjectDir } from '../../metadata/project.js';
 import { toAnnotations } from '../../report/annotations.js';
 import { progressReporter } from '../../report/progress.js';
 import { projectPathInRepository } from '../../report/repository-path.js';
@@ -61,7 +61,7 @@ export default class FederateCheck extends SfCommand<FederateCheckResult> {
     }
     for (const warning of result.warnings) this.warn(warning);
     // Findings name files from the project folder; GitHub reads SARIF and annotations from the repository's top.
-    const projectPath = projectPathInRepository(resolveProject(process.cwd(), flags['api-version']).dir);
+    const projectPath = projectPathInRepository(findProjectDir(process.cwd()) ?? process.cwd());
     const report =
       flags.format === 'sarif'
         ? JSON.stringify(toSarif(result, { toolVersion: FederateCheck.plugin?.version ?? this.config.pjson.version ?? '0.0.0', projectPath }), null, 2)
